@@ -1,0 +1,81 @@
+//! The `smarterbase` command: `serve` (the default), `export`, `rebuild-indexes`.
+
+use clap::{Args, Parser, Subcommand};
+use smarterbase::config::{Config, IoBackend};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "smarterbase", version, about = "A PostgreSQL-compatible server that keeps its data as plain JSON files")]
+#[command(args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// `smarterbase --port 5433 --data ./data` serves too.
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the PostgreSQL wire protocol over a data directory.
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Default)]
+struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1]
+    #[arg(long)]
+    host: Option<String>,
+    /// Port to listen on [default: 5433]
+    #[arg(long)]
+    port: Option<u16>,
+    /// Data directory [default: ./data]
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Require this password (SCRAM-SHA-256, md5 or cleartext); no password means trust.
+    #[arg(long, env = "SMARTERBASE_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+    /// Configuration file [default: ./smarterbase.yaml when present]
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Maximum concurrent connections [default: 100]
+    #[arg(long)]
+    max_connections: Option<usize>,
+    /// IO backend [default: auto]
+    #[arg(long, value_enum)]
+    io: Option<IoBackend>,
+}
+
+impl ServeArgs {
+    fn into_config(self) -> smarterbase::Result<Config> {
+        let file = Config::load(self.config.as_deref())?;
+        Ok(Config {
+            host: self.host.unwrap_or(file.host),
+            port: self.port.unwrap_or(file.port),
+            data: self.data.unwrap_or(file.data),
+            password: self.password.or(file.password),
+            max_connections: self.max_connections.unwrap_or(file.max_connections),
+            io: self.io.unwrap_or(file.io),
+        })
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "smarterbase=info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Serve(args)) => args.into_config().and_then(smarterbase::server::serve),
+        None => cli.serve.into_config().and_then(smarterbase::server::serve),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("smarterbase: {}", e.message);
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! SQL: parsing with sqlparser and binding into typed plans. (Built by the SQL engine work.)
