@@ -37,12 +37,15 @@ pub struct Prepared {
 }
 
 /// The outcome of one statement.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct QueryResult {
     pub columns: Option<Vec<Column>>,
     pub rows: Vec<Row>,
     /// The CommandComplete tag: `SELECT 3`, `INSERT 0 1`, `CREATE TABLE`, ...
     pub tag: String,
+    /// Set when the statement committed writes: the protocol layer awaits it before it sends
+    /// the statement's CommandComplete (a commit is acknowledged only once it is on disk).
+    pub durable: Option<crate::storage::Durable>,
 }
 
 /// Output settings the protocol layer needs to render values as text.

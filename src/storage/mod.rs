@@ -75,9 +75,11 @@ impl Store {
         todo!()
     }
 
-    /// Applies a batch atomically and durably (group commit). Re-checks primary key and
-    /// unique indexes (23505) and expected row versions (40001) under the tables' write locks.
-    pub fn commit(&self, _batch: WriteBatch) -> Result<()> {
+    /// Applies a batch atomically: re-checks primary key and unique indexes (23505) and
+    /// expected row versions (40001) under the tables' write locks, makes the changes visible
+    /// to readers, and queues them for the group-commit flusher. The change is durable (and
+    /// may be acknowledged to the client) once the returned [`Durable`] resolves.
+    pub fn commit(&self, _batch: WriteBatch) -> Result<Durable> {
         todo!()
     }
 
@@ -90,6 +92,28 @@ impl Store {
     /// Flushes everything and compacts every table file to canonical form (clean shutdown).
     pub fn close(&self) -> Result<()> {
         todo!()
+    }
+}
+
+/// Resolves when a commit is on disk (one fdatasync shared by every commit in its group).
+/// Works from any runtime (tokio, tokio-uring) or from a plain thread.
+pub struct Durable {
+    _private: (),
+}
+
+impl Durable {
+    pub async fn wait(self) -> Result<()> {
+        todo!()
+    }
+
+    pub fn wait_blocking(self) -> Result<()> {
+        todo!()
+    }
+}
+
+impl std::fmt::Debug for Durable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Durable")
     }
 }
 
