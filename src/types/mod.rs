@@ -5,7 +5,10 @@
 //! column order. Text input/output in PostgreSQL's exact format lives in `text`, binary wire
 //! encoding in `binary`, and the JSONL file mapping in `json`.
 
+pub mod binary;
+pub mod cast;
 mod datatype;
+pub mod ops;
 pub mod text;
 mod value;
 
