@@ -10,12 +10,13 @@ mod copy;
 mod ddl;
 mod quote;
 
-use crate::catalog::TableSchema;
+use crate::catalog::{ConstraintKind, TableSchema};
 use crate::error::{sqlstate, Error, Result};
 use crate::storage::{Snapshot, Table};
 use crate::types::text::format_value;
 use crate::types::{DataType, FormatOptions, Value};
 use std::io::Write;
+use std::sync::Arc;
 
 /// What to export and how.
 #[derive(Debug, Clone, Default)]
@@ -68,13 +69,35 @@ pub fn export(snapshot: &Snapshot, opts: &ExportOptions, out: &mut impl Write) -
     out.flush().map_err(io)
 }
 
-fn selected_tables(snapshot: &Snapshot, names: &[String]) -> Result<Vec<std::sync::Arc<Table>>> {
-    if names.is_empty() {
-        return Ok(snapshot.tables.values().cloned().collect());
+/// The tables to export, referenced tables before the tables that reference them (so that a
+/// `--data-only` dump loads into a schema whose foreign keys already exist).
+fn selected_tables(snapshot: &Snapshot, names: &[String]) -> Result<Vec<Arc<Table>>> {
+    let mut tables: Vec<Arc<Table>> = if names.is_empty() {
+        snapshot.tables.values().cloned().collect()
+    } else {
+        names
+            .iter()
+            .map(|n| snapshot.table(n).cloned().ok_or_else(|| Error::new(sqlstate::UNDEFINED_TABLE, format!("relation \"{n}\" does not exist"))))
+            .collect::<Result<_>>()?
+    };
+    let mut ordered: Vec<Arc<Table>> = Vec::with_capacity(tables.len());
+    while !tables.is_empty() {
+        let ready = |t: &Arc<Table>| references(t.schema()).iter().all(|r| *r == t.schema().name || !tables.iter().any(|o| &o.schema().name == r));
+        // A cycle of foreign keys: take the rest in name order (their keys are added last anyway).
+        let next = tables.iter().position(ready).unwrap_or(0);
+        ordered.push(tables.remove(next));
     }
-    names
+    Ok(ordered)
+}
+
+fn references(schema: &TableSchema) -> Vec<String> {
+    schema
+        .constraints
         .iter()
-        .map(|n| snapshot.table(n).cloned().ok_or_else(|| Error::new(sqlstate::UNDEFINED_TABLE, format!("relation \"{n}\" does not exist"))))
+        .filter_map(|c| match &c.kind {
+            ConstraintKind::ForeignKey(fk) => Some(fk.ref_table.clone()),
+            ConstraintKind::Check { .. } => None,
+        })
         .collect()
 }
 
