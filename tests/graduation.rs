@@ -4,44 +4,18 @@
 //! `--ddl-only` dump loads alone and the `--data-only` dump loads into it.
 
 mod pg_cluster;
+mod sb_server;
 
 use pg_cluster::PgCluster;
-use std::net::TcpListener;
+use sb_server::Server;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
+use std::process::Command;
 use tokio_postgres::{NoTls, SimpleQueryMessage};
 
 const BIN: &str = env!("CARGO_BIN_EXE_smarterbase");
 
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    fn start(data: &Path) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(BIN).args(["serve", "--port", &port.to_string(), "--data"]).arg(data).spawn().expect("start smarterbase");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "smarterbase did not start listening");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Server { child, port }
-    }
-
-    fn stop(mut self) {
-        // SAFETY: kill with a valid pid and signal.
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
-        let status = self.child.wait().unwrap();
-        assert!(status.success(), "smarterbase exited with {status}");
-    }
-}
-
-async fn connect(port: u16, db: &str) -> tokio_postgres::Client {
-    let conn = format!("host=127.0.0.1 port={port} user=postgres dbname={db}");
-    let (client, connection) = tokio_postgres::connect(&conn, NoTls).await.expect("connect");
+async fn connect(conn: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(conn, NoTls).await.expect("connect");
     tokio::spawn(connection);
     client
 }
@@ -130,7 +104,7 @@ async fn exported_dump_loads_into_postgres_and_answers_the_same() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let server = Server::start(&data);
-    let sb = connect(server.port, "postgres").await;
+    let sb = server.connect().await;
     sb.batch_execute(SCHEMA).await.expect("schema");
     sb.batch_execute(DATA).await.expect("data");
     let tables = ["teams", "\"user\"", "events"];
@@ -147,7 +121,7 @@ async fn exported_dump_loads_into_postgres_and_answers_the_same() {
     let cluster = PgCluster::start();
     cluster.psql("CREATE DATABASE full_dump");
     load(&cluster, "full_dump", &export(&data, &[]));
-    let pg = connect(cluster.port, "full_dump").await;
+    let pg = connect(&cluster.conn_str("full_dump")).await;
     let mut actual = Vec::new();
     for t in tables {
         actual.push(rows(&pg, &format!("SELECT * FROM {t} ORDER BY id")).await);
@@ -165,7 +139,7 @@ async fn exported_dump_loads_into_postgres_and_answers_the_same() {
     cluster.psql("CREATE DATABASE split_dump");
     load(&cluster, "split_dump", &export(&data, &["--ddl-only"]));
     load(&cluster, "split_dump", &export(&data, &["--data-only", "--inserts"]));
-    let split = connect(cluster.port, "split_dump").await;
+    let split = connect(&cluster.conn_str("split_dump")).await;
     for (i, t) in tables.iter().enumerate() {
         assert_eq!(rows(&split, &format!("SELECT * FROM {t} ORDER BY id")).await, expected[i], "split dump differs on {t}");
     }

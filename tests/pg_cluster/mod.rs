@@ -5,6 +5,9 @@
 //! user via runuser). Dropping the value stops the server and removes the directory. Binaries
 //! come from `SB_PG_BIN` or /usr/lib/postgresql/15/bin; if they are missing the test fails with
 //! a message saying how to install them (tests/run does), never skips.
+//!
+//! Shared by several test crates, each of which uses only part of it.
+#![allow(dead_code)]
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
