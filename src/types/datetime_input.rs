@@ -35,10 +35,12 @@ enum Special {
     Today(i64),
 }
 
-/// Why the scanner failed: bad syntax (22007) or a field out of range (22008).
+/// Why the scanner failed: bad syntax (22007), a field out of range (22008) or an unknown
+/// time zone (22023).
 enum Bad {
     Syntax,
     Range,
+    Zone(String),
 }
 
 /// The first day PostgreSQL accepts: 4714-11-24 BC (Julian day 0).
@@ -130,6 +132,7 @@ fn error(bad: Bad, ty: &str, s: &str) -> Error {
     match bad {
         Bad::Syntax => Error::new(sqlstate::INVALID_DATETIME_FORMAT, format!("invalid input syntax for type {ty}: \"{s}\"")),
         Bad::Range => Error::new(sqlstate::DATETIME_FIELD_OVERFLOW, format!("date/time field value out of range: \"{s}\"")),
+        Bad::Zone(z) => Error::new(sqlstate::INVALID_PARAMETER_VALUE, format!("time zone \"{z}\" not recognized")),
     }
 }
 
@@ -154,6 +157,9 @@ fn scan(s: &str) -> std::result::Result<Fields, Bad> {
     let mut c = Cursor { s: t, i: 0 };
     let mut f = Fields::default();
     let ymd = c.date()?;
+    if ymd.is_some() && c.peek().is_some_and(|b| b.is_ascii_alphabetic() && !b.eq_ignore_ascii_case(&b't')) {
+        return Err(Bad::Syntax);
+    }
     c.skip_ws();
     if ymd.is_some() && matches!(c.peek(), Some(b'T' | b't')) {
         c.i += 1;
@@ -167,7 +173,8 @@ fn scan(s: &str) -> std::result::Result<Fields, Bad> {
         match word.to_ascii_lowercase().as_str() {
             "bc" => bc = true,
             "ad" => {}
-            _ if f.zone.is_none() => f.zone = Some(zone(word)?),
+            half @ ("am" | "pm") => f.time = Some(twelve_hour(f.time.ok_or(Bad::Syntax)?, half == "pm")?),
+            _ if f.zone.is_none() && (ymd.is_some() || f.time.is_some()) => f.zone = Some(zone(word)?),
             _ => return Err(Bad::Syntax),
         }
         c.skip_ws();
@@ -184,14 +191,51 @@ fn scan(s: &str) -> std::result::Result<Fields, Bad> {
     Ok(f)
 }
 
-fn zone(word: &str) -> std::result::Result<Zone, Bad> {
-    if word.eq_ignore_ascii_case("z") {
-        return Ok(Zone::Offset(0));
+/// `12:30 PM` -> 12:30, `12:30 AM` -> 00:30; hours above 12 are out of range.
+fn twelve_hour(time: i64, pm: bool) -> std::result::Result<i64, Bad> {
+    let hour = time / USECS_PER_HOUR;
+    if hour > 12 {
+        return Err(Bad::Range);
     }
+    let shift = match (hour == 12, pm) {
+        (true, false) => -12,
+        (false, true) => 12,
+        _ => 0,
+    };
+    Ok(time + shift * USECS_PER_HOUR)
+}
+
+fn zone(word: &str) -> std::result::Result<Zone, Bad> {
     if word.starts_with(['+', '-']) {
         return timezone::parse_hms_offset(word).map(Zone::Offset).ok_or(Bad::Syntax);
     }
-    timezone::resolve(word).map(Zone::Named).map_err(|_| Bad::Syntax)
+    if let Some(hours) = abbreviation(word) {
+        return Ok(Zone::Offset(hours * 3600));
+    }
+    timezone::resolve(word).map(Zone::Named).map_err(|_| Bad::Zone(word.to_ascii_lowercase()))
+}
+
+/// Common zone abbreviations from PostgreSQL's Default set (hours east of UTC).
+fn abbreviation(word: &str) -> Option<i32> {
+    Some(match word.to_ascii_uppercase().as_str() {
+        "Z" | "UTC" | "GMT" | "UT" | "WET" => 0,
+        "BST" | "CET" | "WEST" => 1,
+        "CEST" | "EET" => 2,
+        "EEST" | "MSK" => 3,
+        "JST" | "KST" => 9,
+        "EST" => -5,
+        "EDT" | "AST" => -4,
+        "CST" => -6,
+        "CDT" => -5,
+        "MST" => -7,
+        "MDT" => -6,
+        "PST" => -8,
+        "PDT" => -7,
+        "AKST" => -9,
+        "AKDT" => -8,
+        "HST" => -10,
+        _ => return None,
+    })
 }
 
 struct Cursor<'a> {
@@ -344,6 +388,7 @@ mod tests {
         assert_eq!(d("2024-01-31 13:45:00"), "2024-01-31");
         let e = parse_date("2024-02-30", &utc()).unwrap_err();
         assert_eq!((e.code, e.message.as_str()), ("22008", "date/time field value out of range: \"2024-02-30\""));
+        assert_eq!(parse_date("2024-01-31x", &utc()).unwrap_err().code, "22007");
         let e = parse_date("abc", &utc()).unwrap_err();
         assert_eq!((e.code, e.message.as_str()), ("22007", "invalid input syntax for type date: \"abc\""));
     }
@@ -355,6 +400,8 @@ mod tests {
         assert_eq!(ts("2024-01-31 13:45:00+02"), "2024-01-31 13:45:00");
         assert_eq!(ts("2024-01-31 13:45:00.1234567"), "2024-01-31 13:45:00.123457");
         assert!(parse_timestamp("2024-01-31 25:00", &utc()).is_err());
+        assert_eq!(ts("2024-01-31 12:05 AM"), "2024-01-31 00:05:00");
+        assert_eq!(ts("2024-01-31 1:05 pm"), "2024-01-31 13:05:00");
     }
 
     #[test]
@@ -368,6 +415,9 @@ mod tests {
         assert_eq!(tstz("epoch", ny), "1969-12-31 19:00:00-05");
         assert_eq!(tstz("0044-03-15 10:00 BC", ny), "0044-03-15 10:00:00-04:56:02 BC");
         assert_eq!(tstz("2024-01-01 00:00:00+00", "+02:00"), "2023-12-31 22:00:00-02");
+        assert_eq!(tstz("2024-07-01 10:00 PST", "UTC"), "2024-07-01 18:00:00+00");
+        let e = parse_timestamptz("2024-01-31 10:00 Nowhere/Zone", &utc()).unwrap_err();
+        assert_eq!((e.code, e.message.as_str()), ("22023", "time zone \"nowhere/zone\" not recognized"));
     }
 
     #[test]
