@@ -156,7 +156,10 @@ fn scan(s: &str) -> std::result::Result<Fields, Bad> {
     }
     let mut c = Cursor { s: t, i: 0 };
     let mut f = Fields::default();
-    let ymd = c.date()?;
+    let ymd = match c.textual_date() {
+        Some(ymd) => Some(ymd),
+        None => c.date()?,
+    };
     if ymd.is_some() && c.peek().is_some_and(|b| b.is_ascii_alphabetic() && !b.eq_ignore_ascii_case(&b't')) {
         return Err(Bad::Syntax);
     }
@@ -243,7 +246,7 @@ struct Cursor<'a> {
     i: usize,
 }
 
-impl Cursor<'_> {
+impl<'a> Cursor<'a> {
     fn peek(&self) -> Option<u8> {
         self.s.as_bytes().get(self.i).copied()
     }
@@ -309,6 +312,41 @@ impl Cursor<'_> {
         }
     }
 
+    /// `Jan 31 2024`, `31 January, 2024`, `2024-Jan-31`, optionally after a weekday name;
+    /// None (cursor unmoved) when the text does not start with such a date.
+    fn textual_date(&mut self) -> Option<(i64, u32, u32)> {
+        let start = self.i;
+        let mut parts: Vec<&'a str> = Vec::with_capacity(3);
+        while parts.len() < 3 {
+            while self.peek().is_some_and(|b| matches!(b, b' ' | b',' | b'-' | b'\t')) {
+                self.i += 1;
+            }
+            let run = self.alnum_run();
+            if run.is_empty() {
+                break;
+            }
+            if !(parts.is_empty() && is_weekday(run)) {
+                parts.push(run);
+            }
+        }
+        let found = ymd_with_month_name(&parts);
+        if found.is_none() {
+            self.i = start;
+        }
+        found
+    }
+
+    /// A run of only letters or only digits.
+    fn alnum_run(&mut self) -> &'a str {
+        let start = self.i;
+        let alpha = self.peek().is_some_and(|b| b.is_ascii_alphabetic());
+        while self.peek().is_some_and(|b| if alpha { b.is_ascii_alphabetic() } else { b.is_ascii_digit() }) {
+            self.i += 1;
+        }
+        let s: &'a str = self.s;
+        &s[start..self.i]
+    }
+
     /// `HH:MM[:SS[.frac]]` as microseconds, fraction rounded to the microsecond.
     fn time(&mut self) -> std::result::Result<i64, Bad> {
         let h = self.number()?;
@@ -338,6 +376,36 @@ impl Cursor<'_> {
         }
         (self.i > start).then(|| &self.s[start..self.i])
     }
+}
+
+fn is_weekday(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    w.len() >= 3 && ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"].iter().any(|d| d.starts_with(&w))
+}
+
+/// The month (1..=12) named by `word` (`jan`, `January`, `sept`).
+fn month_number(word: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    let w = word.to_ascii_lowercase();
+    (w.len() >= 3).then_some(())?;
+    MONTHS.iter().position(|m| m.starts_with(&w)).map(|i| i as u32 + 1)
+}
+
+/// (year, month, day) from three parts, one a month name: `Mon DD YYYY`, `DD Mon YYYY` or
+/// `YYYY Mon DD`.
+fn ymd_with_month_name(parts: &[&str]) -> Option<(i64, u32, u32)> {
+    let [a, b, c] = parts else { return None };
+    let num = |p: &str| p.parse::<i64>().ok();
+    let (month, x, y) = match (month_number(a), month_number(b)) {
+        (Some(m), _) => (m, num(b)?, *c),
+        (None, Some(m)) => (m, num(a)?, *c),
+        _ => return None,
+    };
+    let last = num(y)?;
+    if month_number(a).is_none() && a.len() > 2 {
+        return Some((x, month, u32::try_from(last).ok()?));
+    }
+    Some((last, month, u32::try_from(x).ok()?))
 }
 
 /// Digits after a decimal point as microseconds, rounded half up like PostgreSQL.
@@ -386,6 +454,10 @@ mod tests {
         assert_eq!(d("epoch"), "1970-01-01");
         assert_eq!(d("infinity"), "infinity");
         assert_eq!(d("2024-01-31 13:45:00"), "2024-01-31");
+        assert_eq!(d("Jan 31 2024"), "2024-01-31");
+        assert_eq!(d("Wed, 31 January, 2024"), "2024-01-31");
+        assert_eq!(d("2024-Feb-05"), "2024-02-05");
+        assert_eq!(ts("Jan 31 2024 10:00 PM"), "2024-01-31 22:00:00");
         let e = parse_date("2024-02-30", &utc()).unwrap_err();
         assert_eq!((e.code, e.message.as_str()), ("22008", "date/time field value out of range: \"2024-02-30\""));
         assert_eq!(parse_date("2024-01-31x", &utc()).unwrap_err().code, "22007");
