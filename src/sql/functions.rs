@@ -187,8 +187,8 @@ impl Func {
         use Func::*;
         let t = |i: usize| text(&v[i]);
         Ok(match self {
-            Lower => Value::Text(t(0).to_lowercase()),
-            Upper => Value::Text(t(0).to_uppercase()),
+            Lower => Value::Text(map_chars(t(0), char::to_lowercase)),
+            Upper => Value::Text(map_chars(t(0), char::to_uppercase)),
             Length => Value::Int4(t(0).chars().count() as i32),
             Substring => substring(t(0), int(&v[1]), v.get(2).map(int))?,
             Btrim | Ltrim | Rtrim => Value::Text(trim(self, t(0), v.get(1).map(text).unwrap_or(" "))),
@@ -218,6 +218,15 @@ impl Func {
 
 /// SQLSTATE 22011 substring_error.
 const SUBSTRING_ERROR: &str = "22011";
+
+/// Case mapping one character at a time, as PostgreSQL's towupper/towlower: a character
+/// whose mapping is several characters (ß) stays as it is.
+fn map_chars<I: Iterator<Item = char> + ExactSizeIterator>(s: &str, f: fn(char) -> I) -> String {
+    s.chars().map(|c| {
+        let mut m = f(c);
+        if m.len() == 1 { m.next().unwrap_or(c) } else { c }
+    }).collect()
+}
 
 fn int(v: &Value) -> i64 {
     v.as_i64().unwrap_or(0)

@@ -63,6 +63,9 @@ impl Scope {
         }
         if let Some(t) = &table {
             if !self.tables.iter().any(|x| x.name == *t) {
+                if self.tables.iter().any(|x| x.schema.name == *t) {
+                    return Err(Error::new(sqlstate::UNDEFINED_TABLE, format!("invalid reference to FROM-clause entry for table \"{t}\"")));
+                }
                 return Err(Error::new(sqlstate::UNDEFINED_TABLE, format!("missing FROM-clause entry for table \"{t}\"")));
             }
         }
