@@ -132,3 +132,220 @@ impl<S: SqlSession> Connection<S> {
         encode::ready_for_query(out, status);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::{Column, QueryResult};
+    use crate::io::transport::mock::MockTransport;
+    use crate::types::{DataType, FormatOptions, Value};
+    use std::sync::atomic::AtomicBool;
+
+    /// A scripted session: `select` yields three NULL rows, `fail` a syntax error.
+    struct Fake(FormatOptions);
+
+    fn rows(sql: &str) -> Result<QueryResult> {
+        if sql.contains("fail") {
+            return Err(Error::syntax("syntax error at or near \"fail\""));
+        }
+        let columns = sql.contains("select").then(|| vec![Column { name: "a".into(), data_type: DataType::Int4, table_oid: 0, column_id: 0 }]);
+        let rows = if columns.is_some() { vec![vec![Value::Null]; 3] } else { vec![] };
+        let tag = if columns.is_some() { "SELECT 3".into() } else { "CREATE TABLE".into() };
+        Ok(QueryResult { columns, rows, tag, durable: None })
+    }
+
+    impl SqlSession for Fake {
+        type Statement = (String, Vec<DataType>, Option<Vec<Column>>);
+        fn execute_simple(&mut self, sql: &str) -> Vec<Result<QueryResult>> {
+            let mut out = Vec::new();
+            for part in sql.split(';').filter(|s| !s.trim().is_empty()) {
+                out.push(rows(part));
+                if out.last().unwrap().is_err() {
+                    break;
+                }
+            }
+            out
+        }
+        fn prepare(&mut self, sql: &str, types: &[DataType]) -> Result<Self::Statement> {
+            let columns = rows(sql)?.columns;
+            Ok((sql.to_string(), types.to_vec(), columns))
+        }
+        fn execute(&mut self, st: &Self::Statement, _: &[Value]) -> Result<QueryResult> {
+            rows(&st.0)
+        }
+        fn param_types(st: &Self::Statement) -> &[DataType] {
+            &st.1
+        }
+        fn columns(st: &Self::Statement) -> Option<&[Column]> {
+            st.2.as_deref()
+        }
+        fn transaction_status(&self) -> u8 {
+            b'I'
+        }
+        fn cancel_flag(&self) -> Arc<std::sync::atomic::AtomicBool> {
+            Arc::new(AtomicBool::new(false))
+        }
+        fn format_options(&self) -> &FormatOptions {
+            &self.0
+        }
+        fn reported_parameters(&self) -> Vec<(String, String)> {
+            vec![("server_version".into(), "15.0".into())]
+        }
+        fn close(&mut self) {}
+    }
+
+    struct FakeFactory;
+    impl SessionFactory for FakeFactory {
+        type Session = Fake;
+        fn open(&self, _: &[(String, String)]) -> Fake {
+            Fake(FormatOptions::default())
+        }
+    }
+
+    fn msg(tag: u8, body: &[u8]) -> Vec<u8> {
+        let mut m = vec![tag];
+        m.extend_from_slice(&((body.len() + 4) as i32).to_be_bytes());
+        m.extend_from_slice(body);
+        m
+    }
+
+    fn startup() -> Vec<u8> {
+        let body = b"\0\x03\0\0user\0u\0\0";
+        let mut m = ((body.len() + 4) as i32).to_be_bytes().to_vec();
+        m.extend_from_slice(body);
+        m
+    }
+
+    fn parse(name: &str, sql: &str) -> Vec<u8> {
+        msg(b'P', &[name.as_bytes(), b"\0", sql.as_bytes(), b"\0\0\0"].concat())
+    }
+
+    fn bind(portal: &str, statement: &str) -> Vec<u8> {
+        msg(b'B', &[portal.as_bytes(), b"\0", statement.as_bytes(), b"\0\0\0\0\0\0\0"].concat())
+    }
+
+    fn execute(portal: &str, max_rows: i32) -> Vec<u8> {
+        msg(b'E', &[portal.as_bytes(), b"\0", &max_rows.to_be_bytes()].concat())
+    }
+
+    /// Runs a connection over `chunks` (each one read) and returns the message types sent
+    /// after the startup exchange, plus the number of writes.
+    fn converse(chunks: Vec<Vec<u8>>, shared: &Shared<FakeFactory>) -> (Vec<(u8, Vec<u8>)>, usize) {
+        let mut input = vec![startup()];
+        input.extend(chunks);
+        let transport = MockTransport { input: input.into(), ..Default::default() };
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let mut wire = Wire::new(transport);
+        let result = rt.block_on(serve(&mut wire, shared));
+        if let Err(e) = result {
+            if !is_closed(&e) {
+                encode::error_response(&mut wire.out, &e);
+                rt.block_on(wire.flush()).unwrap();
+            }
+        }
+        let transport = wire.into_transport();
+        (split(&transport.output), transport.writes)
+    }
+
+    fn split(mut bytes: &[u8]) -> Vec<(u8, Vec<u8>)> {
+        let mut out = Vec::new();
+        while !bytes.is_empty() {
+            let len = u32::from_be_bytes(bytes[1..5].try_into().unwrap()) as usize;
+            out.push((bytes[0], bytes[5..1 + len].to_vec()));
+            bytes = &bytes[1 + len..];
+        }
+        out
+    }
+
+    fn tags(messages: &[(u8, Vec<u8>)]) -> String {
+        messages.iter().map(|(t, _)| *t as char).collect()
+    }
+
+    fn shared() -> Shared<FakeFactory> {
+        Shared::new(FakeFactory, None, 10)
+    }
+
+    #[test]
+    fn startup_and_simple_queries() {
+        let (out, _) = converse(vec![msg(b'Q', b"select; create\0"), msg(b'Q', b"\0"), msg(b'X', b"")], &shared());
+        // R(ok) S K Z | T D D D C C Z | I Z
+        assert_eq!(tags(&out), "RSKZTDDDCCZIZ");
+        assert_eq!(out[8].1, b"SELECT 3\0");
+        assert_eq!(out[9].1, b"CREATE TABLE\0");
+        assert_eq!(out[12].1, b"I");
+    }
+
+    #[test]
+    fn simple_query_error_stops_the_string() {
+        let (out, _) = converse(vec![msg(b'Q', b"create; fail; select\0")], &shared());
+        assert_eq!(tags(&out[4..]), "CEZ");
+        assert!(out[5].1.windows(6).any(|w| w == b"C42601"));
+    }
+
+    #[test]
+    fn pipelined_extended_is_one_write() {
+        let batch = [parse("", "select"), bind("", ""), msg(b'D', b"P\0"), execute("", 0), msg(b'S', b"")].concat();
+        let (out, writes) = converse(vec![batch], &shared());
+        assert_eq!(tags(&out[4..]), "12TDDDCZ");
+        assert_eq!(writes, 2, "one write for startup, one for the whole pipeline");
+    }
+
+    #[test]
+    fn row_limit_suspends_and_resumes() {
+        let batch = [parse("s", "select"), bind("p", "s"), execute("p", 2), execute("p", 2), msg(b'S', b"")].concat();
+        let (out, _) = converse(vec![batch], &shared());
+        assert_eq!(tags(&out[4..]), "12DDsDCZ");
+        assert_eq!(out[10].1, b"SELECT 1\0");
+    }
+
+    #[test]
+    fn errors_skip_to_sync() {
+        let batch = [parse("", "fail"), bind("", ""), execute("", 0), msg(b'S', b""), parse("", "select"), msg(b'S', b"")].concat();
+        let (out, _) = converse(vec![batch], &shared());
+        assert_eq!(tags(&out[4..]), "EZ1Z");
+    }
+
+    #[test]
+    fn unknown_names_and_duplicates() {
+        let batch = [
+            bind("", "nope"), msg(b'S', b""),
+            execute("nope", 0), msg(b'S', b""),
+            parse("s", "select"), parse("s", "select"), msg(b'S', b""),
+        ]
+        .concat();
+        let (out, _) = converse(vec![batch], &shared());
+        assert_eq!(tags(&out[4..]), "EZEZ1EZ");
+        let codes: Vec<bool> = [(4, "C26000"), (6, "C34000"), (9, "C42P05")]
+            .iter()
+            .map(|(i, code)| out[*i].1.windows(6).any(|w| w == code.as_bytes()))
+            .collect();
+        assert_eq!(codes, [true, true, true]);
+    }
+
+    #[test]
+    fn describe_statement_and_empty_query() {
+        let batch = [parse("s", "select"), msg(b'D', b"Ss\0"), parse("e", ""), bind("", "e"), execute("", 0), msg(b'S', b"")].concat();
+        let (out, _) = converse(vec![batch], &shared());
+        assert_eq!(tags(&out[4..]), "1tT12IZ");
+    }
+
+    #[test]
+    fn malformed_messages_are_fatal() {
+        for bad in [vec![b'Q', 0, 0, 0, 2], msg(b'x', b""), msg(b'B', b"\0")] {
+            let (out, _) = converse(vec![bad], &shared());
+            let last = out.last().unwrap();
+            assert_eq!(last.0, b'E');
+            assert!(last.1.windows(6).any(|w| w == b"C08P01"), "{:?}", String::from_utf8_lossy(&last.1));
+            assert!(last.1.starts_with(b"SFATAL"));
+        }
+    }
+
+    #[test]
+    fn connection_limit() {
+        let shared = Shared::new(FakeFactory, None, 1);
+        let _held = shared.admit().unwrap();
+        let (out, _) = converse(vec![], &shared);
+        assert_eq!(tags(&out), "E");
+        assert!(out[0].1.windows(6).any(|w| w == b"C53300"));
+    }
+}

@@ -152,7 +152,7 @@ mod tests {
         let mut out = Vec::new();
         let col = Column { name: "v".into(), data_type: DataType::Varchar(Some(10)), table_oid: 16384, column_id: 2 };
         row_description(&mut out, &[col], |_| 1);
-        let mut want = b"T\0\0\0\x1b\0\x01v\0".to_vec();
+        let mut want = b"T\0\0\0\x1a\0\x01v\0".to_vec();
         want.extend_from_slice(&16384i32.to_be_bytes());
         want.extend_from_slice(&2i16.to_be_bytes());
         want.extend_from_slice(&1043i32.to_be_bytes());

@@ -68,10 +68,10 @@ fn parse_params(body: &[u8]) -> Result<Vec<(String, String)>> {
     if *last != 0 {
         return Err(invalid());
     }
+    let Some(body) = body.strip_suffix(b"\0") else {
+        return if body.is_empty() { Ok(Vec::new()) } else { Err(invalid()) };
+    };
     let strings: Vec<&[u8]> = body.split(|b| *b == 0).collect();
-    if body.is_empty() {
-        return Ok(Vec::new());
-    }
     if strings.len() % 2 != 0 {
         return Err(invalid());
     }
