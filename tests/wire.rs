@@ -231,8 +231,8 @@ async fn password_auth(io: &str) {
     assert_eq!(simple_row(&ok, "SELECT 1").await, [Some("1".to_string())]);
     let e = connect(&format!("{} password=wrong", server.conn_str())).await.err().unwrap();
     assert_eq!(code(&e), Some(&SqlState::INVALID_PASSWORD));
-    assert!(e.to_string().contains("password authentication failed for user \"postgres\""), "{e}");
-    let out = psql(server.port, Some("s3cret"), "SELECT 42");
+    assert_eq!(e.as_db_error().unwrap().message(), "password authentication failed for user \"postgres\"");
+    let out = psql(server.port, Some("s3cret"), "SELECT 42 AS answer");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "42\n", "{}", String::from_utf8_lossy(&out.stderr));
     let out = psql(server.port, Some("nope"), "SELECT 42");
     assert!(!out.status.success());
