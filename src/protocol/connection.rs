@@ -18,6 +18,7 @@ use crate::error::{sqlstate, Error, Result, Severity};
 use crate::io::transport::Transport;
 use pgwire::messages::PgWireFrontendMessage as Msg;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tokio::sync::watch;
 
@@ -47,9 +48,9 @@ async fn serve<T: Transport, F: SessionFactory>(wire: &mut Wire<T>, shared: &Sha
     }
     encode::authentication(&mut wire.out, 0, &[]);
     let mut conn = Connection::new(shared.factory.open(&params));
-    let (pid, secret) = admission.register_cancel(conn.session.cancel_flag());
-    for (name, value) in conn.session.reported_parameters() {
-        encode::parameter_status(&mut wire.out, &name, &value);
+    let (pid, secret) = admission.register_cancel(conn.cancel.clone());
+    for (name, value) in &conn.reported {
+        encode::parameter_status(&mut wire.out, name, value);
     }
     encode::backend_key_data(&mut wire.out, pid, secret);
     encode::ready_for_query(&mut wire.out, conn.session.transaction_status());
@@ -65,6 +66,16 @@ pub struct Connection<S: SqlSession> {
     pub(super) portals: HashMap<String, Portal<S::Statement>>,
     /// Set by an error in an extended-protocol message; cleared by Sync.
     skipping: bool,
+    pub(super) cancel: Arc<AtomicBool>,
+    /// ParameterStatus values the client has been told.
+    reported: Vec<(String, String)>,
+    /// A statement since the last ReadyForQuery may have changed a reported setting.
+    pub(super) settings_touched: bool,
+}
+
+/// Whether a statement with this command tag may have changed a reported setting.
+pub(super) fn touches_settings(tag: &str) -> bool {
+    matches!(tag.split(' ').next(), Some("SET" | "RESET" | "DISCARD" | "COMMIT" | "ROLLBACK"))
 }
 
 #[derive(PartialEq)]
@@ -75,7 +86,28 @@ enum Flow {
 
 impl<S: SqlSession> Connection<S> {
     pub fn new(session: S) -> Self {
-        Connection { session, statements: HashMap::new(), portals: HashMap::new(), skipping: false }
+        let cancel = session.cancel_flag();
+        let reported = session.reported_parameters();
+        Connection { session, statements: HashMap::new(), portals: HashMap::new(), skipping: false, cancel, reported, settings_touched: false }
+    }
+
+    /// Called before each statement runs: a CancelRequest that arrived while the session was
+    /// idle must not cancel the next statement (PostgreSQL ignores it too).
+    pub(super) fn before_statement(&self) {
+        self.cancel.store(false, Ordering::Release);
+    }
+
+
+    /// ReadyForQuery, preceded by ParameterStatus for every reported setting that changed.
+    pub(super) fn ready(&mut self, out: &mut Vec<u8>) {
+        if std::mem::take(&mut self.settings_touched) {
+            let now = self.session.reported_parameters();
+            for (name, value) in now.iter().filter(|p| !self.reported.contains(p)) {
+                encode::parameter_status(out, name, value);
+            }
+            self.reported = now;
+        }
+        encode::ready_for_query(out, self.session.transaction_status());
     }
 
     async fn serve<T: Transport>(&mut self, wire: &mut Wire<T>, mut shutdown: watch::Receiver<bool>) -> Result<()> {
@@ -125,11 +157,10 @@ impl<S: SqlSession> Connection<S> {
 
     fn sync(&mut self, out: &mut Vec<u8>) {
         self.skipping = false;
-        let status = self.session.transaction_status();
-        if status == b'I' {
+        if self.session.transaction_status() == b'I' {
             self.portals.clear();
         }
-        encode::ready_for_query(out, status);
+        self.ready(out);
     }
 }
 
@@ -142,7 +173,7 @@ mod tests {
     use std::sync::atomic::AtomicBool;
 
     /// A scripted session: `select` yields three NULL rows, `fail` a syntax error.
-    struct Fake(FormatOptions);
+    struct Fake(FormatOptions, &'static str);
 
     fn rows(sql: &str) -> Result<QueryResult> {
         if sql.contains("fail") {
@@ -159,6 +190,11 @@ mod tests {
         fn execute_simple(&mut self, sql: &str) -> Vec<Result<QueryResult>> {
             let mut out = Vec::new();
             for part in sql.split(';').filter(|s| !s.trim().is_empty()) {
+                if part.contains("set") {
+                    self.1 = "Europe/Paris";
+                    out.push(Ok(QueryResult { columns: None, rows: vec![], tag: "SET".into(), durable: None }));
+                    continue;
+                }
                 out.push(rows(part));
                 if out.last().unwrap().is_err() {
                     break;
@@ -189,7 +225,7 @@ mod tests {
             &self.0
         }
         fn reported_parameters(&self) -> Vec<(String, String)> {
-            vec![("server_version".into(), "15.0".into())]
+            vec![("server_version".into(), "15.0".into()), ("TimeZone".into(), self.1.into())]
         }
         fn close(&mut self) {}
     }
@@ -198,7 +234,7 @@ mod tests {
     impl SessionFactory for FakeFactory {
         type Session = Fake;
         fn open(&self, _: &[(String, String)]) -> Fake {
-            Fake(FormatOptions::default())
+            Fake(FormatOptions::default(), "UTC")
         }
     }
 
@@ -268,25 +304,32 @@ mod tests {
     #[test]
     fn startup_and_simple_queries() {
         let (out, _) = converse(vec![msg(b'Q', b"select; create\0"), msg(b'Q', b"\0"), msg(b'X', b"")], &shared());
-        // R(ok) S K Z | T D D D C C Z | I Z
-        assert_eq!(tags(&out), "RSKZTDDDCCZIZ");
-        assert_eq!(out[8].1, b"SELECT 3\0");
-        assert_eq!(out[9].1, b"CREATE TABLE\0");
-        assert_eq!(out[12].1, b"I");
+        // R(ok) S S K Z | T D D D C C Z | I Z
+        assert_eq!(tags(&out), "RSSKZTDDDCCZIZ");
+        assert_eq!(out[9].1, b"SELECT 3\0");
+        assert_eq!(out[10].1, b"CREATE TABLE\0");
+        assert_eq!(out[13].1, b"I");
+    }
+
+    #[test]
+    fn changed_settings_are_reported_before_ready() {
+        let (out, _) = converse(vec![msg(b'Q', b"create\0"), msg(b'Q', b"set\0")], &shared());
+        assert_eq!(tags(&out[5..]), "CZCSZ");
+        assert_eq!(out[8].1, b"TimeZone\0Europe/Paris\0");
     }
 
     #[test]
     fn simple_query_error_stops_the_string() {
         let (out, _) = converse(vec![msg(b'Q', b"create; fail; select\0")], &shared());
-        assert_eq!(tags(&out[4..]), "CEZ");
-        assert!(out[5].1.windows(6).any(|w| w == b"C42601"));
+        assert_eq!(tags(&out[5..]), "CEZ");
+        assert!(out[6].1.windows(6).any(|w| w == b"C42601"));
     }
 
     #[test]
     fn pipelined_extended_is_one_write() {
         let batch = [parse("", "select"), bind("", ""), msg(b'D', b"P\0"), execute("", 0), msg(b'S', b"")].concat();
         let (out, writes) = converse(vec![batch], &shared());
-        assert_eq!(tags(&out[4..]), "12TDDDCZ");
+        assert_eq!(tags(&out[5..]), "12TDDDCZ");
         assert_eq!(writes, 2, "one write for startup, one for the whole pipeline");
     }
 
@@ -294,15 +337,15 @@ mod tests {
     fn row_limit_suspends_and_resumes() {
         let batch = [parse("s", "select"), bind("p", "s"), execute("p", 2), execute("p", 2), msg(b'S', b"")].concat();
         let (out, _) = converse(vec![batch], &shared());
-        assert_eq!(tags(&out[4..]), "12DDsDCZ");
-        assert_eq!(out[10].1, b"SELECT 1\0");
+        assert_eq!(tags(&out[5..]), "12DDsDCZ");
+        assert_eq!(out[11].1, b"SELECT 1\0");
     }
 
     #[test]
     fn errors_skip_to_sync() {
         let batch = [parse("", "fail"), bind("", ""), execute("", 0), msg(b'S', b""), parse("", "select"), msg(b'S', b"")].concat();
         let (out, _) = converse(vec![batch], &shared());
-        assert_eq!(tags(&out[4..]), "EZ1Z");
+        assert_eq!(tags(&out[5..]), "EZ1Z");
     }
 
     #[test]
@@ -314,8 +357,8 @@ mod tests {
         ]
         .concat();
         let (out, _) = converse(vec![batch], &shared());
-        assert_eq!(tags(&out[4..]), "EZEZ1EZ");
-        let codes: Vec<bool> = [(4, "C26000"), (6, "C34000"), (9, "C42P05")]
+        assert_eq!(tags(&out[5..]), "EZEZ1EZ");
+        let codes: Vec<bool> = [(5, "C26000"), (7, "C34000"), (10, "C42P05")]
             .iter()
             .map(|(i, code)| out[*i].1.windows(6).any(|w| w == code.as_bytes()))
             .collect();
@@ -326,7 +369,7 @@ mod tests {
     fn describe_statement_and_empty_query() {
         let batch = [parse("s", "select"), msg(b'D', b"Ss\0"), parse("e", ""), bind("", "e"), execute("", 0), msg(b'S', b"")].concat();
         let (out, _) = converse(vec![batch], &shared());
-        assert_eq!(tags(&out[4..]), "1tT12IZ");
+        assert_eq!(tags(&out[5..]), "1tT12IZ");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! statement once, keeps the remaining rows in the portal when a row limit stops it early
 //! (PortalSuspended) and continues from there on the next Execute.
 
-use super::connection::Connection;
+use super::connection::{touches_settings, Connection};
 use super::encode;
 use super::frame::violation;
 use super::result::{partial_tag, send_rows, Formats};
@@ -137,10 +137,12 @@ impl<S: SqlSession> Connection<S> {
                 encode::empty(&mut wire.out, b'I');
                 return Ok(());
             };
+            self.cancel.store(false, std::sync::atomic::Ordering::Release);
             let mut result = self.session.execute(prepared, &portal.params)?;
             if let Some(durable) = result.durable.take() {
                 durable.wait().await?;
             }
+            self.settings_touched |= touches_settings(&result.tag);
             let columns = result.columns.unwrap_or_default();
             portal.state = PortalState::Running { columns, rows: result.rows.into_iter(), tag: result.tag, suspended: false };
         }

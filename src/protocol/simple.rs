@@ -4,7 +4,7 @@
 //! CommandComplete (after its commit is durable); an empty string gets EmptyQueryResponse; the
 //! first error ends the string; ReadyForQuery closes the exchange.
 
-use super::connection::Connection;
+use super::connection::{touches_settings, Connection};
 use super::encode;
 use super::result::{complete, send_rows, Formats};
 use super::session::SqlSession;
@@ -15,6 +15,7 @@ use crate::io::transport::Transport;
 
 impl<S: SqlSession> Connection<S> {
     pub(super) async fn simple_query<T: Transport>(&mut self, wire: &mut Wire<T>, sql: &str) -> Result<()> {
+        self.before_statement();
         let results = self.session.execute_simple(sql);
         if results.is_empty() {
             encode::empty(&mut wire.out, b'I');
@@ -25,7 +26,7 @@ impl<S: SqlSession> Connection<S> {
                 break;
             }
         }
-        encode::ready_for_query(&mut wire.out, self.session.transaction_status());
+        self.ready(&mut wire.out);
         Ok(())
     }
 
@@ -37,6 +38,7 @@ impl<S: SqlSession> Connection<S> {
             send_rows(wire, rows, &columns, &Formats::default(), self.session.format_options()).await?;
         }
         let tag = std::mem::take(&mut result.tag);
+        self.settings_touched |= touches_settings(&tag);
         complete(&mut wire.out, &mut result, &tag).await
     }
 }
