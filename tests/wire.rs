@@ -242,13 +242,16 @@ async fn password_auth(io: &str) {
 async fn cancel_request(io: &str) {
     let server = Server::start(io, &[]);
     let client = connect(&server.conn_str()).await.unwrap();
+    let values: Vec<String> = (0..200).map(|i| format!("({i})")).collect();
+    client.batch_execute(&format!("CREATE TABLE c (id int PRIMARY KEY); INSERT INTO c VALUES {}", values.join(","))).await.unwrap();
     let token = client.cancel_token();
     let canceller = tokio::spawn(async move {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         token.cancel_query(NoTls).await.unwrap();
     });
     let started = std::time::Instant::now();
-    let e = client.simple_query("SELECT pg_sleep(20)").await.unwrap_err();
+    // 200^4 rows to count: far longer than the test waits unless the cancel lands.
+    let e = client.simple_query("SELECT count(*) FROM c a, c b, c d, c e").await.unwrap_err();
     canceller.await.unwrap();
     assert_eq!(code(&e), Some(&SqlState::QUERY_CANCELED), "{e}");
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
