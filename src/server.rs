@@ -80,25 +80,19 @@ fn uring_probe() -> std::result::Result<(), String> {
 
 type ServerThread = std::thread::JoinHandle<std::io::Result<()>>;
 
-/// Binds the listener(s) on this thread (so errors surface before the log line) and serves
-/// them on a background thread.
+/// Binds the listener on this thread (so errors surface before the log line) and serves it
+/// on a background thread.
 fn start(backend: Backend, addr: SocketAddr, shared: Arc<Shared<Arc<Engine>>>, threads: usize) -> Result<(ServerThread, SocketAddr)> {
-    let bind_error = |e: std::io::Error| Error::new(sqlstate::IO_ERROR, format!("could not bind to {addr}: {e}"));
-    match backend {
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| Error::new(sqlstate::IO_ERROR, format!("could not bind to {addr}: {e}")))?;
+    let bound = listener.local_addr().map_err(io_error)?;
+    let thread = match backend {
         #[cfg(all(feature = "io-uring", target_os = "linux"))]
-        Backend::Uring => {
-            let listeners = crate::io::uring::bind(addr, threads).map_err(bind_error)?;
-            let bound = listeners[0].local_addr().map_err(io_error)?;
-            Ok((std::thread::spawn(move || crate::io::uring::serve(listeners, shared)), bound))
-        }
+        Backend::Uring => std::thread::spawn(move || crate::io::uring::serve(listener, shared, threads)),
         #[cfg(not(all(feature = "io-uring", target_os = "linux")))]
         Backend::Uring => unreachable!("the probe never picks io_uring without the feature"),
-        Backend::Tokio => {
-            let listener = std::net::TcpListener::bind(addr).map_err(bind_error)?;
-            let bound = listener.local_addr().map_err(io_error)?;
-            Ok((std::thread::spawn(move || crate::io::tokio::serve(listener, shared, threads)), bound))
-        }
-    }
+        Backend::Tokio => std::thread::spawn(move || crate::io::tokio::serve(listener, shared, threads)),
+    };
+    Ok((thread, bound))
 }
 
 /// Registers SIGINT and SIGTERM handlers now and returns a future that resolves on either.

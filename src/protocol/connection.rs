@@ -25,7 +25,25 @@ use tokio::sync::watch;
 /// Serves one client until it terminates, fails fatally or the server shuts down.
 pub async fn run<T: Transport, F: SessionFactory>(transport: T, shared: &Shared<F>) {
     let mut wire = Wire::new(transport);
-    if let Err(e) = serve(&mut wire, shared).await {
+    let result = async {
+        match startup(&mut wire, shared).await? {
+            Some(params) => session(&mut wire, shared, &params).await,
+            None => Ok(()),
+        }
+    }
+    .await;
+    report(&mut wire, result).await;
+}
+
+/// Continues a connection whose startup packet another thread has read (see `io::uring`).
+pub async fn resume<T: Transport, F: SessionFactory>(mut wire: Wire<T>, shared: &Shared<F>, params: &[(String, String)]) {
+    let result = session(&mut wire, shared, params).await;
+    report(&mut wire, result).await;
+}
+
+/// Sends a connection-ending error, unless the client is already gone.
+pub async fn report<T: Transport>(wire: &mut Wire<T>, result: Result<()>) {
+    if let Err(e) = result {
         if !is_closed(&e) {
             encode::error_response(&mut wire.out, &e);
             let _ = wire.flush().await;
@@ -33,11 +51,19 @@ pub async fn run<T: Transport, F: SessionFactory>(transport: T, shared: &Shared<
     }
 }
 
-async fn serve<T: Transport, F: SessionFactory>(wire: &mut Wire<T>, shared: &Shared<F>) -> Result<()> {
-    let params = match startup::negotiate(wire).await? {
-        Startup::Cancel { pid, secret } => return Ok(shared.cancel(pid, secret)),
-        Startup::Connect(params) => params,
-    };
+/// The startup phase: encryption refusals, protocol negotiation and CancelRequest (honoured
+/// here). Returns the startup parameters, or None for a cancel connection.
+pub async fn startup<T: Transport, F>(wire: &mut Wire<T>, shared: &Shared<F>) -> Result<Option<Vec<(String, String)>>> {
+    match startup::negotiate(wire).await? {
+        Startup::Cancel { pid, secret } => {
+            shared.cancel(pid, secret);
+            Ok(None)
+        }
+        Startup::Connect(params) => Ok(Some(params)),
+    }
+}
+
+async fn session<T: Transport, F: SessionFactory>(wire: &mut Wire<T>, shared: &Shared<F>, params: &[(String, String)]) -> Result<()> {
     if shared.is_shutting_down() {
         return Err(Error::new("57P03", "the database system is shutting down").fatal());
     }
@@ -47,7 +73,7 @@ async fn serve<T: Transport, F: SessionFactory>(wire: &mut Wire<T>, shared: &Sha
         auth::authenticate(wire, secret, user).await?;
     }
     encode::authentication(&mut wire.out, 0, &[]);
-    let mut conn = Connection::new(shared.factory.open(&params));
+    let mut conn = Connection::new(shared.factory.open(params));
     let (pid, secret) = admission.register_cancel(conn.cancel.clone());
     for (name, value) in &conn.reported {
         encode::parameter_status(&mut wire.out, name, value);
@@ -272,14 +298,14 @@ mod tests {
         let transport = MockTransport { input: input.into(), ..Default::default() };
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let mut wire = Wire::new(transport);
-        let result = rt.block_on(serve(&mut wire, shared));
-        if let Err(e) = result {
-            if !is_closed(&e) {
-                encode::error_response(&mut wire.out, &e);
-                rt.block_on(wire.flush()).unwrap();
-            }
-        }
-        let transport = wire.into_transport();
+        let transport = rt.block_on(async {
+            let result = match startup(&mut wire, shared).await {
+                Ok(Some(params)) => session(&mut wire, shared, &params).await,
+                other => other.map(drop),
+            };
+            report(&mut wire, result).await;
+            wire.into_parts().0
+        });
         (split(&transport.output), transport.writes)
     }
 

@@ -112,7 +112,7 @@ mod tests {
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let result = rt.block_on(negotiate(&mut wire));
         let _ = rt.block_on(wire.flush());
-        (result, wire.into_transport().output)
+        (result, wire.into_parts().0.output)
     }
 
     #[test]

@@ -26,9 +26,14 @@ impl<T: Transport> Wire<T> {
         Wire { transport, input: BytesMut::with_capacity(READ_CHUNK), scratch: Vec::with_capacity(READ_CHUNK), out: Vec::with_capacity(READ_CHUNK) }
     }
 
-    #[cfg(test)]
-    pub fn into_transport(self) -> T {
-        self.transport
+    /// A connection handed over from another thread with input it already buffered.
+    pub fn with_input(transport: T, input: BytesMut) -> Self {
+        Wire { input, ..Wire::new(transport) }
+    }
+
+    /// The transport and any input not consumed yet (for handing a connection over).
+    pub fn into_parts(self) -> (T, BytesMut) {
+        (self.transport, self.input)
     }
 
     /// Reads once more from the socket into `input`. End of stream is an error (the client
