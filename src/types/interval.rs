@@ -191,7 +191,7 @@ fn parse_iso(s: &str) -> Option<Interval> {
 /// fractional days become time.
 pub fn mul(iv: &Interval, factor: f64) -> Result<Interval> {
     let months = iv.months as f64 * factor;
-    let month_days = (months - months.trunc()) * DAYS_PER_MONTH;
+    let month_days = ((months - months.trunc()) * DAYS_PER_MONTH * 1e6).round() / 1e6;
     let days = iv.days as f64 * factor;
     let mut sec_rem = (days - days.trunc() + month_days - month_days.trunc()) * 86_400.0;
     sec_rem = (sec_rem * 1e6).round() / 1e6;
@@ -266,5 +266,9 @@ mod tests {
         let mut o = String::new();
         format_interval(&mul(&iv, 1.5).unwrap(), &mut o);
         assert_eq!(o, "1 mon 16 days 12:00:00");
+        // PostgreSQL 15 rounds the days carried from months to the microsecond-day first.
+        let mut o = String::new();
+        format_interval(&mul(&parse_interval("1 mon").unwrap(), 1.0 / 7.0).unwrap(), &mut o);
+        assert_eq!(o, "4 days 06:51:25.6896");
     }
 }

@@ -23,7 +23,6 @@ pub fn get<'a>(j: &'a Json, step: &Step) -> Option<&'a Json> {
             let idx = if *i < 0 { items.len() as i64 + i } else { *i };
             usize::try_from(idx).ok().and_then(|i| items.get(i))
         }
-        (Json::Array(items), Step::Key(k)) => k.parse::<i64>().ok().and_then(|i| get(j, &Step::Index(i)).filter(|_| !items.is_empty())),
         (scalar, Step::Index(0 | -1)) if !scalar.is_object() => Some(scalar),
         _ => None,
     }
@@ -114,6 +113,7 @@ mod tests {
         assert_eq!(get(&doc, &Step::Key("a")).map(to_text).unwrap(), r#"[1, {"b": 2}]"#);
         assert_eq!(get(&j("[1,2,3]"), &Step::Index(-1)), Some(&j("3")));
         assert_eq!(get(&j("[1,2,3]"), &Step::Index(3)), None);
+        assert_eq!(get(&j("[1,2,3]"), &Step::Key("0")), None);
         let p = [Value::Text("a".into()), Value::Text("1".into())];
         assert_eq!(path(&doc, &p).map(to_text).unwrap(), r#"{"b": 2}"#);
         assert_eq!(as_text(get(&doc, &Step::Key("n"))), Value::Null);
