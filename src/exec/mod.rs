@@ -1,14 +1,25 @@
-//! Execution: sessions, transactions and the executor. (CONTRACT STUB: the SQL engine work
-//! replaces every `todo!()`.)
+//! Execution: sessions, transactions and the executor.
 //!
-//! A [`Session`] is one client's state: settings (SET/SHOW), prepared statements are kept by
-//! the protocol layer as [`Prepared`] values, and the transaction in progress. The protocol
-//! layer calls only the methods below.
+//! A [`Session`] is one client's state: settings (SET/SHOW), the transaction in progress and
+//! its failed/idle status. Prepared statements are kept by the protocol layer as
+//! [`Prepared`] values holding the bound plan. The protocol layer calls only the methods of
+//! [`Session`]; `txn` holds a transaction's overlay, `executor` runs row sources, `dml`
+//! and `ddl` apply writes, `constraints` checks them.
 
-use crate::error::Result;
+mod constraints;
+mod ddl;
+mod dml;
+mod executor;
+mod session;
+mod settings;
+mod txn;
+
+pub use session::Session;
+pub use settings::{SERVER_VERSION, VERSION_STRING};
+
+use crate::sql::bind::Bound;
 use crate::storage::Store;
-use crate::types::{DataType, Row, Value};
-use std::sync::atomic::AtomicBool;
+use crate::types::{DataType, Row};
 use std::sync::Arc;
 
 /// What every session shares: the store and server-wide settings.
@@ -33,7 +44,14 @@ pub struct Prepared {
     pub param_types: Vec<DataType>,
     /// The result columns, or None for a statement that returns no rows.
     pub columns: Option<Vec<Column>>,
-    _plan: (),
+    plan: Arc<PreparedPlan>,
+}
+
+/// The statement's AST (to bind again after a schema change) and its bound plan.
+#[derive(Debug)]
+struct PreparedPlan {
+    stmt: Option<sqlparser::ast::Statement>,
+    bound: Bound,
 }
 
 /// The outcome of one statement.
@@ -51,54 +69,8 @@ pub struct QueryResult {
 /// Output settings the protocol layer needs to render values as text.
 pub use crate::types::FormatOptions;
 
-/// One client's session.
-pub struct Session {
-    _private: (),
-}
-
-impl Session {
-    /// A new session; `params` are the startup parameters (user, database, options, ...).
-    pub fn new(_engine: Arc<Engine>, _params: &[(String, String)]) -> Session {
-        todo!()
-    }
-
-    /// Splits a simple-query string into statements and runs them one by one, in the implicit
-    /// transaction PostgreSQL gives a multi-statement string. Stops at the first error.
-    pub fn execute_simple(&mut self, _sql: &str) -> Vec<Result<QueryResult>> {
-        todo!()
-    }
-
-    /// Parses and binds one statement (Parse). `param_types` are what the client gave (Unknown
-    /// where it left a type unspecified).
-    pub fn prepare(&mut self, _sql: &str, _param_types: &[DataType]) -> Result<Prepared> {
-        todo!()
-    }
-
-    /// Executes a prepared statement with parameter values already decoded to its types.
-    pub fn execute(&mut self, _prepared: &Prepared, _params: &[Value]) -> Result<QueryResult> {
-        todo!()
-    }
-
-    /// ReadyForQuery status: b'I' idle, b'T' in a transaction block, b'E' failed block.
-    pub fn transaction_status(&self) -> u8 {
-        todo!()
-    }
-
-    /// Flag the executor checks between rows; set by a CancelRequest (57014).
-    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
-        todo!()
-    }
-
-    /// Settings that shape text output (TimeZone, DateStyle, extra_float_digits, ...).
-    pub fn format_options(&self) -> &FormatOptions {
-        todo!()
-    }
-
-    /// ParameterStatus values to report after startup or after a SET of a reported setting.
-    pub fn reported_parameters(&self) -> Vec<(String, String)> {
-        todo!()
-    }
-
-    /// Called when the connection ends: rolls back any open transaction.
-    pub fn close(&mut self) {}
+fn columns_of(bound: &Bound) -> Option<Vec<Column>> {
+    bound.columns.as_ref().map(|cols| {
+        cols.iter().map(|c| Column { name: c.name.clone(), data_type: c.data_type.clone(), table_oid: 0, column_id: 0 }).collect()
+    })
 }

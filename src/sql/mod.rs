@@ -1,1 +1,9 @@
-//! SQL: parsing with sqlparser and binding into typed plans. (Built by the SQL engine work.)
+//! SQL: parsing with sqlparser ([`parse`]), binding into typed plans ([`bind`], [`plan`]),
+//! and the expressions and functions plans evaluate ([`expr`], [`functions`], [`like`]).
+
+pub mod bind;
+pub mod expr;
+pub mod functions;
+pub mod like;
+pub mod parse;
+pub mod plan;

@@ -2,14 +2,27 @@
 //!
 //! [`DataType`] is a column or expression type as PostgreSQL names it (with its OID for the
 //! wire); [`Value`] is one datum in its natural Rust form. Rows are `Vec<Value>` in schema
-//! column order. Text input/output in PostgreSQL's exact format lives in `text`, binary wire
-//! encoding in `binary`, and the JSONL file mapping in `json`.
+//! column order. Text input/output in PostgreSQL's exact format lives in `text` (one module
+//! per format below it), binary wire encoding in `binary`, casts in `cast`, operators in `ops`.
 
+mod array;
 pub mod binary;
+mod bytea;
+mod calendar;
 pub mod cast;
 mod datatype;
+mod datetime;
+mod datetime_input;
+mod float;
+mod integer;
+mod interval;
+mod jsonb;
+mod jsonb_ops;
+mod numeric;
 pub mod ops;
+mod strings;
 pub mod text;
+mod timezone;
 mod value;
 
 pub use datatype::DataType;

@@ -1,0 +1,217 @@
+//! The executor: turns a [`Rel`] tree into an iterator of rows, pulling from the
+//! transaction's view of each table (index lookups through `Table::get`/`Table::lookup`,
+//! scans otherwise). Sort, Distinct and Aggregate materialize; everything else streams.
+
+use super::txn::{TableView, TxnState};
+use crate::error::{sqlstate, Error, Result};
+use crate::sql::expr::{truth, EvalCtx};
+use crate::sql::plan::{AggFunc, Aggregate, Rel, SortKey};
+use crate::storage::{Key, Snapshot, StoredRow};
+use crate::types::ops::{self, BinaryOp};
+use crate::types::{Row, Value};
+use std::cmp::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+
+pub type Rows<'a> = Box<dyn Iterator<Item = Result<Row>> + 'a>;
+
+/// What a running statement reads from.
+pub struct Ctx<'a> {
+    pub snap: &'a Snapshot,
+    pub txn: &'a TxnState,
+    pub eval: &'a EvalCtx<'a>,
+    pub cancel: &'a AtomicBool,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn check_cancel(&self) -> Result<()> {
+        if self.cancel.load(AtomicOrdering::Relaxed) {
+            return Err(Error::new(sqlstate::QUERY_CANCELED, "canceling statement due to user request"));
+        }
+        Ok(())
+    }
+
+    pub fn view(&self, table: &str) -> Result<TableView<'a>> {
+        self.txn.view(self.snap, table)
+    }
+}
+
+/// Runs a row source.
+pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
+    Ok(match rel {
+        Rel::Values { rows } => {
+            let out = rows.iter().map(|r| r.iter().map(|e| e.eval(&[], ctx.eval)).collect::<Result<Row>>());
+            Box::new(out.collect::<Vec<_>>().into_iter())
+        }
+        Rel::Scan { .. } | Rel::IndexLookup { .. } => Box::new(stored_rows(rel, ctx)?.map(|r| r.map(|s| s.row))),
+        Rel::Filter { input, predicate } => {
+            let rows = run(input, ctx)?;
+            Box::new(rows.filter_map(move |r| {
+                let keep = r.and_then(|row| Ok((truth(&predicate.eval(&row, ctx.eval)?), row)));
+                match keep {
+                    Ok((true, row)) => Some(Ok(row)),
+                    Ok((false, _)) => None,
+                    Err(e) => Some(Err(e)),
+                }
+            }))
+        }
+        Rel::Project { input, exprs } => {
+            let rows = run(input, ctx)?;
+            Box::new(rows.map(move |r| r.and_then(|row| exprs.iter().map(|e| e.eval(&row, ctx.eval)).collect())))
+        }
+        Rel::Sort { input, keys } => Box::new(sort(run(input, ctx)?, keys, ctx)?.into_iter().map(Ok)),
+        Rel::Limit { input, limit, offset } => {
+            let count = |e: &Option<crate::sql::expr::Expr>, what: &str, code: &'static str| -> Result<Option<usize>> {
+                let Some(e) = e else { return Ok(None) };
+                match e.eval(&[], ctx.eval)? {
+                    Value::Null => Ok(None),
+                    v => match v.as_i64() {
+                        Some(n) if n >= 0 => Ok(Some(n as usize)),
+                        _ => Err(Error::new(code, format!("{what} must not be negative"))),
+                    },
+                }
+            };
+            let limit = count(limit, "LIMIT", "2201W")?;
+            let offset = count(offset, "OFFSET", "2201X")?.unwrap_or(0);
+            let rows = run(input, ctx)?.skip(offset);
+            match limit {
+                Some(n) => Box::new(rows.take(n)),
+                None => Box::new(rows),
+            }
+        }
+        Rel::Distinct { input } => {
+            let mut seen = ahash::AHashSet::new();
+            let mut out = Vec::new();
+            for r in run(input, ctx)? {
+                let r = r?;
+                if seen.insert(r.clone()) {
+                    out.push(r);
+                }
+            }
+            Box::new(out.into_iter().map(Ok))
+        }
+        Rel::Aggregate { input, aggs } => Box::new(std::iter::once(aggregate(run(input, ctx)?, aggs, ctx))),
+    })
+}
+
+/// Rows with their keys and versions from a Scan / IndexLookup, optionally under a Filter
+/// (what UPDATE and DELETE need).
+pub fn stored_rows<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Box<dyn Iterator<Item = Result<StoredRow>> + 'a>> {
+    Ok(match rel {
+        Rel::Scan { table } => {
+            let rows = ctx.view(table)?.scan()?;
+            Box::new(rows.map(move |r| ctx.check_cancel().and(r)))
+        }
+        Rel::IndexLookup { table, columns, keys } => Box::new(lookup(table, columns, keys, ctx)?.into_iter().map(Ok)),
+        Rel::Filter { input, predicate } => Box::new(stored_rows(input, ctx)?.filter_map(move |r| {
+            let keep = r.and_then(|s| Ok((truth(&predicate.eval(&s.row, ctx.eval)?), s)));
+            match keep {
+                Ok((true, s)) => Some(Ok(s)),
+                Ok((false, _)) => None,
+                Err(e) => Some(Err(e)),
+            }
+        })),
+        other => return Err(Error::internal(format!("not a table access path: {other}"))),
+    })
+}
+
+fn lookup(table: &str, columns: &[usize], keys: &[Vec<crate::sql::expr::Expr>], ctx: &Ctx) -> Result<Vec<StoredRow>> {
+    let view = ctx.view(table)?;
+    let is_pk = view.schema.primary_key_columns() == columns;
+    let mut out = Vec::new();
+    let mut seen = ahash::AHashSet::new();
+    for key in keys {
+        let values = key.iter().map(|e| e.eval(&[], ctx.eval)).collect::<Result<Vec<_>>>()?;
+        if values.iter().any(Value::is_null) || !seen.insert(values.clone()) {
+            continue;
+        }
+        if is_pk {
+            out.extend(view.get(&Key(values.into_iter().collect()))?);
+            continue;
+        }
+        match view.lookup(columns, &values)? {
+            Some(rows) => out.extend(rows),
+            None => return view.scan()?.collect(),
+        }
+    }
+    Ok(out)
+}
+
+fn sort(rows: Rows, keys: &[SortKey], ctx: &Ctx) -> Result<Vec<Row>> {
+    let mut keyed = rows
+        .map(|r| r.and_then(|row| Ok((keys.iter().map(|k| k.expr.eval(&row, ctx.eval)).collect::<Result<Vec<_>>>()?, row))))
+        .collect::<Result<Vec<_>>>()?;
+    keyed.sort_by(|(a, _), (b, _)| compare_keys(a, b, keys));
+    Ok(keyed.into_iter().map(|(_, r)| r).collect())
+}
+
+/// ORDER BY comparison: NULLs last ascending and first descending unless told otherwise.
+pub fn compare_keys(a: &[Value], b: &[Value], keys: &[SortKey]) -> Ordering {
+    for ((x, y), k) in a.iter().zip(b).zip(keys) {
+        let ord = match (x.is_null(), y.is_null()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => if k.nulls_first { Ordering::Less } else { Ordering::Greater },
+            (false, true) => if k.nulls_first { Ordering::Greater } else { Ordering::Less },
+            _ if k.desc => y.cmp(x),
+            _ => x.cmp(y),
+        };
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    Ordering::Equal
+}
+
+fn aggregate(rows: Rows, aggs: &[Aggregate], ctx: &Ctx) -> Result<Row> {
+    let mut state: Vec<(Value, i64)> = vec![(Value::Null, 0); aggs.len()];
+    for row in rows {
+        let row = row?;
+        for (a, (acc, n)) in aggs.iter().zip(state.iter_mut()) {
+            let v = match &a.arg {
+                Some(e) => e.eval(&row, ctx.eval)?,
+                None => Value::Bool(true),
+            };
+            if v.is_null() {
+                continue;
+            }
+            *n += 1;
+            *acc = match (a.func, &*acc) {
+                (AggFunc::CountStar | AggFunc::Count, _) => Value::Null,
+                (_, Value::Null) => v,
+                (AggFunc::Sum | AggFunc::Avg, _) => ops::binary(BinaryOp::Add, acc, &v)?,
+                (AggFunc::Min, _) => if v < *acc { v } else { acc.clone() },
+                (AggFunc::Max, _) => if v > *acc { v } else { acc.clone() },
+            };
+        }
+    }
+    aggs.iter().zip(state).map(|(a, (acc, n))| finish(a, acc, n)).collect()
+}
+
+fn finish(a: &Aggregate, acc: Value, n: i64) -> Result<Value> {
+    Ok(match a.func {
+        AggFunc::CountStar | AggFunc::Count => Value::Int8(n),
+        AggFunc::Avg if n > 0 => {
+            let count = match acc {
+                Value::Float8(_) => Value::Float8(n as f64),
+                _ => Value::Numeric(n.into()),
+            };
+            ops::binary(BinaryOp::Div, &acc, &count)?
+        }
+        _ => acc,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::expr::Expr;
+
+    #[test]
+    fn nulls_sort_last_ascending_and_first_descending() {
+        let asc = [SortKey { expr: Expr::Column(0), desc: false, nulls_first: false }];
+        let desc = [SortKey { expr: Expr::Column(0), desc: true, nulls_first: true }];
+        let (one, null) = ([Value::Int4(1)], [Value::Null]);
+        assert_eq!(compare_keys(&one, &null, &asc), Ordering::Less);
+        assert_eq!(compare_keys(&one, &null, &desc), Ordering::Greater);
+        assert_eq!(compare_keys(&[Value::Int4(2)], &one, &desc), Ordering::Less);
+    }
+}

@@ -1,0 +1,294 @@
+//! A session's transaction: its writes kept aside as an overlay over the committed tables,
+//! so its own later statements see them and nobody else does until COMMIT turns them into
+//! one `storage::WriteBatch`. Schema changes are buffered the same way (a rolled-back
+//! CREATE or ALTER TABLE never reaches a schema file). Savepoints are copies of the state.
+
+use crate::catalog::TableSchema;
+use crate::error::{sqlstate, Error, Result};
+use crate::storage::{Change, Key, Snapshot, StoredRow, Table, WriteBatch};
+use crate::types::{Row, Value};
+use ahash::AHashMap;
+use smallvec::SmallVec;
+use std::sync::Arc;
+
+/// A pending change to one row, by key.
+#[derive(Debug, Clone)]
+pub enum Pending {
+    Inserted(Row),
+    /// A committed row replaced; `version` is the one read (checked at commit: 40001).
+    Updated { version: u64, row: Row },
+    Deleted { version: u64 },
+}
+
+/// One table's pending writes.
+#[derive(Debug, Clone, Default)]
+pub struct Overlay {
+    /// Committed rows are invisible: the table was created, truncated or rewritten here.
+    pub hide_committed: bool,
+    pub rows: AHashMap<Key, Pending>,
+    /// Keys in first-write order, so scans list new rows in insertion order.
+    pub order: Vec<Key>,
+}
+
+/// A buffered schema change.
+#[derive(Debug, Clone)]
+pub enum DdlOp {
+    Create(Arc<TableSchema>),
+    Drop(String),
+    /// `rewrite`: the rows were rebuilt into the overlay (the table's content is replaced).
+    Alter { old_name: String, schema: Arc<TableSchema>, rewrite: bool },
+    Truncate(String),
+}
+
+/// Everything a transaction has written so far.
+#[derive(Debug, Clone, Default)]
+pub struct TxnState {
+    pub ddl: Vec<DdlOp>,
+    /// Schemas changed here: Some(new schema) or None (dropped).
+    pub schemas: AHashMap<String, Option<Arc<TableSchema>>>,
+    pub tables: AHashMap<String, Overlay>,
+    next_row_id: i64,
+}
+
+/// One table as the transaction sees it.
+pub struct TableView<'a> {
+    pub schema: Arc<TableSchema>,
+    committed: Option<&'a Arc<Table>>,
+    overlay: Option<&'a Overlay>,
+}
+
+impl TxnState {
+    pub fn is_empty(&self) -> bool {
+        self.ddl.is_empty() && self.tables.values().all(|o| o.rows.is_empty())
+    }
+
+    pub fn catalog<'a>(&'a self, snap: &'a Snapshot) -> TxnCatalog<'a> {
+        TxnCatalog { snap, state: self }
+    }
+
+    /// The schema of `name` as this transaction sees it.
+    pub fn schema(&self, snap: &Snapshot, name: &str) -> Option<Arc<TableSchema>> {
+        match self.schemas.get(name) {
+            Some(s) => s.clone(),
+            None => snap.table(name).map(|t| t.schema().clone()),
+        }
+    }
+
+    pub fn view<'a>(&'a self, snap: &'a Snapshot, name: &str) -> Result<TableView<'a>> {
+        let schema = self.schema(snap, name).ok_or_else(|| crate::sql::bind::undefined_table(name))?;
+        let overlay = self.tables.get(name);
+        let hidden = overlay.is_some_and(|o| o.hide_committed) || self.schemas.contains_key(name) && snap.table(name).is_none();
+        let committed = if hidden { None } else { snap.table(name) };
+        Ok(TableView { schema, committed, overlay })
+    }
+
+    fn overlay(&mut self, table: &str) -> &mut Overlay {
+        self.tables.entry(table.to_string()).or_default()
+    }
+
+    /// The key a new row gets: its primary key, or a transaction-local row id.
+    fn new_key(&mut self, schema: &TableSchema, row: &Row) -> Key {
+        let pk = schema.primary_key_columns();
+        if pk.is_empty() {
+            self.next_row_id -= 1;
+            return Key(SmallVec::from_elem(Value::Int8(i64::MIN / 2 + self.next_row_id), 1));
+        }
+        Key(pk.iter().map(|i| row[*i].clone()).collect())
+    }
+
+    pub fn insert(&mut self, schema: &TableSchema, row: Row) {
+        let key = self.new_key(schema, &row);
+        self.put(&schema.name, key, row);
+    }
+
+    fn put(&mut self, table: &str, key: Key, row: Row) {
+        let o = self.overlay(table);
+        let pending = match o.rows.remove(&key) {
+            Some(Pending::Deleted { version }) => Pending::Updated { version, row },
+            _ => {
+                o.order.push(key.clone());
+                Pending::Inserted(row)
+            }
+        };
+        o.rows.insert(key, pending);
+    }
+
+    pub fn update(&mut self, schema: &TableSchema, old: &StoredRow, row: Row) {
+        let pk = schema.primary_key_columns();
+        let new_key = if pk.is_empty() { old.key.clone() } else { Key(pk.iter().map(|i| row[*i].clone()).collect()) };
+        if new_key != old.key {
+            self.delete(&schema.name, old);
+            self.put(&schema.name, new_key, row);
+            return;
+        }
+        let o = self.overlay(&schema.name);
+        let pending = match o.rows.get(&old.key) {
+            Some(Pending::Inserted(_)) => Pending::Inserted(row),
+            Some(Pending::Updated { version, .. }) => Pending::Updated { version: *version, row },
+            _ => Pending::Updated { version: old.version, row },
+        };
+        if !o.rows.contains_key(&old.key) {
+            o.order.push(old.key.clone());
+        }
+        o.rows.insert(old.key.clone(), pending);
+    }
+
+    pub fn delete(&mut self, table: &str, old: &StoredRow) {
+        let o = self.overlay(table);
+        match o.rows.get(&old.key) {
+            Some(Pending::Inserted(_)) => {
+                o.rows.remove(&old.key);
+                o.order.retain(|k| *k != old.key);
+            }
+            Some(Pending::Updated { version, .. }) => {
+                let version = *version;
+                o.rows.insert(old.key.clone(), Pending::Deleted { version });
+            }
+            _ => {
+                o.order.push(old.key.clone());
+                o.rows.insert(old.key.clone(), Pending::Deleted { version: old.version });
+            }
+        }
+    }
+
+    /// Records a schema change; `content` (when given) replaces the table's rows.
+    pub fn apply_ddl(&mut self, op: DdlOp, content: Option<Vec<Row>>) {
+        match &op {
+            DdlOp::Create(s) => {
+                self.schemas.insert(s.name.clone(), Some(s.clone()));
+                self.tables.insert(s.name.clone(), Overlay { hide_committed: true, ..Overlay::default() });
+            }
+            DdlOp::Drop(name) => {
+                self.schemas.insert(name.clone(), None);
+                self.tables.remove(name);
+            }
+            DdlOp::Truncate(name) => {
+                self.tables.insert(name.clone(), Overlay { hide_committed: true, ..Overlay::default() });
+            }
+            DdlOp::Alter { old_name, schema, .. } => {
+                let overlay = self.tables.remove(old_name);
+                if *old_name != schema.name {
+                    self.schemas.insert(old_name.clone(), None);
+                }
+                self.schemas.insert(schema.name.clone(), Some(schema.clone()));
+                if let Some(o) = overlay {
+                    self.tables.insert(schema.name.clone(), o);
+                }
+            }
+        }
+        if let (DdlOp::Alter { schema, .. }, Some(rows)) = (&op, content) {
+            self.tables.insert(schema.name.clone(), Overlay { hide_committed: true, ..Overlay::default() });
+            rows.into_iter().for_each(|r| self.insert(schema, r));
+        }
+        self.ddl.push(op);
+    }
+
+    /// The transaction as one batch: schema changes in order, then deletes, updates, inserts.
+    pub fn into_batch(self) -> WriteBatch {
+        let mut changes: Vec<Change> = self.ddl.into_iter().map(ddl_change).collect();
+        let mut updates = Vec::new();
+        let mut inserts = Vec::new();
+        for (table, mut o) in self.tables {
+            for key in o.order {
+                match o.rows.remove(&key) {
+                    Some(Pending::Deleted { version }) => changes.push(Change::Delete { table: table.clone(), key, expected_version: version }),
+                    Some(Pending::Updated { version, row }) => updates.push(Change::Update { table: table.clone(), key, expected_version: version, row }),
+                    Some(Pending::Inserted(row)) => inserts.push(Change::Insert { table: table.clone(), row }),
+                    None => {}
+                }
+            }
+        }
+        changes.extend(updates);
+        changes.extend(inserts);
+        WriteBatch { changes }
+    }
+}
+
+fn ddl_change(op: DdlOp) -> Change {
+    match op {
+        DdlOp::Create(s) => Change::CreateTable((*s).clone()),
+        DdlOp::Drop(n) => Change::DropTable(n),
+        DdlOp::Truncate(n) => Change::Truncate(n),
+        DdlOp::Alter { old_name, schema, rewrite } => Change::AlterTable { old_name, schema: (*schema).clone(), rows: rewrite.then(Vec::new) },
+    }
+}
+
+impl<'a> TableView<'a> {
+    /// Every visible row: committed rows not overridden, then this transaction's rows.
+    pub fn scan(&self) -> Result<Box<dyn Iterator<Item = Result<StoredRow>> + 'a>> {
+        let overlay = self.overlay;
+        let committed: Box<dyn Iterator<Item = Result<StoredRow>> + 'a> = match self.committed {
+            Some(t) => Box::new(t.scan()?.filter(move |r| r.as_ref().map_or(true, |r| overlay.is_none_or(|o| !o.rows.contains_key(&r.key))))),
+            None => Box::new(std::iter::empty()),
+        };
+        let own = overlay.into_iter().flat_map(|o| o.order.iter().filter_map(|k| own_row(k, o.rows.get(k)?)));
+        Ok(Box::new(committed.chain(own.map(Ok))))
+    }
+
+    /// The row with this key, if visible.
+    pub fn get(&self, key: &Key) -> Result<Option<StoredRow>> {
+        if let Some(p) = self.overlay.and_then(|o| o.rows.get(key)) {
+            return Ok(own_row(key, p));
+        }
+        match self.committed {
+            Some(t) => t.get(key),
+            None => Ok(None),
+        }
+    }
+
+    /// Rows whose `columns` equal `values` through an index; None when no index covers them.
+    pub fn lookup(&self, columns: &[usize], values: &[Value]) -> Result<Option<Vec<StoredRow>>> {
+        let mut out = Vec::new();
+        if let Some(t) = self.committed {
+            let Some(keys) = t.lookup(columns, values)? else { return Ok(None) };
+            for k in keys {
+                let visible = if self.overlay.is_some_and(|o| o.rows.contains_key(&k)) { None } else { t.get(&k)? };
+                out.extend(visible);
+            }
+        } else if !self.has_index(columns) {
+            return Ok(None);
+        }
+        if let Some(o) = self.overlay {
+            let own = o.order.iter().filter_map(|k| own_row(k, o.rows.get(k)?));
+            out.extend(own.filter(|r| columns.iter().zip(values).all(|(c, v)| r.row[*c] == *v)));
+        }
+        Ok(Some(out))
+    }
+
+    fn has_index(&self, columns: &[usize]) -> bool {
+        let s = &self.schema;
+        let same = |names: &[String]| names.iter().filter_map(|n| s.column_index(n)).collect::<Vec<_>>() == columns;
+        s.primary_key_columns() == columns || s.indexes.iter().any(|i| same(&i.columns))
+    }
+}
+
+fn own_row(key: &Key, p: &Pending) -> Option<StoredRow> {
+    match p {
+        Pending::Inserted(row) => Some(StoredRow { key: key.clone(), version: 0, row: row.clone() }),
+        Pending::Updated { version, row } => Some(StoredRow { key: key.clone(), version: *version, row: row.clone() }),
+        Pending::Deleted { .. } => None,
+    }
+}
+
+/// The schemas a statement binds against: committed ones overridden by the transaction's.
+pub struct TxnCatalog<'a> {
+    snap: &'a Snapshot,
+    state: &'a TxnState,
+}
+
+impl crate::sql::bind::Catalog for TxnCatalog<'_> {
+    fn table(&self, name: &str) -> Option<Arc<TableSchema>> {
+        self.state.schema(self.snap, name)
+    }
+
+    fn table_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.snap.tables.keys().filter(|n| !self.state.schemas.contains_key(*n)).cloned().collect();
+        names.extend(self.state.schemas.iter().filter(|(_, s)| s.is_some()).map(|(n, _)| n.clone()));
+        names
+    }
+}
+
+/// 25006 for a write in a READ ONLY transaction.
+pub fn read_only_error(what: &str) -> Error {
+    Error::new(sqlstate::READ_ONLY_SQL_TRANSACTION, format!("cannot execute {what} in a read-only transaction"))
+}

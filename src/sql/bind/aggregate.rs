@@ -1,0 +1,92 @@
+//! Aggregates without GROUP BY: count(*), count, sum, avg, min, max over the whole input.
+//! The calls found in the select list and ORDER BY become an Aggregate node; the select
+//! list is then bound against its output (see `Scope::aggregates`).
+
+use super::{Binder, Scope};
+use crate::error::{Error, Result};
+use crate::sql::plan::{AggFunc, Aggregate, Rel};
+use crate::types::cast::CastKind;
+use crate::types::DataType;
+use sqlparser::ast::{self, visit_expressions, Expr as A};
+use std::ops::ControlFlow;
+
+pub fn is_aggregate(name: &str) -> bool {
+    matches!(name, "count" | "sum" | "avg" | "min" | "max")
+}
+
+/// Adds an Aggregate node when the select list or ORDER BY aggregates.
+pub fn bind(b: &mut Binder, rel: Rel, scope: Scope, items: &[ast::SelectItem], order: &[ast::OrderByExpr]) -> Result<(Rel, Scope)> {
+    let mut calls: Vec<ast::Function> = Vec::new();
+    let mut collect = |e: &A| {
+        if let A::Function(f) = e {
+            let name = f.name.to_string().to_ascii_lowercase();
+            if is_aggregate(&name) && !calls.iter().any(|c| c.to_string() == f.to_string()) {
+                calls.push(f.clone());
+            }
+        }
+        ControlFlow::<()>::Continue(())
+    };
+    let _ = visit_expressions(&items.to_vec(), &mut collect);
+    let _ = visit_expressions(&order.to_vec(), &mut collect);
+    if calls.is_empty() {
+        return Ok((rel, scope));
+    }
+    let mut aggs = Vec::with_capacity(calls.len());
+    let mut names = Vec::with_capacity(calls.len());
+    for f in &calls {
+        let agg = bind_call(b, f, &scope)?;
+        names.push((f.to_string(), agg.data_type.clone()));
+        aggs.push(agg);
+    }
+    let out = Scope { tables: scope.tables, aggregates: Some(names) };
+    Ok((Rel::Aggregate { input: Box::new(rel), aggs }, out))
+}
+
+fn bind_call(b: &mut Binder, f: &ast::Function, scope: &Scope) -> Result<Aggregate> {
+    let name = f.name.to_string().to_ascii_lowercase();
+    let ast::FunctionArguments::List(list) = &f.args else { return Err(Error::unsupported(format!("{name} without arguments"))) };
+    if list.duplicate_treatment.is_some() || !list.clauses.is_empty() {
+        return Err(Error::unsupported(format!("{name}(DISTINCT ...) and ordered aggregates")));
+    }
+    match (name.as_str(), list.args.as_slice()) {
+        ("count", [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Wildcard)]) => {
+            Ok(Aggregate { func: AggFunc::CountStar, arg: None, data_type: DataType::Int8 })
+        }
+        (_, [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e))]) => {
+            let t = b.bind_expr(e, scope)?;
+            let (func, ty) = match name.as_str() {
+                "count" => (AggFunc::Count, DataType::Int8),
+                "sum" => (AggFunc::Sum, sum_type(&t.ty)?),
+                "avg" => (AggFunc::Avg, avg_type(&t.ty)?),
+                "min" => (AggFunc::Min, t.ty.clone()),
+                _ => (AggFunc::Max, t.ty.clone()),
+            };
+            let arg_ty = if matches!(func, AggFunc::Count | AggFunc::Min | AggFunc::Max) { t.ty.clone() } else { ty.clone() };
+            let arg = b.coerce(t, &arg_ty, CastKind::Implicit)?;
+            Ok(Aggregate { func, arg: Some(arg), data_type: ty })
+        }
+        _ => Err(Error::unsupported(format!("this form of {name}()"))),
+    }
+}
+
+fn sum_type(t: &DataType) -> Result<DataType> {
+    Ok(match t {
+        DataType::Int2 | DataType::Int4 => DataType::Int8,
+        DataType::Int8 | DataType::Numeric(_) => DataType::Numeric(None),
+        DataType::Float4 | DataType::Float8 | DataType::Interval => t.clone(),
+        other => return Err(no_function("sum", other)),
+    })
+}
+
+fn avg_type(t: &DataType) -> Result<DataType> {
+    Ok(match t {
+        DataType::Int2 | DataType::Int4 | DataType::Int8 | DataType::Numeric(_) => DataType::Numeric(None),
+        DataType::Float4 | DataType::Float8 => DataType::Float8,
+        other => return Err(no_function("avg", other)),
+    })
+}
+
+fn no_function(name: &str, t: &DataType) -> Error {
+    Error::new(crate::error::sqlstate::UNDEFINED_FUNCTION, format!("function {name}({t}) does not exist"))
+        .with_hint("No function matches the given name and argument types. You might need to add explicit type casts.")
+}

@@ -1,0 +1,132 @@
+//! Binding: AST statements to typed [`Plan`]s against a catalog.
+//!
+//! A [`Binder`] resolves names against a [`Catalog`] (the snapshot's schemas as the session's
+//! transaction sees them), settles every expression's type and collects the types of `$n`
+//! parameters as the context implies them. One file per statement family.
+
+mod access;
+mod aggregate;
+mod coerce;
+mod ddl;
+mod dml;
+mod expr;
+mod query;
+mod scope;
+mod utility;
+
+pub use coerce::common_type;
+pub use scope::Scope;
+
+use crate::catalog::TableSchema;
+use crate::error::{sqlstate, Error, Result};
+use crate::sql::expr::Expr;
+use crate::sql::plan::{OutCol, Plan};
+use crate::types::DataType;
+use sqlparser::ast::{self, Statement};
+use std::sync::Arc;
+
+/// The schemas a statement is bound against.
+pub trait Catalog {
+    fn table(&self, name: &str) -> Option<Arc<TableSchema>>;
+    fn table_names(&self) -> Vec<String>;
+}
+
+/// A bound expression and its type.
+#[derive(Debug, Clone)]
+pub struct Typed {
+    pub expr: Expr,
+    pub ty: DataType,
+}
+
+impl Typed {
+    pub fn new(expr: Expr, ty: DataType) -> Typed {
+        Typed { expr, ty }
+    }
+}
+
+/// A bound statement with what the wire layer describes.
+#[derive(Debug, Clone)]
+pub struct Bound {
+    pub plan: Plan,
+    pub params: Vec<DataType>,
+    /// Result columns (RETURNING or query output), None for statements without rows.
+    pub columns: Option<Vec<OutCol>>,
+    /// The tables bound against, to notice a schema change before reusing the plan.
+    pub deps: Vec<Arc<TableSchema>>,
+}
+
+pub struct Binder<'a> {
+    catalog: &'a dyn Catalog,
+    pub params: Vec<DataType>,
+    deps: Vec<Arc<TableSchema>>,
+}
+
+/// Binds one statement. `params` are the types the client gave (Unknown where unspecified).
+pub fn bind(catalog: &dyn Catalog, stmt: &Statement, params: &[DataType]) -> Result<Bound> {
+    let mut b = Binder::new(catalog);
+    b.params = params.to_vec();
+    let (plan, returning) = b.bind_statement(stmt)?;
+    let columns = plan.columns(&returning);
+    let params = b.params.into_iter().map(|t| if t == DataType::Unknown { DataType::Text } else { t }).collect();
+    Ok(Bound { plan, params, columns, deps: b.deps })
+}
+
+impl<'a> Binder<'a> {
+    pub fn new(catalog: &'a dyn Catalog) -> Binder<'a> {
+        Binder { catalog, params: Vec::new(), deps: Vec::new() }
+    }
+}
+
+impl Binder<'_> {
+    fn bind_statement(&mut self, stmt: &Statement) -> Result<(Plan, Vec<OutCol>)> {
+        let plain = |p: Plan| Ok((p, Vec::new()));
+        match stmt {
+            Statement::Query(q) => plain(self.bind_query_plan(q)?),
+            Statement::Insert(i) => self.bind_insert(i),
+            Statement::Update(u) => self.bind_update(u),
+            Statement::Delete(d) => self.bind_delete(d),
+            Statement::CreateTable(_) | Statement::CreateIndex(_) | Statement::AlterTable(_) | Statement::Drop { .. } | Statement::Truncate(_) => {
+                plain(self.bind_ddl(stmt)?)
+            }
+            other => plain(self.bind_utility(other)?),
+        }
+    }
+
+    /// The schema of a table, or 42P01.
+    pub fn table(&mut self, name: &ast::ObjectName) -> Result<Arc<TableSchema>> {
+        let name = table_name(name)?;
+        let schema = self.catalog.table(&name).ok_or_else(|| undefined_table(&name))?;
+        self.deps.push(schema.clone());
+        Ok(schema)
+    }
+
+    pub fn table_exists(&self, name: &str) -> bool {
+        self.catalog.table(name).is_some()
+    }
+}
+
+pub fn undefined_table(name: &str) -> Error {
+    Error::new(sqlstate::UNDEFINED_TABLE, format!("relation \"{name}\" does not exist"))
+}
+
+/// A table name without its schema (`public.t` -> `t`); other schemas are refused.
+pub fn table_name(name: &ast::ObjectName) -> Result<String> {
+    let parts: Vec<String> = name.0.iter().map(|p| p.as_ident().map(ident).unwrap_or_default()).collect();
+    match parts.as_slice() {
+        [t] => Ok(t.clone()),
+        [s, t] if s == "public" => Ok(t.clone()),
+        [s, t] => Err(undefined_table(&format!("{s}.{t}"))),
+        _ => Err(Error::unsupported(format!("name {name}"))),
+    }
+}
+
+/// An identifier as PostgreSQL folds it: lower case unless quoted.
+pub fn ident(id: &ast::Ident) -> String {
+    if id.quote_style.is_some() { id.value.clone() } else { id.value.to_lowercase() }
+}
+
+/// A SQL type name to a [`DataType`].
+pub fn sql_type(t: &ast::DataType) -> Result<DataType> {
+    let text = t.to_string();
+    DataType::parse(&text).map_err(|_| Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{}\" does not exist", text.to_lowercase())))
+}

@@ -1,0 +1,300 @@
+//! SELECT binding: FROM (one table or none), WHERE with access-path choice, aggregates,
+//! the select list with PostgreSQL's output names, DISTINCT, ORDER BY (by output name,
+//! position or any input expression), LIMIT/OFFSET/FETCH.
+
+use super::{access, aggregate, ident, Binder, Scope, Typed};
+use crate::error::{sqlstate, Error, Result};
+use crate::sql::expr::Expr;
+use crate::sql::plan::{OutCol, Plan, Rel, SortKey};
+use crate::types::cast::CastKind;
+use crate::types::{DataType, Value};
+use sqlparser::ast::{self, SelectItem, SetExpr};
+
+/// A bound select list: expressions and their output columns.
+pub struct Projection {
+    pub exprs: Vec<Expr>,
+    pub columns: Vec<OutCol>,
+}
+
+impl Binder<'_> {
+    pub fn bind_query_plan(&mut self, q: &ast::Query) -> Result<Plan> {
+        let (rel, columns) = self.bind_query(q)?;
+        Ok(Plan::Query { rel, columns })
+    }
+
+    pub fn bind_query(&mut self, q: &ast::Query) -> Result<(Rel, Vec<OutCol>)> {
+        if q.with.is_some() {
+            return Err(Error::unsupported("WITH"));
+        }
+        if !q.locks.is_empty() {
+            return Err(Error::unsupported("SELECT ... FOR UPDATE"));
+        }
+        let order = match &q.order_by {
+            Some(ast::OrderBy { kind: ast::OrderByKind::Expressions(e), .. }) => e.as_slice(),
+            Some(_) => return Err(Error::unsupported("ORDER BY ALL")),
+            None => &[],
+        };
+        let (rel, columns) = match q.body.as_ref() {
+            SetExpr::Select(s) => self.bind_select(s, order)?,
+            SetExpr::Values(v) => self.bind_values_query(v, order)?,
+            SetExpr::Query(inner) if order.is_empty() => self.bind_query(inner)?,
+            SetExpr::SetOperation { op, .. } => return Err(Error::unsupported(op.to_string().to_uppercase())),
+            other => return Err(Error::unsupported(format!("query {}", other.to_string().chars().take(30).collect::<String>()))),
+        };
+        Ok((self.bind_limit(q, rel)?, columns))
+    }
+
+    fn bind_limit(&mut self, q: &ast::Query, rel: Rel) -> Result<Rel> {
+        let (mut limit, mut offset) = (None, None);
+        match &q.limit_clause {
+            Some(ast::LimitClause::LimitOffset { limit: l, offset: o, .. }) => {
+                limit = l.as_ref().map(|e| self.bind_count(e, "LIMIT")).transpose()?;
+                offset = o.as_ref().map(|o| self.bind_count(&o.value, "OFFSET")).transpose()?;
+            }
+            Some(ast::LimitClause::OffsetCommaLimit { .. }) => return Err(Error::syntax("LIMIT #,# syntax is not supported")),
+            None => {}
+        }
+        if let Some(f) = &q.fetch {
+            if f.with_ties || f.percent {
+                return Err(Error::unsupported("FETCH ... WITH TIES / PERCENT"));
+            }
+            limit = Some(match &f.quantity {
+                Some(e) => self.bind_count(e, "FETCH")?,
+                None => Expr::Literal(Value::Int8(1)),
+            });
+        }
+        Ok(if limit.is_none() && offset.is_none() { rel } else { Rel::Limit { input: Box::new(rel), limit, offset } })
+    }
+
+    fn bind_count(&mut self, e: &ast::Expr, _clause: &str) -> Result<Expr> {
+        let t = self.bind_expr(e, &Scope::empty())?;
+        self.coerce(t, &DataType::Int8, CastKind::Implicit)
+    }
+
+    fn bind_select(&mut self, s: &ast::Select, order: &[ast::OrderByExpr]) -> Result<(Rel, Vec<OutCol>)> {
+        if !matches!(&s.group_by, ast::GroupByExpr::Expressions(e, _) if e.is_empty()) {
+            return Err(Error::unsupported("GROUP BY"));
+        }
+        if s.having.is_some() {
+            return Err(Error::unsupported("HAVING"));
+        }
+        let (mut rel, scope) = self.bind_from(&s.from)?;
+        if let Some(w) = &s.selection {
+            let predicate = self.bind_predicate(w, &scope, "WHERE")?;
+            rel = access::choose(rel, predicate, &scope);
+        }
+        let (rel, scope) = aggregate::bind(self, rel, scope, &s.projection, order)?;
+        let mut proj = self.bind_projection(&s.projection, &scope)?;
+        let visible = proj.exprs.len();
+        let distinct = match &s.distinct {
+            None | Some(ast::Distinct::All) => false,
+            Some(ast::Distinct::Distinct) => true,
+            Some(ast::Distinct::On(_)) => return Err(Error::unsupported("DISTINCT ON")),
+        };
+        let keys = self.bind_order(order, &mut proj, &scope, distinct)?;
+        let mut rel = Rel::Project { input: Box::new(rel), exprs: proj.exprs };
+        if distinct {
+            rel = Rel::Distinct { input: Box::new(rel) };
+        }
+        if !keys.is_empty() {
+            rel = Rel::Sort { input: Box::new(rel), keys };
+        }
+        if proj.columns.len() > visible {
+            proj.columns.truncate(visible);
+            rel = Rel::Project { input: Box::new(rel), exprs: (0..visible).map(Expr::Column).collect() };
+        }
+        Ok((rel, proj.columns))
+    }
+
+    fn bind_from(&mut self, from: &[ast::TableWithJoins]) -> Result<(Rel, Scope)> {
+        match from {
+            [] => Ok((Rel::Values { rows: vec![vec![]] }, Scope::empty())),
+            [t] if t.joins.is_empty() => {
+                let ast::TableFactor::Table { name, alias, args: None, .. } = &t.relation else {
+                    return Err(Error::unsupported("this kind of FROM item"));
+                };
+                let schema = self.table(name)?;
+                let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
+                Ok((Rel::Scan { table: schema.name.clone() }, Scope::of(&alias, schema)))
+            }
+            _ => Err(Error::unsupported("JOIN")),
+        }
+    }
+
+    pub fn bind_projection(&mut self, items: &[SelectItem], scope: &Scope) -> Result<Projection> {
+        let mut p = Projection { exprs: Vec::new(), columns: Vec::new() };
+        for item in items {
+            match item {
+                SelectItem::UnnamedExpr(e) => {
+                    let t = self.bind_output(e, scope)?;
+                    p.push(t, output_name(e));
+                }
+                SelectItem::ExprWithAlias { expr, alias } => {
+                    let t = self.bind_output(expr, scope)?;
+                    p.push(t, ident(alias));
+                }
+                SelectItem::Wildcard(_) => self.expand(&mut p, scope, None)?,
+                SelectItem::QualifiedWildcard(ast::SelectItemQualifiedWildcardKind::ObjectName(n), _) => {
+                    self.expand(&mut p, scope, Some(super::table_name(n)?))?
+                }
+                other => return Err(Error::unsupported(format!("select item {other}"))),
+            }
+        }
+        Ok(p)
+    }
+
+    /// Binds a select-list expression; unknown literals come out as text.
+    fn bind_output(&mut self, e: &ast::Expr, scope: &Scope) -> Result<Typed> {
+        let t = self.bind_expr(e, scope)?;
+        if t.ty == DataType::Unknown {
+            let expr = self.coerce(t, &DataType::Text, CastKind::Implicit)?;
+            return Ok(Typed::new(expr, DataType::Text));
+        }
+        Ok(t)
+    }
+
+    fn expand(&mut self, p: &mut Projection, scope: &Scope, table: Option<String>) -> Result<()> {
+        if scope.tables.is_empty() {
+            return Err(Error::new(sqlstate::SYNTAX_ERROR, "SELECT * with no tables specified is not valid"));
+        }
+        if let Some(t) = &table {
+            if !scope.tables.iter().any(|x| x.name == *t) {
+                return Err(Error::new(sqlstate::UNDEFINED_TABLE, format!("missing FROM-clause entry for table \"{t}\"")));
+            }
+        }
+        for t in scope.tables.iter().filter(|t| table.as_ref().is_none_or(|n| *n == t.name)) {
+            for c in &t.schema.columns {
+                let typed = scope.column(Some(&t.name), &c.name)?;
+                p.push(typed, c.name.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn bind_order(&mut self, order: &[ast::OrderByExpr], proj: &mut Projection, scope: &Scope, distinct: bool) -> Result<Vec<SortKey>> {
+        let mut keys = Vec::with_capacity(order.len());
+        for o in order {
+            let col = self.order_target(&o.expr, proj, scope, distinct)?;
+            let desc = matches!(o.options.sort, Some(ast::OrderBySort::Desc));
+            if matches!(o.options.sort, Some(ast::OrderBySort::Using(_))) {
+                return Err(Error::unsupported("ORDER BY ... USING"));
+            }
+            keys.push(SortKey { expr: Expr::Column(col), desc, nulls_first: o.options.nulls_first.unwrap_or(desc) });
+        }
+        Ok(keys)
+    }
+
+    /// The position in the projected row an ORDER BY item sorts by (appending hidden columns).
+    fn order_target(&mut self, e: &ast::Expr, proj: &mut Projection, scope: &Scope, distinct: bool) -> Result<usize> {
+        if let ast::Expr::Value(v) = e {
+            if let ast::Value::Number(n, _) = &v.value {
+                let i: usize = n.parse().unwrap_or(0);
+                if i == 0 || i > proj.columns.len() {
+                    return Err(Error::new(sqlstate::INVALID_COLUMN_REFERENCE, format!("ORDER BY position {n} is not in select list")));
+                }
+                return Ok(i - 1);
+            }
+        }
+        if let ast::Expr::Identifier(id) = e {
+            let name = ident(id);
+            let hits: Vec<usize> = proj.columns.iter().enumerate().filter(|(_, c)| c.name == name).map(|(i, _)| i).collect();
+            if hits.len() > 1 {
+                return Err(Error::new(sqlstate::AMBIGUOUS_COLUMN, format!("ORDER BY \"{name}\" is ambiguous")));
+            }
+            if let Some(i) = hits.first() {
+                return Ok(*i);
+            }
+        }
+        if distinct {
+            return Err(Error::new(sqlstate::INVALID_COLUMN_REFERENCE, "for SELECT DISTINCT, ORDER BY expressions must appear in select list"));
+        }
+        let t = self.bind_output(e, scope)?;
+        proj.push(t, String::new());
+        Ok(proj.exprs.len() - 1)
+    }
+
+    fn bind_values_query(&mut self, v: &ast::Values, order: &[ast::OrderByExpr]) -> Result<(Rel, Vec<OutCol>)> {
+        if !order.is_empty() {
+            return Err(Error::unsupported("ORDER BY on VALUES"));
+        }
+        let width = v.rows.first().map_or(0, |r| r.len());
+        let mut cols: Vec<Vec<Typed>> = vec![Vec::new(); width];
+        for row in &v.rows {
+            if row.len() != width {
+                return Err(Error::syntax("VALUES lists must all be the same length"));
+            }
+            for (i, e) in row.iter().enumerate() {
+                cols[i].push(self.bind_expr(e, &Scope::empty())?);
+            }
+        }
+        let mut columns = Vec::with_capacity(width);
+        let mut by_col = Vec::with_capacity(width);
+        for (i, c) in cols.into_iter().enumerate() {
+            let (exprs, ty) = self.unify_all(c, "VALUES")?;
+            columns.push(OutCol { name: format!("column{}", i + 1), data_type: ty });
+            by_col.push(exprs);
+        }
+        let rows = (0..v.rows.len()).map(|r| by_col.iter().map(|c| c[r].clone()).collect()).collect();
+        Ok((Rel::Values { rows }, columns))
+    }
+}
+
+impl Projection {
+    fn push(&mut self, t: Typed, name: String) {
+        self.exprs.push(t.expr);
+        self.columns.push(OutCol { name, data_type: t.ty });
+    }
+}
+
+/// The column name PostgreSQL gives an unaliased select-list expression.
+pub fn output_name(e: &ast::Expr) -> String {
+    use ast::Expr as A;
+    match e {
+        A::Identifier(id) => ident(id),
+        A::CompoundIdentifier(ids) => ids.last().map(ident).unwrap_or_default(),
+        A::Function(f) => {
+            let name = f.name.0.last().and_then(|p| p.as_ident()).map(ident).unwrap_or_default();
+            match name.as_str() {
+                "session_user" | "user" if matches!(f.args, ast::FunctionArguments::None) => "session_user".into(),
+                "substr" => "substr".into(),
+                "ceiling" => "ceiling".into(),
+                _ => name,
+            }
+        }
+        A::Cast { expr, data_type, .. } => match output_name(expr).as_str() {
+            "?column?" => type_output_name(data_type),
+            inner if matches!(expr.as_ref(), A::Identifier(_) | A::CompoundIdentifier(_) | A::Function(_)) => inner.to_string(),
+            _ => type_output_name(data_type),
+        },
+        A::TypedString(ts) => type_output_name(&ts.data_type),
+        A::Nested(inner) => output_name(inner),
+        A::Case { .. } => "case".into(),
+        A::Substring { .. } => "substring".into(),
+        A::Position { .. } => "position".into(),
+        A::Trim { .. } => "btrim".into(),
+        A::Ceil { .. } => "ceil".into(),
+        A::Floor { .. } => "floor".into(),
+        _ => "?column?".into(),
+    }
+}
+
+/// The internal type name PostgreSQL uses as the column name of `x::type`.
+fn type_output_name(t: &ast::DataType) -> String {
+    let Ok(ty) = super::sql_type(t) else { return "?column?".into() };
+    match ty {
+        DataType::Bool => "bool",
+        DataType::Int2 => "int2",
+        DataType::Int4 => "int4",
+        DataType::Int8 => "int8",
+        DataType::Float4 => "float4",
+        DataType::Float8 => "float8",
+        DataType::Numeric(_) => "numeric",
+        DataType::Varchar(_) => "varchar",
+        DataType::Char(_) => "bpchar",
+        DataType::Time => "time",
+        DataType::Timestamp => "timestamp",
+        DataType::Timestamptz => "timestamptz",
+        other => return other.to_string(),
+    }
+    .to_string()
+}

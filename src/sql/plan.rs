@@ -1,0 +1,237 @@
+//! The plan tree the binder produces and the executor runs.
+//!
+//! Row-producing nodes ([`Rel`]) form a tree over one input at a time today (Scan or
+//! IndexLookup at the leaves); a Join node, an Aggregate node and virtual catalog tables slot
+//! in as further variants without changing the others. Statements ([`Plan`]) wrap a `Rel`
+//! for queries and DML, or carry DDL / session / transaction commands. `Display` prints an
+//! EXPLAIN-like tree used in tests.
+
+use super::expr::Expr;
+use crate::catalog::TableSchema;
+use crate::types::DataType;
+use std::fmt;
+use std::sync::Arc;
+
+/// One output column of a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutCol {
+    pub name: String,
+    pub data_type: DataType,
+}
+
+#[derive(Debug, Clone)]
+pub struct SortKey {
+    pub expr: Expr,
+    pub desc: bool,
+    pub nulls_first: bool,
+}
+
+/// A row source.
+#[derive(Debug, Clone)]
+pub enum Rel {
+    /// Literal rows (VALUES, and the single empty row of SELECT without FROM).
+    Values { rows: Vec<Vec<Expr>> },
+    /// Every row of a table, in file order.
+    Scan { table: String },
+    /// Rows whose `columns` equal one of `keys` (equality or IN on an indexed column set).
+    IndexLookup { table: String, columns: Vec<usize>, keys: Vec<Vec<Expr>> },
+    Filter { input: Box<Rel>, predicate: Expr },
+    Project { input: Box<Rel>, exprs: Vec<Expr> },
+    Sort { input: Box<Rel>, keys: Vec<SortKey> },
+    Limit { input: Box<Rel>, limit: Option<Expr>, offset: Option<Expr> },
+    Distinct { input: Box<Rel> },
+    /// count(*) and friends over the whole input (no GROUP BY yet).
+    Aggregate { input: Box<Rel>, aggs: Vec<Aggregate> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggFunc {
+    CountStar,
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}
+
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    pub func: AggFunc,
+    pub arg: Option<Expr>,
+    pub data_type: DataType,
+}
+
+/// Where a DML statement's target rows come from.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub table: String,
+    /// Scan or IndexLookup over the table, optionally wrapped in a Filter.
+    pub source: Rel,
+}
+
+#[derive(Debug, Clone)]
+pub enum InsertSource {
+    /// One cell per table column, per row; None takes the column's default.
+    Values(Vec<Vec<Option<Expr>>>),
+    /// A query whose i-th output goes to table column `columns[i]`; other columns default.
+    Query { rel: Box<Rel>, columns: Vec<usize> },
+}
+
+/// How a column left out of an INSERT gets its value.
+#[derive(Debug, Clone)]
+pub enum ColumnDefault {
+    Null,
+    Expr(Expr),
+    /// serial / identity: the table's sequence for this column.
+    Sequence,
+    /// A uuid primary key without a default: a fresh UUIDv7.
+    Uuid7,
+}
+
+#[derive(Debug, Clone)]
+pub enum OnConflict {
+    Error,
+    DoNothing { columns: Vec<usize> },
+    /// SET expressions see the existing row followed by the EXCLUDED row.
+    DoUpdate { columns: Vec<usize>, sets: Vec<(usize, Expr)>, predicate: Option<Expr> },
+}
+
+#[derive(Debug, Clone)]
+pub struct InsertPlan {
+    pub table: String,
+    pub source: InsertSource,
+    pub defaults: Vec<ColumnDefault>,
+    pub on_conflict: OnConflict,
+    pub returning: Option<Vec<Expr>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UpdatePlan {
+    pub target: Target,
+    pub sets: Vec<(usize, Expr)>,
+    pub returning: Option<Vec<Expr>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeletePlan {
+    pub target: Target,
+    pub returning: Option<Vec<Expr>>,
+}
+
+/// A schema change, computed by the binder as the new schema to write.
+#[derive(Debug, Clone)]
+pub enum Ddl {
+    CreateTable(Arc<TableSchema>),
+    DropTable { names: Vec<String> },
+    /// ALTER TABLE / CREATE INDEX / DROP INDEX: the new schema; `rewrite` maps each new column
+    /// to an expression over the old row when the rows must change shape.
+    Alter { old_name: String, schema: Arc<TableSchema>, rewrite: Option<Vec<Expr>> },
+    Truncate { names: Vec<String> },
+    /// A statement that changed nothing (IF [NOT] EXISTS), with its NOTICE.
+    Nothing { notice: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TxnCmd {
+    Begin { read_only: bool, isolation: Option<String> },
+    Commit,
+    Rollback,
+    Savepoint(String),
+    Release(String),
+    RollbackTo(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionCmd {
+    /// SET name = value (None = DEFAULT), local to the transaction when `local`.
+    Set { name: String, value: Option<String>, local: bool },
+    Reset { name: Option<String> },
+    Show { name: String },
+}
+
+/// A bound statement.
+#[derive(Debug, Clone)]
+pub enum Plan {
+    Query { rel: Rel, columns: Vec<OutCol> },
+    Insert(InsertPlan),
+    Update(UpdatePlan),
+    Delete(DeletePlan),
+    Ddl { ddl: Ddl, tag: &'static str },
+    Txn(TxnCmd),
+    Session(SessionCmd),
+    Empty,
+}
+
+impl Plan {
+    /// The result columns of a statement that returns rows.
+    pub fn columns(&self, returning: &[OutCol]) -> Option<Vec<OutCol>> {
+        match self {
+            Plan::Query { columns, .. } => Some(columns.clone()),
+            Plan::Session(SessionCmd::Show { name }) => Some(vec![OutCol { name: name.clone(), data_type: DataType::Text }]),
+            Plan::Insert(InsertPlan { returning: Some(_), .. })
+            | Plan::Update(UpdatePlan { returning: Some(_), .. })
+            | Plan::Delete(DeletePlan { returning: Some(_), .. }) => Some(returning.to_vec()),
+            _ => None,
+        }
+    }
+}
+
+impl Rel {
+    fn fmt_tree(&self, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Result {
+        let pad = "  ".repeat(depth);
+        let list = |e: &[Expr]| e.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ");
+        let input = match self {
+            Rel::Values { rows } => return writeln!(f, "{pad}Values rows={}", rows.len()),
+            Rel::Scan { table } => return writeln!(f, "{pad}Scan {table}"),
+            Rel::IndexLookup { table, columns, keys } => return writeln!(f, "{pad}IndexLookup {table} columns={columns:?} keys={}", keys.len()),
+            Rel::Filter { input, predicate } => {
+                writeln!(f, "{pad}Filter {predicate}")?;
+                input
+            }
+            Rel::Project { input, exprs } => {
+                writeln!(f, "{pad}Project {}", list(exprs))?;
+                input
+            }
+            Rel::Sort { input, keys } => {
+                let k: Vec<String> = keys.iter().map(|k| format!("{}{}", k.expr, if k.desc { " DESC" } else { "" })).collect();
+                writeln!(f, "{pad}Sort {}", k.join(", "))?;
+                input
+            }
+            Rel::Limit { input, limit, offset } => {
+                writeln!(f, "{pad}Limit {} offset {}", opt(limit), opt(offset))?;
+                input
+            }
+            Rel::Distinct { input } => {
+                writeln!(f, "{pad}Distinct")?;
+                input
+            }
+            Rel::Aggregate { input, aggs } => {
+                writeln!(f, "{pad}Aggregate {:?}", aggs.iter().map(|a| a.func).collect::<Vec<_>>())?;
+                input
+            }
+        };
+        input.fmt_tree(f, depth + 1)
+    }
+}
+
+fn opt(e: &Option<Expr>) -> String {
+    e.as_ref().map_or("-".to_string(), |e| e.to_string())
+}
+
+impl fmt::Display for Rel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_tree(f, 0)
+    }
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Plan::Query { rel, .. } => write!(f, "{rel}"),
+            Plan::Insert(i) => writeln!(f, "Insert {}", i.table),
+            Plan::Update(u) => write!(f, "Update {}\n{}", u.target.table, u.target.source),
+            Plan::Delete(d) => write!(f, "Delete {}\n{}", d.target.table, d.target.source),
+            other => writeln!(f, "{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! What a commit carries: a [`WriteBatch`] of [`Change`]s applied all together or not at all.
+
+use super::Key;
+use crate::catalog::TableSchema;
+use crate::types::Row;
+
+/// One change in a [`WriteBatch`].
+pub enum Change {
+    CreateTable(TableSchema),
+    DropTable(String),
+    /// Replaces a table's schema. `rows`, when given, replaces the table's content (used by
+    /// ALTER TABLE ... ADD COLUMN with a default, ALTER TYPE, DROP/RENAME COLUMN); rows are in
+    /// the new schema's column order.
+    AlterTable { old_name: String, schema: TableSchema, rows: Option<Vec<Row>> },
+    Truncate(String),
+    Insert { table: String, row: Row },
+    Update { table: String, key: Key, expected_version: u64, row: Row },
+    Delete { table: String, key: Key, expected_version: u64 },
+}
+
+/// Changes committed all together or not at all, durable when the commit's `Durable` resolves.
+#[derive(Default)]
+pub struct WriteBatch {
+    pub changes: Vec<Change>,
+}

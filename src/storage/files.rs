@@ -1,0 +1,106 @@
+//! File system helpers: the data directory's paths, atomic replacement of a file, and the
+//! (mtime, size, inode) fingerprints that reveal edits made behind the engine's back.
+
+use crate::error::{Error, Result};
+use std::fs::File;
+use std::io::Write;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+/// The paths of a data directory.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub root: PathBuf,
+}
+
+impl Paths {
+    pub fn table(&self, name: &str) -> PathBuf {
+        self.root.join(format!("{name}.jsonl"))
+    }
+    pub fn schema_dir(&self) -> PathBuf {
+        self.root.join("_schema")
+    }
+    pub fn schema(&self, name: &str) -> PathBuf {
+        self.schema_dir().join(format!("{name}.json"))
+    }
+    pub fn index_dir(&self, name: &str) -> PathBuf {
+        self.root.join("_idx").join(name)
+    }
+    pub fn journal(&self) -> PathBuf {
+        self.root.join("_journal.jsonl")
+    }
+    pub fn sequences(&self) -> PathBuf {
+        self.root.join("_sequences.json")
+    }
+}
+
+/// What identifies one version of a file on disk (None when the file does not exist).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Fingerprint(Option<(i64, i64, u64, u64)>);
+
+impl Fingerprint {
+    pub fn of(path: &Path) -> Fingerprint {
+        Fingerprint(std::fs::metadata(path).ok().map(|m| (m.mtime(), m.mtime_nsec(), m.len(), m.ino())))
+    }
+    pub fn exists(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+/// Replaces `path` with `bytes`: temp file, fsync, rename, directory fsync.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let mut file = File::create(&tmp).map_err(|e| Error::io(&tmp, "create", e))?;
+    file.write_all(bytes).map_err(|e| Error::io(&tmp, "write", e))?;
+    file.sync_all().map_err(|e| Error::io(&tmp, "fsync", e))?;
+    rename_durably(&tmp, path)
+}
+
+/// Renames and fsyncs the directory so the rename survives a crash.
+pub fn rename_durably(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to).map_err(|e| Error::io(to, "rename to", e))?;
+    sync_dir(to.parent().unwrap_or(Path::new(".")))
+}
+
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| Error::io(dir, "fsync directory", e))
+}
+
+pub fn create_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create directory", e))
+}
+
+/// Removes a file; a file that is already gone is fine.
+pub fn remove_file(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, "remove", e)),
+        _ => Ok(()),
+    }
+}
+
+/// Opens a table file for reading and writing, creating it when missing.
+pub fn open_rw(path: &Path) -> Result<File> {
+    std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path).map_err(|e| Error::io(path, "open", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_fingerprint_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.json");
+        assert!(!Fingerprint::of(&path).exists());
+        write_atomic(&path, b"one").unwrap();
+        let first = Fingerprint::of(&path);
+        write_atomic(&path, b"three").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"three");
+        assert_ne!(Fingerprint::of(&path), first);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+        remove_file(&path).unwrap();
+        remove_file(&path).unwrap();
+    }
+}

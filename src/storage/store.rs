@@ -1,0 +1,419 @@
+//! The open data directory: catalog of tables, commit lock, journal and background work.
+//!
+//! The catalog is an immutable map swapped as a whole (DDL, reloads), so a [`Snapshot`] is
+//! an `Arc` clone. [`Store::snapshot`] first stats every schema and table file (and the
+//! `_schema` folder): a fingerprint that differs from the one recorded when we last read or
+//! wrote the file means an edit behind our back, and that table (or the table list) is
+//! reloaded under the commit lock, followed by a checkpoint so the journal never replays over
+//! a hand edit. Our own writes record their new fingerprints and never trigger a reload.
+
+use super::commit;
+use super::compact;
+use super::files::{self, Fingerprint, Paths};
+use super::journal::{Durable, Flusher, Journal};
+use super::recovery;
+use super::sequences::Sequences;
+use super::table::Table;
+use super::WriteBatch;
+use crate::catalog::TableSchema;
+use crate::error::{Error, Result};
+use parking_lot::{Mutex, RwLock};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::Arc;
+
+/// The set of tables as of one moment; cheap to clone.
+#[derive(Clone)]
+pub struct Snapshot {
+    pub tables: Arc<BTreeMap<String, Arc<Table>>>,
+    /// Tables whose schema file cannot be read, with the error naming the file.
+    pub broken: Arc<BTreeMap<String, Error>>,
+}
+
+impl Snapshot {
+    pub fn table(&self, name: &str) -> Option<&Arc<Table>> {
+        self.tables.get(name)
+    }
+
+    /// The error of a table whose schema file is malformed (it is not in `tables`).
+    pub fn problem(&self, name: &str) -> Option<&Error> {
+        self.broken.get(name)
+    }
+}
+
+/// What commits serialize on.
+pub struct CommitState {
+    pub journal: Journal,
+    /// The journal has its checkpoint header (it is non-empty).
+    pub journal_started: bool,
+}
+
+#[derive(Clone, Default)]
+struct Catalog {
+    tables: Arc<BTreeMap<String, Arc<Table>>>,
+    broken: Arc<BTreeMap<String, Error>>,
+    broken_fps: BTreeMap<String, Fingerprint>,
+    dir_fp: Fingerprint,
+}
+
+/// The open data directory.
+pub struct Store {
+    pub(super) paths: Paths,
+    catalog: RwLock<Catalog>,
+    pub(super) commit_lock: Mutex<CommitState>,
+    pub(super) flusher: Arc<Flusher>,
+    sequences: Sequences,
+    generation: AtomicU32,
+    pub(super) stopping: Arc<AtomicBool>,
+}
+
+impl Store {
+    /// Opens (creating if needed) a data directory: replays the commit journal, repairs torn
+    /// last lines, loads schemas and builds the offset indexes.
+    pub fn open(dir: &Path) -> Result<Arc<Store>> {
+        let paths = Paths { root: dir.to_path_buf() };
+        files::create_dir(&paths.schema_dir())?;
+        recovery::recover(&paths)?;
+        let journal = Journal::open(&paths.journal())?;
+        let flusher = Flusher::start(journal.sync_handle()?, paths.journal());
+        let store = Arc::new(Store {
+            sequences: Sequences::open(&paths.sequences())?,
+            paths,
+            catalog: RwLock::new(Catalog::default()),
+            commit_lock: Mutex::new(CommitState { journal, journal_started: false }),
+            flusher,
+            generation: AtomicU32::new(rand::random::<u32>() & 0x7fff_ffff),
+            stopping: Arc::new(AtomicBool::new(false)),
+        });
+        let catalog = store.load_catalog(&Catalog::default())?;
+        *store.catalog.write() = catalog;
+        compact::spawn_maintainer(&store);
+        Ok(store)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.paths.root
+    }
+
+    /// The current tables, after reloading any table or schema file edited behind our back.
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        if self.is_stale() {
+            let mut cs = self.commit_lock.lock();
+            if self.is_stale() {
+                let current = self.catalog.read().clone();
+                let catalog = self.load_catalog(&current)?;
+                *self.catalog.write() = catalog;
+                self.checkpoint(&mut cs)?;
+            }
+        }
+        let catalog = self.catalog.read();
+        Ok(Snapshot { tables: catalog.tables.clone(), broken: catalog.broken.clone() })
+    }
+
+    /// Applies a batch atomically: re-checks primary key and unique indexes (23505) and
+    /// expected row versions (40001) under the tables' write locks, makes the changes visible
+    /// to readers, and queues them for the group-commit flusher. The change is durable (and
+    /// may be acknowledged to the client) once the returned [`Durable`] resolves.
+    pub fn commit(&self, batch: WriteBatch) -> Result<Durable> {
+        let mut cs = self.commit_lock.lock();
+        commit::commit(self, &mut cs, batch)
+    }
+
+    /// Next value of a serial/identity column's sequence: non-transactional like PostgreSQL's
+    /// nextval, and never handed out twice, across restarts too.
+    pub fn next_sequence_value(&self, table: &str, column: &str) -> Result<i64> {
+        self.sequences.next(table, column, || self.column_max(table, column))
+    }
+
+    /// Flushes everything and compacts every table file to canonical form (clean shutdown).
+    pub fn close(&self) -> Result<()> {
+        for table in self.tables().values() {
+            compact::compact(self, table)?;
+            compact::write_index_files(self, table)?;
+        }
+        let mut cs = self.commit_lock.lock();
+        self.checkpoint(&mut cs)
+    }
+
+    /// Fsyncs every table file and empties the journal. Called with the commit lock held.
+    pub(super) fn checkpoint(&self, cs: &mut CommitState) -> Result<()> {
+        if !cs.journal_started {
+            return Ok(());
+        }
+        for table in self.tables().values() {
+            if let Some(file) = table.state.read().file.clone() {
+                file.sync_data().map_err(|e| Error::io(&table.path, "fsync", e))?;
+            }
+        }
+        files::sync_dir(&self.paths.root)?;
+        cs.journal.truncate()?;
+        cs.journal_started = false;
+        Ok(())
+    }
+
+    pub(super) fn tables(&self) -> Arc<BTreeMap<String, Arc<Table>>> {
+        self.catalog.read().tables.clone()
+    }
+
+    /// Every table file's length (the journal's checkpoint header).
+    pub(super) fn table_lengths(&self) -> BTreeMap<String, u64> {
+        self.tables().iter().map(|(n, t)| (n.clone(), t.state.read().len)).collect()
+    }
+
+    /// A base for row versions of a newly loaded table image, so versions read from a
+    /// replaced image never match the new one.
+    pub(super) fn next_generation(&self) -> u32 {
+        self.generation.fetch_add(1 << 20, Ordering::Relaxed)
+    }
+
+    /// After DDL: the catalog holds exactly `names`, new images from `fresh`.
+    pub(super) fn replace_tables(&self, names: &BTreeSet<String>, fresh: Vec<Table>) {
+        let mut catalog = self.catalog.write();
+        let mut fresh: BTreeMap<String, Arc<Table>> = fresh.into_iter().map(|t| (t.name().to_string(), Arc::new(t))).collect();
+        let tables = names.iter().filter_map(|n| fresh.remove(n).or_else(|| catalog.tables.get(n).cloned()).map(|t| (n.clone(), t)));
+        catalog.tables = Arc::new(tables.collect());
+        catalog.dir_fp = Fingerprint::of(&self.paths.schema_dir());
+    }
+
+    /// Did any file change behind our back since we last read or wrote it?
+    fn is_stale(&self) -> bool {
+        let catalog = self.catalog.read();
+        let changed = |t: &Arc<Table>| Fingerprint::of(&self.paths.schema(t.name())) != t.schema_fp || Fingerprint::of(&t.path) != t.state.read().fp;
+        Fingerprint::of(&self.paths.schema_dir()) != catalog.dir_fp
+            || catalog.broken_fps.iter().any(|(n, fp)| Fingerprint::of(&self.paths.schema(n)) != *fp)
+            || catalog.tables.values().any(changed)
+    }
+
+    /// Reads the `_schema` folder, keeping the tables of `current` whose files did not change.
+    fn load_catalog(&self, current: &Catalog) -> Result<Catalog> {
+        let dir = self.paths.schema_dir();
+        let dir_fp = Fingerprint::of(&dir);
+        let (mut tables, mut broken, mut broken_fps) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        for name in schema_names(&dir)? {
+            let fp = Fingerprint::of(&self.paths.schema(&name));
+            let kept = current.tables.get(&name).filter(|t| t.schema_fp == fp && Fingerprint::of(&t.path) == t.state.read().fp);
+            if let Some(t) = kept {
+                tables.insert(name, t.clone());
+                continue;
+            }
+            match read_schema(&self.paths, &name) {
+                Ok(schema) => {
+                    tables.insert(name, Arc::new(Table::open(&self.paths, schema, fp, self.next_generation())));
+                }
+                Err(e) => {
+                    tracing::error!("{}", e.message);
+                    broken.insert(name.clone(), e);
+                    broken_fps.insert(name, fp);
+                }
+            }
+        }
+        Ok(Catalog { tables: Arc::new(tables), broken: Arc::new(broken), broken_fps, dir_fp })
+    }
+
+    /// Largest value of an integer column (sequences start above it).
+    fn column_max(&self, table: &str, column: &str) -> Result<i64> {
+        let Some(t) = self.tables().get(table).cloned() else { return Ok(0) };
+        let Some(c) = t.schema().column_index(column) else { return Ok(0) };
+        let mut max = 0;
+        for row in t.scan()? {
+            max = max.max(row?.row[c].as_i64().unwrap_or(0));
+        }
+        Ok(max)
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.stopping.store(true, Ordering::Relaxed);
+        self.flusher.stop();
+    }
+}
+
+/// Table names of the schema files in `_schema/`, sorted.
+fn schema_names(dir: &Path) -> Result<Vec<String>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, "list", e))?;
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".json")).map(str::to_string))
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// Reads and checks `_schema/<name>.json`; errors name the file.
+fn read_schema(paths: &Paths, name: &str) -> Result<TableSchema> {
+    let path = paths.schema(name);
+    let bad = |why: String| Error::corrupt(format!("_schema/{name}.json: {why}"));
+    let text = std::fs::read_to_string(&path).map_err(|e| bad(e.to_string()))?;
+    let schema: TableSchema = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    schema.validate().map_err(|e| bad(e.message))?;
+    if schema.name != name {
+        return Err(bad(format!("it describes table \"{}\"; the file must be named _schema/{}.json", schema.name, schema.name)));
+    }
+    Ok(schema)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::sqlstate;
+    use crate::storage::{Change, Key};
+    use crate::types::{Row, Value};
+    use smallvec::smallvec;
+
+    fn users() -> TableSchema {
+        let text = r#"{"name":"users","columns":[{"name":"id","type":"integer","primary_key":true},{"name":"email","type":"text"},{"name":"role","type":"text"}],
+            "indexes":[{"name":"users_email_key","columns":["email"],"unique":true,"constraint":true},{"name":"users_role_idx","columns":["role"]}]}"#;
+        serde_json::from_str(text).unwrap()
+    }
+
+    fn row(id: i32, email: &str, role: &str) -> Row {
+        vec![Value::Int4(id), Value::Text(email.into()), Value::Text(role.into())]
+    }
+
+    fn key(id: i32) -> Key {
+        Key(smallvec![Value::Int4(id)])
+    }
+
+    fn commit(store: &Store, changes: Vec<Change>) -> Result<()> {
+        store.commit(WriteBatch { changes })?.wait_blocking()
+    }
+
+    fn insert(id: i32, email: &str, role: &str) -> Change {
+        Change::Insert { table: "users".into(), row: row(id, email, role) }
+    }
+
+    fn setup() -> (tempfile::TempDir, Arc<Store>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        commit(&store, vec![Change::CreateTable(users()), insert(1, "a@x", "admin"), insert(2, "b@x", "user")]).unwrap();
+        (dir, store)
+    }
+
+    fn table(store: &Store) -> Arc<Table> {
+        store.snapshot().unwrap().table("users").unwrap().clone()
+    }
+
+    fn file(dir: &tempfile::TempDir) -> String {
+        std::fs::read_to_string(dir.path().join("users.jsonl")).unwrap()
+    }
+
+    #[test]
+    fn rows_are_readable_by_key_index_and_scan_and_survive_reopen() {
+        let (dir, store) = setup();
+        let t = table(&store);
+        assert_eq!(t.get(&key(2)).unwrap().unwrap().row, row(2, "b@x", "user"));
+        assert_eq!(t.lookup(&[1], &[Value::Text("a@x".into())]).unwrap(), Some(vec![key(1)]));
+        assert_eq!(t.lookup(&[2], &[Value::Text("user".into())]).unwrap(), Some(vec![key(2)]));
+        assert_eq!(t.lookup(&[0], &[Value::Int4(3)]).unwrap(), Some(vec![]));
+        assert_eq!(t.lookup(&[1, 2], &[Value::Null, Value::Null]).unwrap(), None);
+        assert_eq!(file(&dir), "{\"id\":1,\"email\":\"a@x\",\"role\":\"admin\"}\n{\"id\":2,\"email\":\"b@x\",\"role\":\"user\"}\n");
+        drop((t, store));
+        let store = Store::open(dir.path()).unwrap();
+        let rows: Vec<Row> = table(&store).scan().unwrap().map(|r| r.unwrap().row).collect();
+        assert_eq!(rows, vec![row(1, "a@x", "admin"), row(2, "b@x", "user")]);
+    }
+
+    #[test]
+    fn violations_have_postgres_codes_and_undo_the_whole_batch() {
+        let (dir, store) = setup();
+        let err = commit(&store, vec![insert(3, "c@x", "user"), insert(4, "a@x", "user")]).unwrap_err();
+        assert_eq!(err.code, sqlstate::UNIQUE_VIOLATION);
+        assert_eq!(err.message, "duplicate key value violates unique constraint \"users_email_key\"");
+        assert_eq!(err.detail.as_deref(), Some("Key (email)=(a@x) already exists."));
+        let err = commit(&store, vec![insert(1, "z@x", "user")]).unwrap_err();
+        assert_eq!(err.message, "duplicate key value violates unique constraint \"users_pkey\"");
+        assert_eq!(err.detail.as_deref(), Some("Key (id)=(1) already exists."));
+        let t = table(&store);
+        assert!(t.get(&key(3)).unwrap().is_none(), "first insert of the failed batch undone");
+        assert_eq!(t.lookup(&[1], &[Value::Text("c@x".into())]).unwrap(), Some(vec![]));
+        assert_eq!(t.len(), 2);
+        assert_eq!(file(&dir).lines().count(), 2);
+    }
+
+    #[test]
+    fn updates_and_deletes_check_versions_then_compact_to_canonical() {
+        let (dir, store) = setup();
+        let t = table(&store);
+        let v = t.get(&key(1)).unwrap().unwrap().version;
+        let update = |version, email: &str| Change::Update { table: "users".into(), key: key(1), expected_version: version, row: row(1, email, "admin") };
+        commit(&store, vec![update(v, "new@x")]).unwrap();
+        let err = commit(&store, vec![update(v, "other@x")]).unwrap_err();
+        assert_eq!((err.code, err.message.as_str()), (sqlstate::SERIALIZATION_FAILURE, "could not serialize access due to concurrent update"));
+        assert_eq!(t.lookup(&[1], &[Value::Text("a@x".into())]).unwrap(), Some(vec![]));
+        assert_eq!(t.lookup(&[1], &[Value::Text("new@x".into())]).unwrap(), Some(vec![key(1)]));
+        let v2 = t.get(&key(2)).unwrap().unwrap().version;
+        commit(&store, vec![Change::Delete { table: "users".into(), key: key(2), expected_version: v2 }]).unwrap();
+        assert!(file(&dir).contains("{\"$deleted\":{\"id\":2}}"));
+        assert_eq!(file(&dir).lines().count(), 4);
+        crate::storage::compact::compact(&store, &t).unwrap();
+        assert_eq!(file(&dir), "{\"id\":1,\"email\":\"new@x\",\"role\":\"admin\"}\n");
+        assert_eq!(t.get(&key(1)).unwrap().unwrap().row, row(1, "new@x", "admin"));
+        let v = t.get(&key(1)).unwrap().unwrap().version;
+        commit(&store, vec![update(v, "after@x")]).unwrap();
+        assert_eq!(t.scan().unwrap().count(), 1);
+    }
+
+    #[test]
+    fn hand_edits_reload_and_bad_lines_break_only_their_table() {
+        let (dir, store) = setup();
+        let mut other = users();
+        other.name = "other".into();
+        commit(&store, vec![Change::CreateTable(other), Change::Insert { table: "other".into(), row: row(1, "o@x", "r") }]).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        std::fs::write(dir.path().join("users.jsonl"), "{\"id\":7,\"email\":\"h@x\"}\n").unwrap();
+        let t = table(&store);
+        assert_eq!(t.get(&key(7)).unwrap().unwrap().row, vec![Value::Int4(7), Value::Text("h@x".into()), Value::Null]);
+        assert_eq!(t.len(), 1);
+        std::fs::write(dir.path().join("users.jsonl"), "{\"id\":7}\n{\"id\":\"x\"}\n").unwrap();
+        let snap = store.snapshot().unwrap();
+        let err = snap.table("users").unwrap().scan().err().unwrap();
+        assert_eq!(err.message, "users.jsonl line 2, column \"id\": expected an integer, found \"x\"");
+        assert_eq!(snap.table("other").unwrap().len(), 1);
+        assert_eq!(file(&dir), "{\"id\":7}\n{\"id\":\"x\"}\n", "nothing overwritten");
+        std::fs::write(dir.path().join("_schema/other.json"), "{\"name\":").unwrap();
+        let snap = store.snapshot().unwrap();
+        assert!(snap.table("other").is_none());
+        assert!(snap.problem("other").unwrap().message.starts_with("_schema/other.json: "));
+    }
+
+    #[test]
+    fn ddl_renames_rewrites_truncates_and_drops() {
+        let (dir, store) = setup();
+        let mut renamed = users();
+        renamed.name = "people".into();
+        renamed.columns.truncate(2);
+        renamed.indexes.truncate(1);
+        let rows = vec![vec![Value::Int4(1), Value::Text("a@x".into())]];
+        commit(&store, vec![Change::AlterTable { old_name: "users".into(), schema: renamed, rows: Some(rows) }]).unwrap();
+        assert!(!dir.path().join("users.jsonl").exists() && !dir.path().join("_schema/users.json").exists());
+        assert_eq!(std::fs::read_to_string(dir.path().join("people.jsonl")).unwrap(), "{\"id\":1,\"email\":\"a@x\"}\n");
+        let snap = store.snapshot().unwrap();
+        assert!(snap.table("users").is_none());
+        assert_eq!(snap.table("people").unwrap().len(), 1);
+        commit(&store, vec![Change::Truncate("people".into()), Change::Insert { table: "people".into(), row: vec![Value::Int4(5), Value::Null] }]).unwrap();
+        assert_eq!(store.snapshot().unwrap().table("people").unwrap().len(), 1);
+        let err = commit(&store, vec![Change::DropTable("people".into()), Change::DropTable("people".into())]).unwrap_err();
+        assert_eq!(err.code, sqlstate::UNDEFINED_TABLE);
+        assert!(dir.path().join("people.jsonl").exists(), "failed batch changed nothing");
+        commit(&store, vec![Change::DropTable("people".into())]).unwrap();
+        assert!(store.snapshot().unwrap().tables.is_empty());
+        assert!(!dir.path().join("people.jsonl").exists() && !dir.path().join("_schema/people.json").exists());
+    }
+
+    #[test]
+    fn close_compacts_writes_index_files_and_empties_the_journal() {
+        let (dir, store) = setup();
+        let v = table(&store).get(&key(2)).unwrap().unwrap().version;
+        commit(&store, vec![Change::Delete { table: "users".into(), key: key(2), expected_version: v }]).unwrap();
+        store.close().unwrap();
+        assert_eq!(file(&dir).lines().count(), 1);
+        assert_eq!(std::fs::metadata(dir.path().join("_journal.jsonl")).unwrap().len(), 0);
+        assert_eq!(std::fs::read_to_string(dir.path().join("_idx/users/email.json")).unwrap(), "{\"a@x\":1}\n");
+        assert_eq!(std::fs::read_to_string(dir.path().join("_idx/users/role/admin.json")).unwrap(), "[1]\n");
+        assert!(!dir.path().join("_idx/users/role/user.json").exists());
+        assert_eq!(store.next_sequence_value("users", "id").unwrap(), 2);
+    }
+}
