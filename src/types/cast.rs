@@ -146,7 +146,8 @@ fn float_to(f: f64, digits: i32, to: &DataType) -> Result<Value> {
         DataType::Numeric(_) => numeric::from_float(f, digits).map(Value::Numeric),
         _ => {
             let r = f.round_ties_even();
-            if r.is_nan() || r < -9.223_372_036_854_775_808e18 || r >= 9.223_372_036_854_775_808e18 {
+            // i64::MIN as f64 is exact; i64::MAX as f64 rounds up to 2^63, just out of range.
+            if !(i64::MIN as f64..i64::MAX as f64).contains(&r) {
                 return Err(integer::out_of_range(to));
             }
             integer::narrow(r as i64, to)
