@@ -273,6 +273,18 @@ mod tests {
 
     proptest! {
         #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let opts = FormatOptions::default();
+            for ty in ["bool", "int4", "int8", "float8", "numeric", "text", "uuid", "date", "time", "timestamp", "timestamptz", "interval", "jsonb", "int4[]", "text[]"] {
+                let ty = DataType::parse(ty).unwrap();
+                if let Ok(v) = decode(&bytes, &ty) {
+                    format_value(&v, &ty, &opts);
+                    encode(&v, &ty, &mut Vec::new());
+                }
+            }
+        }
+
+        #[test]
         fn numeric_binary_round_trips(m in any::<i64>(), scale in 0u32..16) {
             let d = rust_decimal::Decimal::new(m, scale);
             let mut buf = Vec::new();

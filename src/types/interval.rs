@@ -28,9 +28,10 @@ pub fn format_interval(iv: &Interval, out: &mut String) {
     }
     if is_zero || iv.micros != 0 {
         let sign = if iv.micros < 0 { "-" } else if is_before { "+" } else { "" };
-        let a = iv.micros.unsigned_abs() as i64;
-        let _ = write!(out, "{}{sign}{:02}:{:02}:", if is_zero { "" } else { " " }, a / USECS_PER_HOUR, a / USECS_PER_MINUTE % 60);
-        push_seconds(a % USECS_PER_MINUTE, out);
+        let a = iv.micros.unsigned_abs();
+        let (hour, minute) = (USECS_PER_HOUR as u64, USECS_PER_MINUTE as u64);
+        let _ = write!(out, "{}{sign}{:02}:{:02}:", if is_zero { "" } else { " " }, a / hour, a / minute % 60);
+        push_seconds((a % minute) as i64, out);
     }
 }
 
@@ -266,6 +267,9 @@ mod tests {
         assert_eq!(round("-1 days +2 hours"), "-1 days +02:00:00");
         assert_eq!(round("1 week"), "7 days");
         assert_eq!(round("P1Y2M3W"), "1 year 2 mons 21 days");
+        let mut o = String::new();
+        format_interval(&Interval { months: 0, days: 0, micros: i64::MIN }, &mut o);
+        assert_eq!(o, "-2562047788:00:54.775808");
         assert_eq!(round("1d2h"), "1 day 02:00:00");
         assert_eq!(round("1 year ago 2 days"), "-1 years -2 days");
     }
