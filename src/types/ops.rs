@@ -10,7 +10,7 @@ use super::calendar::{add_months, USECS_PER_DAY, USECS_PER_SEC};
 use super::datetime::{TS_INFINITY, TS_NEG_INFINITY};
 use super::jsonb_ops::{self, Step};
 use super::text::format_value;
-use super::{integer, interval, numeric, timezone, DataType, FormatOptions, Interval, Value};
+use super::{float, integer, interval, numeric, timezone, DataType, FormatOptions, Interval, Value};
 use crate::error::{sqlstate, Error, Result};
 use rust_decimal::Decimal;
 
@@ -234,7 +234,7 @@ fn arithmetic(op: BinaryOp, left: &Value, right: &Value) -> Result<Value> {
         Error::new(sqlstate::UNDEFINED_FUNCTION, format!("operator does not exist: {lt} {} {rt}", op.symbol()))
     })?;
     match ty {
-        DataType::Float4 => float_op(op, as_f64(left), as_f64(right)).map(|v| Value::Float4(v as f32)),
+        DataType::Float4 => float_op(op, as_f64(left), as_f64(right)).and_then(float::narrow_f32).map(Value::Float4),
         DataType::Float8 => float_op(op, as_f64(left), as_f64(right)).map(Value::Float8),
         DataType::Numeric(_) => numeric_op(op, &as_decimal(left), &as_decimal(right)).map(Value::Numeric),
         _ => int_op(op, left.as_i64().unwrap_or(0), right.as_i64().unwrap_or(0), &ty),
@@ -488,6 +488,7 @@ mod tests {
         assert_eq!(eval(Mod, "7.5", "numeric", "2", "numeric").unwrap(), "1.5");
         assert_eq!(eval(Add, "1", "int4", "1.5", "float4").unwrap(), "2.5");
         assert_eq!(eval(Div, "5", "float4", "2", "float4").unwrap(), "2.5");
+        assert_eq!(eval(Mul, "3e38", "float4", "10", "float4").unwrap_err().message, "value out of range: overflow");
         assert_eq!(eval(Div, "1", "float8", "0", "float8").unwrap_err().code, "22012");
         assert_eq!(eval(Mul, "1e300", "float8", "1e300", "float8").unwrap_err().code, "22003");
     }
