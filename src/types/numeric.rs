@@ -181,6 +181,13 @@ pub fn mul(a: &Decimal, b: &Decimal) -> Result<Decimal> {
     Ok(d)
 }
 
+/// `a + b` (or `a - b`) exactly, at the larger scale as PostgreSQL; 0A000 when `Decimal`
+/// would have to round.
+pub fn add(a: &Decimal, b: &Decimal, subtract: bool) -> Result<Decimal> {
+    let r = if subtract { a.checked_sub(*b) } else { a.checked_add(*b) }.ok_or_else(overflow)?;
+    rescaled(r, a.scale().max(b.scale()))
+}
+
 /// Checked numeric arithmetic: `None` (overflow of `Decimal`) becomes 0A000.
 pub fn checked(r: Option<Decimal>) -> Result<Decimal> {
     r.ok_or_else(overflow)
@@ -246,6 +253,9 @@ mod tests {
         assert_eq!(div(&n("1"), &n("0")).unwrap_err().code, "22012");
         assert_eq!(div(&n("0.00000000000000000001"), &n("3")).unwrap_err().code, "0A000");
         assert_eq!(show(mul(&n("1.50"), &n("2.0")).unwrap()), "3.000");
+        assert_eq!(show(add(&n("1.10"), &n("2.205"), false).unwrap()), "3.305");
+        assert_eq!(show(add(&n("1.10"), &n("1.1"), true).unwrap()), "0.00");
+        assert_eq!(add(&n("70000000000000000000000000000"), &n("0.5"), false).unwrap_err().code, "0A000");
         assert_eq!(show(mul(&n("12345678901234567890"), &n("1000000000")).unwrap()), "12345678901234567890000000000");
         assert_eq!(mul(&n("1.123456789012345"), &n("1.123456789012345")).unwrap_err().code, "0A000");
         assert_eq!(mul(&n("79228162514264337593543950335"), &n("2")).unwrap_err().code, "0A000");

@@ -282,8 +282,8 @@ fn float_op(op: BinaryOp, a: f64, b: f64) -> Result<f64> {
 
 fn numeric_op(op: BinaryOp, a: &Decimal, b: &Decimal) -> Result<Decimal> {
     match op {
-        BinaryOp::Add => numeric::checked(a.checked_add(*b)),
-        BinaryOp::Sub => numeric::checked(a.checked_sub(*b)),
+        BinaryOp::Add => numeric::add(a, b, false),
+        BinaryOp::Sub => numeric::add(a, b, true),
         BinaryOp::Mul => numeric::mul(a, b),
         BinaryOp::Div => numeric::div(a, b),
         _ if b.is_zero() => Err(division_by_zero()),
