@@ -78,7 +78,10 @@ fn convert(value: Value, from: &DataType, to: &DataType, opts: &FormatOptions) -
         (T::Bool, T::Int4) => Ok(Value::Int4(matches!(value, Value::Bool(true)) as i32)),
         (T::Oid, T::Int4) => Ok(Value::Int4(value.as_i64().unwrap_or(0) as u32 as i32)),
         (T::Int2 | T::Int4, T::Oid) => Ok(Value::Int8(value.as_i64().unwrap_or(0).rem_euclid(1 << 32))),
-        (T::Int8, T::Oid) => integer::narrow(value.as_i64().unwrap_or(0), to).map_err(|_| oid_range()),
+        (T::Int8, T::Oid) => match value.as_i64() {
+            Some(v) if (0..=u32::MAX as i64).contains(&v) => Ok(Value::Int8(v)),
+            _ => Err(oid_range()),
+        },
         (T::Oid, T::Int8) => Ok(value),
         (T::Jsonb, T::Json) => Ok(Value::Json(match &value {
             Value::Jsonb(j) => jsonb::to_text(j),
@@ -188,6 +191,9 @@ fn from_jsonb(value: Value, to: &DataType, opts: &FormatOptions) -> Result<Value
     };
     match (&j, to) {
         (serde_json::Value::Bool(b), DataType::Bool) => Ok(Value::Bool(*b)),
+        (serde_json::Value::Number(n), DataType::Float4 | DataType::Float8) => {
+            convert(Value::Float8(n.as_f64().unwrap_or(f64::NAN)), &DataType::Float8, to, opts)
+        }
         (serde_json::Value::Number(_), _) if to.is_numeric() => {
             let d = numeric::parse_numeric(&jsonb::to_text(&j))?;
             convert(Value::Numeric(d), &DataType::Numeric(None), to, opts)
@@ -340,6 +346,8 @@ mod tests {
     fn json_bool_and_missing_casts() {
         assert_eq!(chain("{\"b\":1,\"a\":2}", "json", "jsonb").unwrap(), "{\"a\": 2, \"b\": 1}");
         assert_eq!(chain("12.5", "jsonb", "numeric").unwrap(), "12.5");
+        assert_eq!(chain("1e300", "jsonb", "float8").unwrap(), "1e+300");
+        assert_eq!(chain("-1", "int8", "oid").unwrap_err().message, "OID out of range");
         assert_eq!(chain("\"x\"", "jsonb", "int4").unwrap_err().message, "cannot cast jsonb string to type integer");
         assert_eq!(c(Value::Int4(5), "int4", "bool").unwrap(), Value::Bool(true));
         assert_eq!(c(Value::Bool(true), "bool", "int4").unwrap(), Value::Int4(1));

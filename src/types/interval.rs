@@ -107,13 +107,15 @@ pub fn parse_interval(s: &str) -> Result<Interval> {
 
 fn parse_verbose(s: &str) -> Option<Interval> {
     let mut acc = Acc::default();
-    let mut tokens = split_tokens(s.strip_prefix('@').unwrap_or(s)).peekable();
+    let mut tokens = split_tokens(s.strip_prefix('@').unwrap_or(s)).into_iter().peekable();
     let (mut ago, mut any) = (false, false);
     while let Some(tok) = tokens.next() {
-        any = true;
-        if tok == "ago" && tokens.peek().is_none() {
+        if tok == "ago" && !ago {
             ago = true;
-        } else if tok.contains(':') {
+            continue;
+        }
+        any = true;
+        if tok.contains(':') {
             acc.micros += clock_micros(tok)?;
         } else {
             let n: f64 = tok.parse().ok().filter(|n: &f64| n.is_finite())?;
@@ -129,15 +131,26 @@ fn parse_verbose(s: &str) -> Option<Interval> {
     if any { acc.finish(ago) } else { None }
 }
 
-/// Splits `1day -2 hours` into `1`, `day`, `-2`, `hours`: a number and its unit may touch.
-fn split_tokens(s: &str) -> impl Iterator<Item = &str> {
-    s.split_whitespace().flat_map(|w| {
-        let cut = w.find(|c: char| c.is_ascii_alphabetic()).filter(|&i| i > 0 && !w.contains(':'));
-        match cut {
-            Some(i) => vec![&w[..i], &w[i..]],
-            None => vec![w],
+/// Splits `1day2h -3 hours` into `1`, `day`, `2`, `h`, `-3`, `hours`: numbers and units
+/// may touch. Clock times (`-01:02:03`) stay whole.
+fn split_tokens(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for word in s.split_whitespace() {
+        if word.contains(':') {
+            out.push(word);
+            continue;
         }
-    })
+        let mut start = 0;
+        let bytes = word.as_bytes();
+        for i in 1..bytes.len() {
+            if bytes[i].is_ascii_alphabetic() != bytes[i - 1].is_ascii_alphabetic() {
+                out.push(&word[start..i]);
+                start = i;
+            }
+        }
+        out.push(&word[start..]);
+    }
+    out
 }
 
 /// `[-]H:MM[:SS[.frac]]` as signed microseconds.
@@ -191,7 +204,7 @@ fn parse_iso(s: &str) -> Option<Interval> {
 /// fractional days become time.
 pub fn mul(iv: &Interval, factor: f64) -> Result<Interval> {
     let months = iv.months as f64 * factor;
-    let month_days = (months - months.trunc()) * DAYS_PER_MONTH;
+    let month_days = ((months - months.trunc()) * DAYS_PER_MONTH * 1e6).round() / 1e6;
     let days = iv.days as f64 * factor;
     let mut sec_rem = (days - days.trunc() + month_days - month_days.trunc()) * 86_400.0;
     sec_rem = (sec_rem * 1e6).round() / 1e6;
@@ -250,6 +263,8 @@ mod tests {
         assert_eq!(round("-1 days +2 hours"), "-1 days +02:00:00");
         assert_eq!(round("1 week"), "7 days");
         assert_eq!(round("P1Y2M3W"), "1 year 2 mons 21 days");
+        assert_eq!(round("1d2h"), "1 day 02:00:00");
+        assert_eq!(round("1 year ago 2 days"), "-1 years -2 days");
     }
 
     #[test]
@@ -258,6 +273,7 @@ mod tests {
         assert_eq!(e.code, "22007");
         assert_eq!(e.message, "invalid input syntax for type interval: \"1 fortnight\"");
         assert!(parse_interval("").is_err());
+        assert!(parse_interval("ago").is_err());
     }
 
     #[test]
@@ -266,5 +282,9 @@ mod tests {
         let mut o = String::new();
         format_interval(&mul(&iv, 1.5).unwrap(), &mut o);
         assert_eq!(o, "1 mon 16 days 12:00:00");
+        // PostgreSQL 15 rounds the days carried from months to the microsecond-day first.
+        let mut o = String::new();
+        format_interval(&mul(&parse_interval("1 mon").unwrap(), 1.0 / 7.0).unwrap(), &mut o);
+        assert_eq!(o, "4 days 06:51:25.6896");
     }
 }

@@ -17,6 +17,7 @@ mod float;
 mod integer;
 mod interval;
 mod jsonb;
+mod jsonb_ops;
 mod numeric;
 pub mod ops;
 mod strings;

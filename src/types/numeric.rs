@@ -93,6 +93,72 @@ pub fn from_float(v: f64, digits: i32) -> Result<Decimal> {
     parse_numeric(&s)
 }
 
+/// Base-10000 digits as PostgreSQL stores numeric: (weight of the first digit, digits),
+/// without leading or trailing zero digits; zero has no digits.
+pub fn to_base10000(d: &Decimal) -> (i16, Vec<i16>) {
+    let scale = d.scale() as usize;
+    let digits = d.mantissa().unsigned_abs().to_string();
+    let (int, frac) = if digits.len() > scale { digits.split_at(digits.len() - scale) } else { ("", digits.as_str()) };
+    let frac = format!("{frac:0>scale$}");
+    let int_pad = (4 - int.len() % 4) % 4;
+    let frac_pad = (4 - frac.len() % 4) % 4;
+    let all = format!("{}{int}{frac}{}", "0".repeat(int_pad), "0".repeat(frac_pad));
+    let groups: Vec<i16> = all.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).unwrap_or("0").parse().unwrap_or(0)).collect();
+    let mut weight = ((int.len() + int_pad) / 4) as i16 - 1;
+    let lead = groups.iter().take_while(|g| **g == 0).count();
+    let trail = groups[lead..].iter().rev().take_while(|g| **g == 0).count();
+    weight -= lead as i16;
+    let kept = groups[lead..groups.len() - trail].to_vec();
+    if kept.is_empty() {
+        return (0, kept);
+    }
+    (weight, kept)
+}
+
+/// The Decimal for base-10000 digits with display scale `dscale`.
+pub fn from_base10000(negative: bool, weight: i16, digits: &[i16], dscale: u16) -> Result<Decimal> {
+    let mut text = String::from(if negative { "-" } else { "" });
+    let int_groups = (weight as i32 + 1).max(0) as usize;
+    for i in 0..int_groups.max(1) {
+        let g = if i < int_groups { digits.get(i).copied().unwrap_or(0) } else { 0 };
+        text.push_str(&format!("{g:04}"));
+    }
+    text.push('.');
+    for i in 0..(dscale as usize).div_ceil(4) {
+        let idx = i as i32 + weight as i32 + 1;
+        let g = if idx >= 0 { digits.get(idx as usize).copied().unwrap_or(0) } else { 0 };
+        text.push_str(&format!("{g:04}"));
+    }
+    let mut d = parse_numeric(text.trim_end_matches('.'))?;
+    d = d.round_dp_with_strategy(dscale as u32, RoundingStrategy::ToZero);
+    d.rescale(dscale as u32);
+    Ok(d)
+}
+
+/// `a / b` with PostgreSQL's result scale (at least 16 significant digits, at least the
+/// inputs' scales), capped at Decimal's 28 digits; 22012 on zero.
+pub fn div(a: &Decimal, b: &Decimal) -> Result<Decimal> {
+    if b.is_zero() {
+        return Err(Error::new(sqlstate::DIVISION_BY_ZERO, "division by zero"));
+    }
+    let first = |d: &Decimal| {
+        let (w, digits) = to_base10000(d);
+        (w as i32, digits.first().copied().unwrap_or(0))
+    };
+    let ((w1, f1), (w2, f2)) = (first(a), first(b));
+    let qweight = w1 - w2 - i32::from(f1 <= f2);
+    let rscale = (16 - qweight * 4).max(a.scale() as i32).max(b.scale() as i32).clamp(0, 28) as u32;
+    let q = a.checked_div(*b).ok_or_else(overflow)?;
+    let mut r = q.round_dp_with_strategy(rscale, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(rscale);
+    Ok(r)
+}
+
+/// Checked numeric arithmetic: 22003 `value overflows numeric format` on overflow.
+pub fn checked(r: Option<Decimal>) -> Result<Decimal> {
+    r.ok_or_else(overflow)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,7 +204,28 @@ mod tests {
         assert_eq!(to_f64(&parse_numeric("0.1").unwrap()), 0.1);
     }
 
+    #[test]
+    fn base10000_digits_and_division_scale() {
+        assert_eq!(to_base10000(&parse_numeric("123456789").unwrap()), (2, vec![1, 2345, 6789]));
+        assert_eq!(to_base10000(&parse_numeric("0.001").unwrap()), (-1, vec![10]));
+        assert_eq!(to_base10000(&parse_numeric("0.00").unwrap()), (0, vec![]));
+        assert_eq!(show(from_base10000(true, -1, &[10], 3).unwrap()), "-0.001");
+        // PostgreSQL 15: 1/3, 10/4, 123456789/0.001
+        let n = |s| parse_numeric(s).unwrap();
+        assert_eq!(show(div(&n("1"), &n("3")).unwrap()), "0.33333333333333333333");
+        assert_eq!(show(div(&n("10"), &n("4")).unwrap()), "2.5000000000000000");
+        assert_eq!(show(div(&n("123456789"), &n("0.001")).unwrap()), "123456789000.00000000");
+        assert_eq!(div(&n("1"), &n("0")).unwrap_err().code, "22012");
+    }
+
     proptest! {
+        #[test]
+        fn base10000_round_trips(m in any::<i64>(), scale in 0u32..12) {
+            let d = Decimal::new(m, scale);
+            let (w, digits) = to_base10000(&d);
+            prop_assert_eq!(show(from_base10000(m < 0, w, &digits, scale as u16).unwrap()), show(d));
+        }
+
         #[test]
         fn numeric_round_trips(m in any::<i64>(), scale in 0u32..12) {
             let d = Decimal::new(m, scale);
