@@ -317,6 +317,7 @@ impl Binder<'_> {
                 }
                 s.columns[i].name = to.clone();
                 rename_column(s, &from, &to)?;
+                *rewrite = Some(row(rewrite));
             }
             Op::RenameTable { table_name: ast::RenameTableNameKind::To(n) | ast::RenameTableNameKind::As(n) } => {
                 let new = table_name(n)?;

@@ -62,6 +62,7 @@ impl Binder<'_> {
                 let inner = self.bind_value(&ts.value.value)?;
                 Ok(Typed::new(self.coerce(inner, &to, CastKind::Explicit)?, to))
             }
+            A::Interval(iv) => self.bind_interval(iv, scope),
             A::Case { operand, conditions, else_result, .. } => self.bind_case(operand.as_deref(), conditions, else_result.as_deref(), scope),
             A::Function(f) => self.bind_function(f, scope),
             A::Substring { expr, substring_from, substring_for, .. } => {
@@ -85,6 +86,21 @@ impl Binder<'_> {
             A::Floor { expr, field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime) } => self.bind_call(Func::Floor, &[expr.as_ref().clone()], scope),
             other => Err(Error::unsupported(format!("expression {}", first_words(&other.to_string())))),
         }
+    }
+
+    /// `INTERVAL '1 day'`, and `INTERVAL '2' HOUR` (the unit appended to the text).
+    fn bind_interval(&mut self, iv: &ast::Interval, scope: &Scope) -> Result<Typed> {
+        if iv.last_field.is_some() || iv.fractional_seconds_precision.is_some() || iv.leading_precision.is_some() {
+            return Err(Error::unsupported("interval field ranges"));
+        }
+        let value = match (iv.value.as_ref(), &iv.leading_field) {
+            (A::Value(v), Some(unit)) => match &v.value {
+                ast::Value::SingleQuotedString(s) => self.bind_value(&ast::Value::SingleQuotedString(format!("{s} {unit}")))?,
+                _ => return Err(Error::unsupported("this INTERVAL literal")),
+            },
+            (e, _) => self.bind_expr(e, scope)?,
+        };
+        Ok(Typed::new(self.coerce(value, &DataType::Interval, CastKind::Explicit)?, DataType::Interval))
     }
 
     fn bind_compound(&mut self, ids: &[ast::Ident], scope: &Scope) -> Result<Typed> {
@@ -269,7 +285,7 @@ impl Binder<'_> {
                 (exprs, types.to_vec())
             }
             ArgRule::AnyText => {
-                let exprs = bound.into_iter().map(|b| self.coerce(b, &DataType::Text, CastKind::Explicit)).collect::<Result<Vec<_>>>()?;
+                let exprs = bound.into_iter().map(|b| self.output_text(b)).collect::<Result<Vec<_>>>()?;
                 (exprs, vec![])
             }
             ArgRule::Common => {
@@ -279,6 +295,17 @@ impl Binder<'_> {
             ArgRule::Numeric => self.numeric_args(func, bound)?,
         };
         Ok(Typed::new(Expr::Call { func, args: exprs }, func.result_type(&types)))
+    }
+
+    /// A value as its type's output function writes it (what concat() uses): the text cast,
+    /// except for booleans, whose output is `t`/`f` where the cast says `true`/`false`.
+    fn output_text(&mut self, b: Typed) -> Result<Expr> {
+        if b.ty != DataType::Bool {
+            return self.coerce(b, &DataType::Text, CastKind::Explicit);
+        }
+        let test = |value: bool| Expr::IsBool { expr: b.expr.clone().boxed(), value, negated: false };
+        let text = |s: &str| Expr::Literal(Value::Text(s.into()));
+        Ok(Expr::Case { whens: vec![(test(true), text("t")), (test(false), text("f"))], otherwise: None })
     }
 
     fn coerce_arg(&mut self, func: Func, b: Typed, t: &DataType) -> Result<Expr> {
