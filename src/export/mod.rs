@@ -72,6 +72,11 @@ pub fn export(snapshot: &Snapshot, opts: &ExportOptions, out: &mut impl Write) -
 /// The tables to export, referenced tables before the tables that reference them (so that a
 /// `--data-only` dump loads into a schema whose foreign keys already exist).
 fn selected_tables(snapshot: &Snapshot, names: &[String]) -> Result<Vec<Arc<Table>>> {
+    // A dump that silently leaves out a table whose schema file is broken would lose data.
+    let broken = snapshot.broken.iter().find(|(name, _)| names.is_empty() || names.contains(name));
+    if let Some((_, err)) = broken {
+        return Err(err.clone().with_hint("fix the file, then export again"));
+    }
     let mut tables: Vec<Arc<Table>> = if names.is_empty() {
         snapshot.tables.values().cloned().collect()
     } else {
