@@ -113,7 +113,7 @@ pub fn parse_interval(s: &str) -> Result<Interval> {
 fn parse_verbose(s: &str) -> Option<(Acc, bool)> {
     let mut acc = Acc::default();
     let mut tokens = split_tokens(s.strip_prefix('@').unwrap_or(s)).into_iter().peekable();
-    let (mut ago, mut any) = (false, false);
+    let (mut ago, mut any, mut bare_seconds) = (false, false, false);
     while let Some(tok) = tokens.next() {
         if tok == "ago" && !ago {
             ago = true;
@@ -122,18 +122,39 @@ fn parse_verbose(s: &str) -> Option<(Acc, bool)> {
         any = true;
         if tok.contains(':') {
             acc.micros += clock_micros(tok)?;
+        } else if let Some(months) = year_month(tok) {
+            acc.months += months;
         } else {
             let n: f64 = tok.parse().ok().filter(|n: &f64| n.is_finite())?;
-            match tokens.peek().and_then(|w| unit(w)) {
+            let next = tokens.peek().copied();
+            match next.and_then(unit) {
                 Some(u) => {
                     tokens.next();
                     acc.add(n, u);
                 }
-                None => acc.add(n, Unit::Micros(1e6)),
+                // SQL-standard `3 4:05:06`: a bare number before a clock time is days.
+                None if next.is_some_and(|w| w.contains(':')) => acc.add(n, Unit::Days(1.0)),
+                None if !bare_seconds => {
+                    bare_seconds = true;
+                    acc.add(n, Unit::Micros(1e6));
+                }
+                None => return None,
             }
         }
     }
     any.then_some((acc, ago))
+}
+
+/// SQL-standard `Y-M` (`1-2`, `-1-2`) as months.
+fn year_month(tok: &str) -> Option<f64> {
+    let (neg, body) = tok.strip_prefix('-').map_or((false, tok), |b| (true, b));
+    let (y, m) = body.split_once('-')?;
+    let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(y) || !all_digits(m) {
+        return None;
+    }
+    let months = y.parse::<f64>().ok()? * 12.0 + m.parse::<f64>().ok()?;
+    Some(if neg { -months } else { months })
 }
 
 /// Splits `1day2h -3 hours` into `1`, `day`, `2`, `h`, `-3`, `hours`: numbers and units
@@ -271,6 +292,11 @@ mod tests {
         format_interval(&Interval { months: 0, days: 0, micros: i64::MIN }, &mut o);
         assert_eq!(o, "-2562047788:00:54.775808");
         assert_eq!(round("1d2h"), "1 day 02:00:00");
+        assert_eq!(round("3 4:05:06"), "3 days 04:05:06");
+        assert_eq!(round("-1-2"), "-1 years -2 mons");
+        assert_eq!(round("1-2 3 4:05:06"), "1 year 2 mons 3 days 04:05:06");
+        assert_eq!(round("3 days 4"), "3 days 00:00:04");
+        assert!(parse_interval("3 4").is_err());
         assert_eq!(round("1 year ago 2 days"), "-1 years -2 days");
     }
 
