@@ -399,3 +399,66 @@ impl Iterator for Scan<'_> {
         Some(row.map(|row| (loc, StoredRow { key, version: loc.version as u64, row })))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(keyed: bool) -> TableSchema {
+        let pk = if keyed { r#","primary_key":true"# } else { "" };
+        let text = format!(r#"{{"name":"t","columns":[{{"name":"id","type":"integer"{pk}}},{{"name":"v","type":"text"}}],"indexes":[{{"name":"t_v","columns":["v"]}}]}}"#);
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn open(dir: &tempfile::TempDir, keyed: bool, content: &str) -> Table {
+        let paths = Paths { root: dir.path().to_path_buf() };
+        std::fs::write(paths.table("t"), content).unwrap();
+        Table::open(&paths, schema(keyed), Fingerprint::default(), 0)
+    }
+
+    fn rows(t: &Table) -> Vec<Row> {
+        t.scan().unwrap().map(|r| r.unwrap().row).collect()
+    }
+
+    fn r(id: i32, v: &str) -> Row {
+        vec![Value::Int4(id), Value::Text(v.into())]
+    }
+
+    #[test]
+    fn later_lines_supersede_and_tombstones_delete() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = open(&dir, true, "{\"id\":1,\"v\":\"a\"}\n{\"id\":2,\"v\":\"b\"}\n\n{\"id\":1,\"v\":\"c\"}\n{\"$deleted\":{\"id\":2}}\n");
+        assert_eq!(rows(&t), vec![r(1, "c")]);
+        assert_eq!(t.lookup(&[1], &[Value::Text("a".into())]).unwrap(), Some(vec![]));
+        assert_eq!(t.lookup(&[1], &[Value::Text("c".into())]).unwrap().unwrap().len(), 1);
+        assert_eq!(t.state.read().garbage, 3);
+    }
+
+    #[test]
+    fn keyless_tables_get_row_ids_and_offset_tombstones() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = open(&dir, false, "{\"id\":1,\"v\":\"a\"}\n{\"id\":1,\"v\":\"a\"}\n{\"$deleted_at\":0}\n");
+        assert_eq!(rows(&t), vec![r(1, "a")], "the duplicate row survives, the first is deleted");
+        assert_eq!(t.scan().unwrap().next().unwrap().unwrap().key, Key([Value::Int8(2)].into()));
+    }
+
+    #[test]
+    fn torn_last_line_is_cut_and_a_missing_newline_is_added() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = open(&dir, true, "{\"id\":1,\"v\":\"a\"}\n{\"id\":2,\"v");
+        assert_eq!(rows(&t), vec![r(1, "a")]);
+        assert_eq!(std::fs::read_to_string(dir.path().join("t.jsonl")).unwrap(), "{\"id\":1,\"v\":\"a\"}\n");
+        let t = open(&dir, true, "{\"id\":1,\"v\":\"a\"}\n{\"id\":2,\"v\":\"b\"}");
+        assert_eq!(rows(&t).len(), 2);
+        assert!(std::fs::read_to_string(dir.path().join("t.jsonl")).unwrap().ends_with("}\n"));
+    }
+
+    #[test]
+    fn a_bad_line_breaks_the_table_with_a_precise_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = open(&dir, true, "{\"id\":1,\"v\":\"a\"}\n{\"id\":null,\"v\":\"b\"}\n");
+        let err = t.get(&Key([Value::Int4(1)].into())).unwrap_err();
+        assert_eq!(err.message, "t.jsonl line 2: the primary key is null");
+        assert!(t.scan().is_err() && t.lookup(&[0], &[Value::Int4(1)]).is_err());
+    }
+}
