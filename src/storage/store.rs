@@ -492,4 +492,18 @@ mod tests {
         store.close().unwrap();
         assert_eq!(file(&dir).lines().count(), 292);
     }
+
+    #[test]
+    fn store_table_and_snapshot_are_shareable_across_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Store>();
+        shareable::<Table>();
+        shareable::<Snapshot>();
+        let (_dir, store) = setup();
+        let readers: Vec<_> = (0..4).map(|_| {
+            let snap = store.snapshot().unwrap();
+            std::thread::spawn(move || snap.table("users").unwrap().scan().unwrap().count())
+        }).collect();
+        assert!(readers.into_iter().all(|r| r.join().unwrap() == 2));
+    }
 }
