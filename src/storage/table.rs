@@ -93,6 +93,7 @@ impl State {
             }
         }
         load.state.len = bytes.len() as u64;
+        load.state.offsets.shrink_to_fit();
         Ok(load.state)
     }
 
@@ -529,7 +530,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut text: String = (0..40_000).map(|i| format!("{{\"id\":{i},\"v\":\"value number {i}\"}}\n")).collect();
         text.push_str("{\"id\":5,\"v\":\"late\"}\n{\"$deleted\":{\"id\":39999}}\n");
-        assert!(text.len() > 1 << 20 && split_chunks(text.as_bytes()).len() >= 1);
+        assert!(text.len() > 1 << 20);
         let t = open(&dir, true, &text);
         assert_eq!(t.len(), 39_999);
         assert_eq!(t.get(&Key([Value::Int4(5)].into())).unwrap().unwrap().row, r(5, "late"));
