@@ -190,7 +190,9 @@ impl Store {
 
     /// Did any file change behind our back since we last read or wrote it?
     fn is_stale(&self) -> bool {
-        let catalog = self.catalog.read();
+        // Clone, so no table lock is taken under the catalog lock (a commit holds table
+        // locks while it swaps the catalog).
+        let catalog = self.catalog.read().clone();
         let changed = |t: &Arc<Table>| Fingerprint::of(&self.paths.schema(t.name())) != t.schema_fp || Fingerprint::of(&t.path) != t.state.read().fp;
         Fingerprint::of(&self.paths.schema_dir()) != catalog.dir_fp
             || catalog.broken_fps.iter().any(|(n, fp)| Fingerprint::of(&self.paths.schema(n)) != *fp)
@@ -505,5 +507,26 @@ mod tests {
             std::thread::spawn(move || snap.table("users").unwrap().scan().unwrap().count())
         }).collect();
         assert!(readers.into_iter().all(|r| r.join().unwrap() == 2));
+    }
+
+    #[test]
+    fn snapshots_run_alongside_ddl_batches() {
+        let (_dir, store) = setup();
+        let ddl = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for i in 10..40 {
+                    let mut extra = users();
+                    extra.name = "extra".into();
+                    commit(&store, vec![Change::CreateTable(extra), insert(i, &format!("{i}@x"), "r")]).unwrap();
+                    commit(&store, vec![Change::DropTable("extra".into())]).unwrap();
+                }
+            })
+        };
+        while !ddl.is_finished() {
+            assert!(store.snapshot().unwrap().table("users").is_some());
+        }
+        ddl.join().unwrap();
+        assert_eq!(table(&store).len(), 32);
     }
 }
