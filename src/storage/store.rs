@@ -276,6 +276,7 @@ mod tests {
     use crate::storage::{Change, Key};
     use crate::types::{Row, Value};
     use smallvec::smallvec;
+    use std::io::Write;
 
     fn users() -> TableSchema {
         let text = r#"{"name":"users","columns":[{"name":"id","type":"integer","primary_key":true},{"name":"email","type":"text"},{"name":"role","type":"text"}],
@@ -528,5 +529,19 @@ mod tests {
         }
         ddl.join().unwrap();
         assert_eq!(table(&store).len(), 32);
+    }
+
+    #[test]
+    fn a_commit_never_writes_over_an_edit_it_has_not_seen() {
+        let (dir, store) = setup();
+        let t = table(&store);
+        std::fs::OpenOptions::new().append(true).open(dir.path().join("users.jsonl")).unwrap().write_all(b"{\"id\":3}\n").unwrap();
+        let err = commit(&store, vec![insert(4, "d@x", "r")]).unwrap_err();
+        assert_eq!(err.code, sqlstate::SERIALIZATION_FAILURE);
+        assert!(file(&dir).ends_with("{\"id\":3}\n"));
+        store.snapshot().unwrap(); // what a retry does first: the edit is loaded
+        commit(&store, vec![insert(4, "d@x", "r")]).unwrap();
+        assert_eq!(table(&store).len(), 4);
+        assert_eq!(t.len(), 2, "the old image is unchanged");
     }
 }
