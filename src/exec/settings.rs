@@ -132,7 +132,8 @@ fn unknown(name: &str) -> Error {
 }
 
 fn invalid(name: &str, value: &str) -> Error {
-    Error::new(sqlstate::INVALID_PARAMETER_VALUE, format!("invalid value for parameter \"{name}\": \"{value}\""))
+    let shown = REPORTED.iter().find(|(_, k)| *k == name).map_or(name, |(wire, _)| *wire);
+    Error::new(sqlstate::INVALID_PARAMETER_VALUE, format!("invalid value for parameter \"{shown}\": \"{value}\""))
 }
 
 /// Validates and normalizes a value the way PostgreSQL stores it.
