@@ -414,3 +414,123 @@ fn now_micros() -> i64 {
     let unix = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or(0);
     unix - 946_684_800_000_000
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::Store;
+
+    fn session() -> (tempfile::TempDir, Session) {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Arc::new(Engine { store: Store::open(dir.path()).unwrap() });
+        let mut s = Session::new(engine, &[("user".into(), "alice".into())]);
+        run(&mut s, "CREATE TABLE t (id integer PRIMARY KEY, name text NOT NULL, score bigint)");
+        run(&mut s, "INSERT INTO t VALUES (1, 'a', 10), (2, 'b', NULL)");
+        (dir, s)
+    }
+
+    fn run(s: &mut Session, sql: &str) -> QueryResult {
+        let mut out = s.execute_simple(sql);
+        let r = out.pop().unwrap().unwrap();
+        if let Some(d) = r.durable {
+            d.wait_blocking().unwrap();
+        }
+        QueryResult { durable: None, ..r }
+    }
+
+    fn err(s: &mut Session, sql: &str) -> Error {
+        s.execute_simple(sql).pop().unwrap().unwrap_err()
+    }
+
+    #[test]
+    fn parameter_types_are_inferred_from_context() {
+        let (_d, mut s) = session();
+        let p = s.prepare("SELECT name FROM t WHERE id = $1", &[]).unwrap();
+        assert_eq!(p.param_types, vec![DataType::Int4]);
+        assert_eq!(p.columns.as_ref().unwrap()[0].name, "name");
+        assert!(p.plan.bound.plan.to_string().contains("IndexLookup t columns=[0]"), "{}", p.plan.bound.plan);
+        let p = s.prepare("INSERT INTO t (score, name, id) VALUES ($1, $2, $3)", &[]).unwrap();
+        assert_eq!(p.param_types, vec![DataType::Int8, DataType::Text, DataType::Int4]);
+        let p = s.prepare("SELECT $1, id FROM t LIMIT $2", &[]).unwrap();
+        assert_eq!(p.param_types, vec![DataType::Text, DataType::Int8]);
+        let p = s.prepare("SELECT $1::int + 1", &[DataType::Unknown]).unwrap();
+        assert_eq!(p.param_types, vec![DataType::Int4]);
+        let p = s.prepare("UPDATE t SET score = $1 WHERE name = $2", &[DataType::Int4]).unwrap();
+        assert_eq!(p.param_types, vec![DataType::Int4, DataType::Text]);
+    }
+
+    #[test]
+    fn prepared_statements_execute_and_rebind_after_schema_changes() {
+        let (_d, mut s) = session();
+        let p = s.prepare("SELECT * FROM t WHERE id = $1", &[]).unwrap();
+        let r = s.execute(&p, &[Value::Int4(1)]).unwrap();
+        assert_eq!(r.rows, vec![vec![Value::Int4(1), Value::Text("a".into()), Value::Int8(10)]]);
+        assert_eq!(r.tag, "SELECT 1");
+        run(&mut s, "ALTER TABLE t ADD COLUMN extra text DEFAULT 'x'");
+        let r = s.execute(&p, &[Value::Int4(2)]).unwrap();
+        assert_eq!(r.rows[0].len(), 4);
+        assert!(s.execute(&p, &[]).is_err());
+    }
+
+    #[test]
+    fn constraint_errors_carry_postgres_details() {
+        let (_d, mut s) = session();
+        let e = err(&mut s, "INSERT INTO t VALUES (1, 'dup', 0)");
+        assert_eq!((e.code, e.detail.as_deref()), ("23505", Some("Key (id)=(1) already exists.")));
+        let e = err(&mut s, "INSERT INTO t (id) VALUES (3)");
+        assert_eq!(e.message, "null value in column \"name\" of relation \"t\" violates not-null constraint");
+        assert_eq!(e.detail.as_deref(), Some("Failing row contains (3, null, null)."));
+        let e = err(&mut s, "SELEC 1");
+        assert_eq!((e.code, e.position), ("42601", Some(1)));
+    }
+
+    #[test]
+    fn transaction_status_follows_the_block() {
+        let (_d, mut s) = session();
+        assert_eq!(s.transaction_status(), b'I');
+        run(&mut s, "BEGIN");
+        assert_eq!(s.transaction_status(), b'T');
+        err(&mut s, "SELECT 1/0");
+        assert_eq!(s.transaction_status(), b'E');
+        assert_eq!(run(&mut s, "COMMIT").tag, "ROLLBACK");
+        assert_eq!(s.transaction_status(), b'I');
+        let params = s.reported_parameters();
+        assert!(params.contains(&("session_authorization".into(), "alice".into())));
+        assert!(params.iter().any(|(k, v)| k == "server_version" && v.starts_with("15.")));
+    }
+
+    #[test]
+    fn autocommit_writes_are_durable_and_visible_to_other_sessions() {
+        let (_d, mut s) = session();
+        let mut other = Session::new(s.engine.clone(), &[]);
+        let r = s.execute_simple("INSERT INTO t VALUES (3, 'c', 1)").pop().unwrap().unwrap();
+        r.durable.expect("a commit").wait_blocking().unwrap();
+        assert_eq!(run(&mut other, "SELECT count(*) FROM t").rows, vec![vec![Value::Int8(3)]]);
+    }
+
+    /// Run with `cargo test --release --lib point_query_speed -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn point_query_speed() {
+        let (_d, mut s) = session();
+        for i in 3..2000 {
+            run(&mut s, &format!("INSERT INTO t VALUES ({i}, 'n{i}', {i})"));
+        }
+        let p = s.prepare("SELECT id, name, score FROM t WHERE id = $1", &[]).unwrap();
+        let n = 200_000;
+        let start = std::time::Instant::now();
+        for i in 0..n {
+            let r = s.execute(&p, &[Value::Int4(i % 1999 + 1)]).unwrap();
+            assert_eq!(r.rows.len(), 1);
+        }
+        println!("prepared point query: {:.2} us", start.elapsed().as_secs_f64() * 1e6 / n as f64);
+        let p = s.prepare("SELECT id FROM t WHERE score > $1", &[]).unwrap();
+        let start = std::time::Instant::now();
+        let reps = 50;
+        for _ in 0..reps {
+            s.execute(&p, &[Value::Int8(1000)]).unwrap();
+        }
+        let rate = (reps * 2000) as f64 / start.elapsed().as_secs_f64();
+        println!("filtered scan: {:.0} rows/s", rate);
+    }
+}
