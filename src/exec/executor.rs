@@ -43,6 +43,13 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
             Box::new(out.collect::<Vec<_>>().into_iter())
         }
         Rel::Series { start, stop, step } => series(start, stop, step.as_ref(), ctx)?,
+        Rel::Virtual { .. } => {
+            let catalog = ctx.txn.catalog(ctx.snap);
+            let mut names = crate::sql::bind::Catalog::table_names(&catalog);
+            names.sort();
+            let tables: Vec<_> = names.iter().filter_map(|n| crate::sql::bind::Catalog::table(&catalog, n)).collect();
+            Box::new(crate::sql::virtual_tables::pg_tables_rows(&tables, &ctx.eval.env.user).into_iter().map(Ok))
+        }
         Rel::Scan { .. } | Rel::IndexLookup { .. } => Box::new(stored_rows(rel, ctx)?.map(|r| r.map(|s| s.row))),
         Rel::Filter { input, predicate } => {
             let rows = run(input, ctx)?;

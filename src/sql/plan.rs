@@ -33,6 +33,8 @@ pub enum Rel {
     Values { rows: Vec<Vec<Expr>> },
     /// generate_series(start, stop[, step]) as a one-column row source.
     Series { start: Expr, stop: Expr, step: Option<Expr> },
+    /// A virtual catalog table (pg_tables), computed from the schemas.
+    Virtual { table: String },
     /// Every row of a table, in file order.
     Scan { table: String },
     /// Rows whose `columns` equal one of `keys` (equality or IN on an indexed column set).
@@ -201,6 +203,7 @@ impl Rel {
             Rel::Values { rows } => return writeln!(f, "{pad}Values rows={}", rows.len()),
             Rel::Series { start, stop, .. } => return writeln!(f, "{pad}Series {start} .. {stop}"),
             Rel::Scan { table } => return writeln!(f, "{pad}Scan {table}"),
+            Rel::Virtual { table } => return writeln!(f, "{pad}Virtual {table}"),
             Rel::IndexLookup { table, columns, keys } => return writeln!(f, "{pad}IndexLookup {table} columns={columns:?} keys={}", keys.len()),
             Rel::Filter { input, predicate } => {
                 writeln!(f, "{pad}Filter {predicate}")?;
