@@ -464,6 +464,9 @@ mod tests {
         assert_eq!(p.param_types, vec![DataType::Text, DataType::Int8]);
         let p = s.prepare("SELECT $1::int + 1", &[DataType::Unknown]).unwrap();
         assert_eq!(p.param_types, vec![DataType::Int4]);
+        let p = s.prepare("SELECT name FROM t WHERE id = $1", &[DataType::Int8]).unwrap();
+        assert!(p.plan.bound.plan.to_string().contains("IndexLookup t columns=[0]"), "{}", p.plan.bound.plan);
+        assert_eq!(s.execute(&p, &[Value::Int8(2)]).unwrap().rows, vec![vec![Value::Text("b".into())]]);
         let p = s.prepare("UPDATE t SET score = $1 WHERE name = $2", &[DataType::Int4]).unwrap();
         assert_eq!(p.param_types, vec![DataType::Int4, DataType::Text]);
     }
