@@ -62,6 +62,7 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
                 }
             }))
         }
+        Rel::Join { left, right, on, left_outer, right_width } => join(run(left, ctx)?, run(right, ctx)?.collect::<Result<Vec<_>>>()?, on.as_ref(), *left_outer, *right_width, ctx),
         Rel::Project { input, exprs } => {
             let rows = run(input, ctx)?;
             Box::new(rows.map(move |r| r.and_then(|row| exprs.iter().map(|e| e.eval(&row, ctx.eval)).collect())))
@@ -120,6 +121,29 @@ pub fn stored_rows<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Box<dyn Iterato
         })),
         other => return Err(Error::internal(format!("not a table access path: {other}"))),
     })
+}
+
+/// Nested-loop join of streamed left rows with materialized right rows.
+fn join<'a>(left: Rows<'a>, right: Vec<Row>, on: Option<&'a Expr>, left_outer: bool, right_width: usize, ctx: &'a Ctx<'a>) -> Rows<'a> {
+    Box::new(left.flat_map(move |l| {
+        let out: Result<Vec<Row>> = l.and_then(|l| {
+            let mut rows = Vec::new();
+            for r in &right {
+                let row: Row = l.iter().chain(r).cloned().collect();
+                if on.map_or(Ok(true), |p| p.eval(&row, ctx.eval).map(|v| truth(&v)))? {
+                    rows.push(row);
+                }
+            }
+            if rows.is_empty() && left_outer {
+                rows.push(l.iter().cloned().chain(std::iter::repeat_n(Value::Null, right_width)).collect());
+            }
+            Ok(rows)
+        });
+        match out {
+            Ok(rows) => rows.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => vec![Err(e)],
+        }
+    }))
 }
 
 /// generate_series over integers, in the type of `start`.

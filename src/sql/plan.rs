@@ -39,6 +39,9 @@ pub enum Rel {
     Scan { table: String },
     /// Rows whose `columns` equal one of `keys` (equality or IN on an indexed column set).
     IndexLookup { table: String, columns: Vec<usize>, keys: Vec<Vec<Expr>> },
+    /// Nested-loop join: each left row with each right row (`left ++ right`) passing `on`;
+    /// a LEFT join keeps unmatched left rows padded with `right_width` NULLs.
+    Join { left: Box<Rel>, right: Box<Rel>, on: Option<Expr>, left_outer: bool, right_width: usize },
     Filter { input: Box<Rel>, predicate: Expr },
     Project { input: Box<Rel>, exprs: Vec<Expr> },
     Sort { input: Box<Rel>, keys: Vec<SortKey> },
@@ -209,6 +212,11 @@ impl Rel {
             Rel::Filter { input, predicate } => {
                 writeln!(f, "{pad}Filter {predicate}")?;
                 input
+            }
+            Rel::Join { left, right, on, left_outer, .. } => {
+                writeln!(f, "{pad}{}Join on {}", if *left_outer { "Left" } else { "" }, opt(on))?;
+                left.fmt_tree(f, depth + 1)?;
+                right
             }
             Rel::Project { input, exprs } => {
                 writeln!(f, "{pad}Project {}", list(exprs))?;

@@ -107,32 +107,70 @@ impl Binder<'_> {
         Ok((rel, proj.columns))
     }
 
+    /// FROM: nothing (one empty row), or tables, table functions and virtual tables joined
+    /// left to right (a comma is a cross join).
     fn bind_from(&mut self, from: &[ast::TableWithJoins]) -> Result<(Rel, Scope)> {
-        match from {
-            [] => Ok((Rel::Values { rows: vec![vec![]] }, Scope::empty())),
-            [t] if t.joins.is_empty() => {
-                if let ast::TableFactor::Table { name, alias, args: Some(args), .. } = &t.relation {
-                    return self.bind_table_function(name, alias.as_ref(), args);
-                }
-                let ast::TableFactor::Table { name, alias, args: None, .. } = &t.relation else {
-                    return Err(Error::unsupported("this kind of FROM item"));
+        let mut acc: Option<(Rel, Scope)> = None;
+        for t in from {
+            let item = self.bind_factor(&t.relation)?;
+            acc = Some(match acc {
+                None => item,
+                Some(left) => self.join(left, item, None, false)?,
+            });
+            for j in &t.joins {
+                let right = self.bind_factor(&j.relation)?;
+                let (left, scope) = acc.take().expect("a left side");
+                let (constraint, left_outer) = match &j.join_operator {
+                    ast::JoinOperator::Join(c) | ast::JoinOperator::Inner(c) => (Some(c), false),
+                    ast::JoinOperator::Left(c) | ast::JoinOperator::LeftOuter(c) => (Some(c), true),
+                    ast::JoinOperator::CrossJoin(_) => (None, false),
+                    _ => return Err(Error::unsupported("RIGHT, FULL and other JOIN kinds")),
                 };
-                let parts: Vec<String> = name.0.iter().filter_map(|p| p.as_ident()).map(ident).collect();
-                let (schema_name, last) = match parts.as_slice() {
-                    [s, t] => (Some(s.as_str()), t.as_str()),
-                    [t] => (None, t.as_str()),
-                    _ => (None, ""),
+                let on = match constraint {
+                    Some(ast::JoinConstraint::On(e)) => Some(e),
+                    None | Some(ast::JoinConstraint::None) => None,
+                    Some(_) => return Err(Error::unsupported("JOIN ... USING / NATURAL JOIN")),
                 };
-                if let Some(schema) = crate::sql::virtual_tables::schema(schema_name, last) {
-                    let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
-                    return Ok((Rel::Virtual { table: schema.name.clone() }, Scope::of(&alias, schema)));
-                }
-                let schema = self.table(name)?;
-                let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
-                Ok((Rel::Scan { table: schema.name.clone() }, Scope::of(&alias, schema)))
+                acc = Some(self.join((left, scope), right, on, left_outer)?);
             }
-            _ => Err(Error::unsupported("JOIN")),
         }
+        Ok(acc.unwrap_or_else(|| (Rel::Values { rows: vec![vec![]] }, Scope::empty())))
+    }
+
+    fn join(&mut self, (left, scope): (Rel, Scope), (right, right_scope): (Rel, Scope), on: Option<&ast::Expr>, left_outer: bool) -> Result<(Rel, Scope)> {
+        let mut scope = scope;
+        let right_width = right_scope.width();
+        for t in right_scope.tables {
+            if scope.tables.iter().any(|x| x.name == t.name) {
+                return Err(Error::new("42712", format!("table name \"{}\" specified more than once", t.name)));
+            }
+            scope = scope.with(&t.name, t.schema);
+        }
+        let on = on.map(|e| self.bind_predicate(e, &scope, "JOIN/ON")).transpose()?;
+        Ok((Rel::Join { left: Box::new(left), right: Box::new(right), on, left_outer, right_width }, scope))
+    }
+
+    /// One FROM item.
+    fn bind_factor(&mut self, factor: &ast::TableFactor) -> Result<(Rel, Scope)> {
+        if let ast::TableFactor::Table { name, alias, args: Some(args), .. } = factor {
+            return self.bind_table_function(name, alias.as_ref(), args);
+        }
+        let ast::TableFactor::Table { name, alias, args: None, .. } = factor else {
+            return Err(Error::unsupported("this kind of FROM item"));
+        };
+        let parts: Vec<String> = name.0.iter().filter_map(|p| p.as_ident()).map(ident).collect();
+        let (schema_name, last) = match parts.as_slice() {
+            [s, t] => (Some(s.as_str()), t.as_str()),
+            [t] => (None, t.as_str()),
+            _ => (None, ""),
+        };
+        if let Some(schema) = crate::sql::virtual_tables::schema(schema_name, last) {
+            let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
+            return Ok((Rel::Virtual { table: schema.name.clone() }, Scope::of(&alias, schema)));
+        }
+        let schema = self.table(name)?;
+        let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
+        Ok((Rel::Scan { table: schema.name.clone() }, Scope::of(&alias, schema)))
     }
 
     /// `generate_series(start, stop[, step]) [AS] alias`: a one-column virtual table.
