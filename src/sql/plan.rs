@@ -1,8 +1,9 @@
 //! The plan tree the binder produces and the executor runs.
 //!
-//! Row-producing nodes ([`Rel`]) form a tree over one input at a time today (Scan or
-//! IndexLookup at the leaves); a Join node, an Aggregate node and virtual catalog tables slot
-//! in as further variants without changing the others. Statements ([`Plan`]) wrap a `Rel`
+//! Row-producing nodes ([`Rel`]) form a tree: leaves read tables (Scan, IndexLookup), virtual
+//! catalog tables (Virtual), table functions (Series) or literal rows (Values); Join,
+//! Filter, Aggregate, Project, Distinct, Sort and Limit transform their inputs. Subqueries and
+//! CTEs fit as further leaves over a bound inner `Rel`. Statements ([`Plan`]) wrap a `Rel`
 //! for queries and DML, or carry DDL / session / transaction commands. `Display` prints an
 //! EXPLAIN-like tree used in tests.
 

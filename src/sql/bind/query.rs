@@ -1,4 +1,4 @@
-//! SELECT binding: FROM (one table or none), WHERE with access-path choice, aggregates,
+//! SELECT binding: FROM (tables, joins, table functions), WHERE with access-path choice, aggregates,
 //! the select list with PostgreSQL's output names, DISTINCT, ORDER BY (by output name,
 //! position or any input expression), LIMIT/OFFSET/FETCH.
 
