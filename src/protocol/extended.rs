@@ -8,7 +8,7 @@
 use super::connection::{touches_settings, Connection};
 use super::encode;
 use super::frame::violation;
-use super::result::{partial_tag, send_rows, Formats};
+use super::result::{command_complete, partial_tag, send_rows, Formats};
 use super::session::SqlSession;
 use super::wire::Wire;
 use crate::error::{sqlstate, Error, Result};
@@ -153,9 +153,9 @@ impl<S: SqlSession> Connection<S> {
             *suspended = true;
             encode::empty(&mut wire.out, b's');
         } else if *suspended {
-            encode::command_complete(&mut wire.out, &partial_tag(tag, sent));
+            command_complete(&mut wire.out, &partial_tag(tag, sent));
         } else {
-            encode::command_complete(&mut wire.out, tag);
+            command_complete(&mut wire.out, tag);
             *suspended = true;
         }
         Ok(())
