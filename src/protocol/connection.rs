@@ -271,7 +271,7 @@ mod tests {
         m
     }
 
-    fn startup() -> Vec<u8> {
+    fn startup_packet() -> Vec<u8> {
         let body = b"\0\x03\0\0user\0u\0\0";
         let mut m = ((body.len() + 4) as i32).to_be_bytes().to_vec();
         m.extend_from_slice(body);
@@ -293,7 +293,7 @@ mod tests {
     /// Runs a connection over `chunks` (each one read) and returns the message types sent
     /// after the startup exchange, plus the number of writes.
     fn converse(chunks: Vec<Vec<u8>>, shared: &Shared<FakeFactory>) -> (Vec<(u8, Vec<u8>)>, usize) {
-        let mut input = vec![startup()];
+        let mut input = vec![startup_packet()];
         input.extend(chunks);
         let transport = MockTransport { input: input.into(), ..Default::default() };
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
