@@ -392,6 +392,15 @@ mod tests {
     }
 
     #[test]
+    fn deallocate_drops_protocol_statements() {
+        let batch = [parse("s", "select"), msg(b'S', b""), msg(b'Q', b"DEALLOCATE s\0"), bind("", "s"), msg(b'S', b"")].concat();
+        let (out, _) = converse(vec![batch], &shared());
+        assert_eq!(tags(&out[5..]), "1ZCZEZ");
+        assert_eq!(out[7].1, b"DEALLOCATE\0");
+        assert!(out[9].1.windows(6).any(|w| w == b"C26000"));
+    }
+
+    #[test]
     fn describe_statement_and_empty_query() {
         let batch = [parse("s", "select"), msg(b'D', b"Ss\0"), parse("e", ""), bind("", "e"), execute("", 0), msg(b'S', b"")].concat();
         let (out, _) = converse(vec![batch], &shared());

@@ -1,11 +1,13 @@
 //! The extended query protocol: Parse, Bind, Describe, Execute and Close.
 //!
-//! A [`Statement`] is the session's prepared form (or nothing, for an empty query string); a
+//! A [`Statement`] is the session's prepared form (or an empty query, or a DEALLOCATE the
+//! protocol layer runs itself); a
 //! [`Portal`] is a statement with decoded parameters and result formats. Execute runs the
 //! statement once, keeps the remaining rows in the portal when a row limit stops it early
 //! (PortalSuspended) and continues from there on the next Execute.
 
 use super::connection::{touches_settings, Connection};
+use super::deallocate::Deallocate;
 use super::encode;
 use super::frame::violation;
 use super::result::{command_complete, partial_tag, send_rows, Formats};
@@ -21,9 +23,15 @@ use pgwire::messages::PgWireFrontendMessage as Msg;
 use std::sync::Arc;
 
 pub struct Statement<P> {
-    /// None for an empty query string (Execute answers EmptyQueryResponse).
-    prepared: Option<P>,
+    body: Body<P>,
     given_types: Vec<DataType>,
+}
+
+enum Body<P> {
+    Sql(P),
+    /// An empty query string: Execute answers EmptyQueryResponse.
+    Empty,
+    Deallocate(Deallocate),
 }
 
 pub struct Portal<P> {
@@ -40,11 +48,17 @@ enum PortalState {
 
 impl<P> Statement<P> {
     fn param_types<S: SqlSession<Statement = P>>(&self) -> &[DataType] {
-        self.prepared.as_ref().map_or(&self.given_types, S::param_types)
+        match &self.body {
+            Body::Sql(prepared) => S::param_types(prepared),
+            _ => &self.given_types,
+        }
     }
 
     fn columns<S: SqlSession<Statement = P>>(&self) -> Option<&[Column]> {
-        self.prepared.as_ref().and_then(S::columns)
+        match &self.body {
+            Body::Sql(prepared) => S::columns(prepared),
+            _ => None,
+        }
     }
 }
 
@@ -69,8 +83,12 @@ impl<S: SqlSession> Connection<S> {
             .map(|&oid| DataType::from_oid(oid).ok_or_else(|| Error::unsupported(format!("parameter type with OID {oid}"))))
             .collect::<Result<Vec<_>>>()?;
         let blank = query.trim_matches(|c: char| c.is_whitespace() || c == ';').is_empty();
-        let prepared = if blank { None } else { Some(self.session.prepare(query, &given_types)?) };
-        self.statements.insert(name, Arc::new(Statement { prepared, given_types }));
+        let body = match Deallocate::parse(query) {
+            _ if blank => Body::Empty,
+            Some(deallocate) => Body::Deallocate(deallocate),
+            None => Body::Sql(self.session.prepare(query, &given_types)?),
+        };
+        self.statements.insert(name, Arc::new(Statement { body, given_types }));
         encode::empty(out, b'1');
         Ok(())
     }
@@ -133,9 +151,13 @@ impl<S: SqlSession> Connection<S> {
         self.portal(name)?;
         let portal = self.portals.get_mut(name).expect("checked above");
         if let PortalState::Ready = portal.state {
-            let Some(prepared) = &portal.statement.prepared else {
-                encode::empty(&mut wire.out, b'I');
-                return Ok(());
+            let prepared = match &portal.statement.body {
+                Body::Sql(prepared) => prepared,
+                Body::Empty => return Ok(encode::empty(&mut wire.out, b'I')),
+                Body::Deallocate(deallocate) => {
+                    deallocate.apply(&mut self.statements)?;
+                    return Ok(encode::command_complete(&mut wire.out, deallocate.tag()));
+                }
             };
             self.cancel.store(false, std::sync::atomic::Ordering::Release);
             let mut result = self.session.execute(prepared, &portal.params)?;

@@ -5,6 +5,7 @@
 //! first error ends the string; ReadyForQuery closes the exchange.
 
 use super::connection::{touches_settings, Connection};
+use super::deallocate::Deallocate;
 use super::encode;
 use super::result::{complete, send_rows, Formats};
 use super::session::SqlSession;
@@ -15,6 +16,14 @@ use crate::io::transport::Transport;
 
 impl<S: SqlSession> Connection<S> {
     pub(super) async fn simple_query<T: Transport>(&mut self, wire: &mut Wire<T>, sql: &str) -> Result<()> {
+        if let Some(deallocate) = Deallocate::parse(sql) {
+            match deallocate.apply(&mut self.statements) {
+                Ok(()) => encode::command_complete(&mut wire.out, deallocate.tag()),
+                Err(e) => self.fail(&mut wire.out, e)?,
+            }
+            self.ready(&mut wire.out);
+            return Ok(());
+        }
         self.before_statement();
         let results = self.session.execute_simple(sql);
         if results.is_empty() {
