@@ -365,6 +365,10 @@ mod tests {
         let (out, _) = converse(vec![batch], &shared());
         assert_eq!(tags(&out[5..]), "12DDsDCZ");
         assert_eq!(out[11].1, b"SELECT 1\0");
+        let batch = [parse("s", "select"), bind("p", "s"), execute("p", 3), execute("p", 3), msg(b'S', b"")].concat();
+        let (out, _) = converse(vec![batch], &shared());
+        assert_eq!(tags(&out[5..]), "12DDDsCZ");
+        assert_eq!(out[11].1, b"SELECT 0\0");
     }
 
     #[test]

@@ -121,8 +121,8 @@ impl<S: SqlSession> Connection<S> {
         }
         let params = decode_params(&bind.parameters, &bind.parameter_format_codes, types, self.session.format_options())?;
         let formats = Formats(bind.result_column_format_codes);
-        let columns = statement.columns::<S>().map_or(0, |c| c.len());
-        if formats.0.len() > 1 && formats.0.len() != columns {
+        let columns = statement.columns::<S>().map(|c| c.len());
+        if let Some(columns) = columns.filter(|n| formats.0.len() > 1 && formats.0.len() != *n) {
             return Err(violation(format!("bind message has {} result formats but query has {columns} columns", formats.0.len())));
         }
         self.portals.insert(portal_name, Portal { statement, params, formats, state: PortalState::Ready });
@@ -171,7 +171,9 @@ impl<S: SqlSession> Connection<S> {
         let PortalState::Running { columns, rows, tag, suspended } = &mut portal.state else { unreachable!("portal started above") };
         let limit = if max_rows > 0 { max_rows as usize } else { usize::MAX };
         let sent = send_rows(wire, rows.by_ref().take(limit), columns, &portal.formats, self.session.format_options()).await?;
-        if rows.len() > 0 {
+        // Like PostgreSQL, a portal that filled the row limit is suspended even when no rows
+        // remain; the next Execute then completes it with zero rows.
+        if sent == limit {
             *suspended = true;
             encode::empty(&mut wire.out, b's');
         } else if *suspended {
