@@ -104,6 +104,12 @@ pub(super) fn touches_settings(tag: &str) -> bool {
     matches!(tag.split(' ').next(), Some("SET" | "RESET" | "DISCARD" | "COMMIT" | "ROLLBACK"))
 }
 
+/// Called before each statement runs: a CancelRequest that arrived while the session was
+/// idle must not cancel the next statement (PostgreSQL ignores it too).
+pub(super) fn before_statement(cancel: &AtomicBool) {
+    cancel.store(false, Ordering::Release);
+}
+
 #[derive(PartialEq)]
 enum Flow {
     Continue,
@@ -116,13 +122,6 @@ impl<S: SqlSession> Connection<S> {
         let reported = session.reported_parameters();
         Connection { session, statements: HashMap::new(), portals: HashMap::new(), skipping: false, cancel, reported, settings_touched: false }
     }
-
-    /// Called before each statement runs: a CancelRequest that arrived while the session was
-    /// idle must not cancel the next statement (PostgreSQL ignores it too).
-    pub(super) fn before_statement(&self) {
-        self.cancel.store(false, Ordering::Release);
-    }
-
 
     /// ReadyForQuery, preceded by ParameterStatus for every reported setting that changed.
     pub(super) fn ready(&mut self, out: &mut Vec<u8>) {

@@ -6,7 +6,7 @@
 //! statement once, keeps the remaining rows in the portal when a row limit stops it early
 //! (PortalSuspended) and continues from there on the next Execute.
 
-use super::connection::{touches_settings, Connection};
+use super::connection::{before_statement, touches_settings, Connection};
 use super::deallocate::Deallocate;
 use super::encode;
 use super::frame::violation;
@@ -159,7 +159,7 @@ impl<S: SqlSession> Connection<S> {
                     return Ok(encode::command_complete(&mut wire.out, deallocate.tag()));
                 }
             };
-            self.cancel.store(false, std::sync::atomic::Ordering::Release);
+            before_statement(&self.cancel);
             let mut result = self.session.execute(prepared, &portal.params)?;
             if let Some(durable) = result.durable.take() {
                 durable.wait().await?;

@@ -4,7 +4,7 @@
 //! CommandComplete (after its commit is durable); an empty string gets EmptyQueryResponse; the
 //! first error ends the string; ReadyForQuery closes the exchange.
 
-use super::connection::{touches_settings, Connection};
+use super::connection::{before_statement, touches_settings, Connection};
 use super::deallocate::Deallocate;
 use super::encode;
 use super::result::{complete, send_rows, Formats};
@@ -24,7 +24,7 @@ impl<S: SqlSession> Connection<S> {
             self.ready(&mut wire.out);
             return Ok(());
         }
-        self.before_statement();
+        before_statement(&self.cancel);
         let results = self.session.execute_simple(sql);
         if results.is_empty() {
             encode::empty(&mut wire.out, b'I');
