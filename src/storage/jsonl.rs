@@ -129,8 +129,22 @@ fn encode_json_text(text: &str, out: &mut Vec<u8>) {
 /// Decodes one line (without its newline) of a table with `columns` and primary key
 /// `key_cols`.
 pub fn decode_line(bytes: &[u8], columns: &[ColumnDef], key_cols: &[usize], at: Origin) -> Result<Line> {
-    let mut buf = bytes.to_vec();
-    let parsed = simd_json::to_borrowed_value(&mut buf).map_err(|e| corrupt(at, None, &format!("not valid JSON: {e}")))?;
+    SCRATCH.with_borrow_mut(|(buffers, copy)| {
+        copy.clear();
+        copy.extend_from_slice(bytes);
+        decode_with(copy, buffers, columns, key_cols, at)
+    })
+}
+
+thread_local! {
+    /// simd-json's scratch space and the line copy it parses in place, reused across the
+    /// lines a thread decodes (no allocation per line).
+    static SCRATCH: std::cell::RefCell<(simd_json::Buffers, Vec<u8>)> = std::cell::RefCell::new(Default::default());
+}
+
+fn decode_with(buf: &mut [u8], buffers: &mut simd_json::Buffers, columns: &[ColumnDef], key_cols: &[usize], at: Origin) -> Result<Line> {
+    let ordered = json_columns_in_order(buf, columns); // before simd-json rewrites `buf`
+    let parsed = simd_json::value::borrowed::to_value_with_buffers(buf, buffers).map_err(|e| corrupt(at, None, &format!("not valid JSON: {e}")))?;
     let Json::Object(obj) = parsed else {
         return Err(corrupt(at, None, "expected a JSON object"));
     };
@@ -144,7 +158,6 @@ pub fn decode_line(bytes: &[u8], columns: &[ColumnDef], key_cols: &[usize], at: 
             other => Err(corrupt(at, None, &format!("\"$deleted_at\" must be a byte offset, found {}", show(other)))),
         };
     }
-    let ordered = json_columns_in_order(bytes, columns);
     let row = columns.iter().map(|col| match (obj.get(col.name.as_str()), ordered.as_ref().and_then(|m| m.get(&col.name))) {
         (Some(_), Some(json)) if col.data_type == DataType::Json => Ok(Value::Json(json.to_string())),
         (None, _) => Ok(Value::Null),

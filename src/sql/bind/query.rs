@@ -1,4 +1,4 @@
-//! SELECT binding: FROM (one table or none), WHERE with access-path choice, aggregates,
+//! SELECT binding: FROM (tables, joins, table functions), WHERE with access-path choice, aggregates,
 //! the select list with PostgreSQL's output names, DISTINCT, ORDER BY (by output name,
 //! position or any input expression), LIMIT/OFFSET/FETCH.
 
@@ -8,7 +8,9 @@ use crate::sql::expr::Expr;
 use crate::sql::plan::{OutCol, Plan, Rel, SortKey};
 use crate::types::cast::CastKind;
 use crate::types::{DataType, Value};
+use crate::catalog::{ColumnDef, TableSchema};
 use sqlparser::ast::{self, SelectItem, SetExpr};
+use std::sync::Arc;
 
 /// A bound select list: expressions and their output columns.
 pub struct Projection {
@@ -72,18 +74,17 @@ impl Binder<'_> {
     }
 
     fn bind_select(&mut self, s: &ast::Select, order: &[ast::OrderByExpr]) -> Result<(Rel, Vec<OutCol>)> {
-        if !matches!(&s.group_by, ast::GroupByExpr::Expressions(e, _) if e.is_empty()) {
-            return Err(Error::unsupported("GROUP BY"));
-        }
-        if s.having.is_some() {
-            return Err(Error::unsupported("HAVING"));
-        }
+        let group_by = match &s.group_by {
+            ast::GroupByExpr::Expressions(e, mods) if mods.is_empty() => e.as_slice(),
+            _ => return Err(Error::unsupported("GROUP BY ALL / ROLLUP / CUBE")),
+        };
         let (mut rel, scope) = self.bind_from(&s.from)?;
         if let Some(w) = &s.selection {
             let predicate = self.bind_predicate(w, &scope, "WHERE")?;
             rel = access::choose(rel, predicate, &scope);
         }
-        let (rel, scope) = aggregate::bind(self, rel, scope, &s.projection, order)?;
+        let clauses = aggregate::Clauses { items: &s.projection, order, group_by, having: s.having.as_ref() };
+        let (rel, scope) = aggregate::bind(self, rel, scope, &clauses)?;
         let mut proj = self.bind_projection(&s.projection, &scope)?;
         let visible = proj.exprs.len();
         let distinct = match &s.distinct {
@@ -106,19 +107,98 @@ impl Binder<'_> {
         Ok((rel, proj.columns))
     }
 
+    /// FROM: nothing (one empty row), or tables, table functions and virtual tables joined
+    /// left to right (a comma is a cross join).
     fn bind_from(&mut self, from: &[ast::TableWithJoins]) -> Result<(Rel, Scope)> {
-        match from {
-            [] => Ok((Rel::Values { rows: vec![vec![]] }, Scope::empty())),
-            [t] if t.joins.is_empty() => {
-                let ast::TableFactor::Table { name, alias, args: None, .. } = &t.relation else {
-                    return Err(Error::unsupported("this kind of FROM item"));
+        let mut acc: Option<(Rel, Scope)> = None;
+        for t in from {
+            let item = self.bind_factor(&t.relation)?;
+            acc = Some(match acc {
+                None => item,
+                Some(left) => self.join(left, item, None, false)?,
+            });
+            for j in &t.joins {
+                let right = self.bind_factor(&j.relation)?;
+                let (left, scope) = acc.take().expect("a left side");
+                let (constraint, left_outer) = match &j.join_operator {
+                    ast::JoinOperator::Join(c) | ast::JoinOperator::Inner(c) => (Some(c), false),
+                    ast::JoinOperator::Left(c) | ast::JoinOperator::LeftOuter(c) => (Some(c), true),
+                    ast::JoinOperator::CrossJoin(_) => (None, false),
+                    _ => return Err(Error::unsupported("RIGHT, FULL and other JOIN kinds")),
                 };
-                let schema = self.table(name)?;
-                let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
-                Ok((Rel::Scan { table: schema.name.clone() }, Scope::of(&alias, schema)))
+                let on = match constraint {
+                    Some(ast::JoinConstraint::On(e)) => Some(e),
+                    None | Some(ast::JoinConstraint::None) => None,
+                    Some(_) => return Err(Error::unsupported("JOIN ... USING / NATURAL JOIN")),
+                };
+                acc = Some(self.join((left, scope), right, on, left_outer)?);
             }
-            _ => Err(Error::unsupported("JOIN")),
         }
+        Ok(acc.unwrap_or_else(|| (Rel::Values { rows: vec![vec![]] }, Scope::empty())))
+    }
+
+    fn join(&mut self, (left, scope): (Rel, Scope), (right, right_scope): (Rel, Scope), on: Option<&ast::Expr>, left_outer: bool) -> Result<(Rel, Scope)> {
+        let mut scope = scope;
+        let right_width = right_scope.width();
+        for t in right_scope.tables {
+            if scope.tables.iter().any(|x| x.name == t.name) {
+                return Err(Error::new("42712", format!("table name \"{}\" specified more than once", t.name)));
+            }
+            scope = scope.with(&t.name, t.schema);
+        }
+        let on = on.map(|e| self.bind_predicate(e, &scope, "JOIN/ON")).transpose()?;
+        Ok((Rel::Join { left: Box::new(left), right: Box::new(right), on, left_outer, right_width }, scope))
+    }
+
+    /// One FROM item.
+    fn bind_factor(&mut self, factor: &ast::TableFactor) -> Result<(Rel, Scope)> {
+        if let ast::TableFactor::Table { name, alias, args: Some(args), .. } = factor {
+            return self.bind_table_function(name, alias.as_ref(), args);
+        }
+        let ast::TableFactor::Table { name, alias, args: None, .. } = factor else {
+            return Err(Error::unsupported("this kind of FROM item"));
+        };
+        let parts: Vec<String> = name.0.iter().filter_map(|p| p.as_ident()).map(ident).collect();
+        let (schema_name, last) = match parts.as_slice() {
+            [s, t] => (Some(s.as_str()), t.as_str()),
+            [t] => (None, t.as_str()),
+            _ => (None, ""),
+        };
+        if let Some(schema) = crate::sql::virtual_tables::schema(schema_name, last) {
+            let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
+            return Ok((Rel::Virtual { table: schema.name.clone() }, Scope::of(&alias, schema)));
+        }
+        let schema = self.table(name)?;
+        let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
+        Ok((Rel::Scan { table: schema.name.clone() }, Scope::of(&alias, schema)))
+    }
+
+    /// `generate_series(start, stop[, step]) [AS] alias`: a one-column virtual table.
+    fn bind_table_function(&mut self, name: &ast::ObjectName, alias: Option<&ast::TableAlias>, args: &ast::TableFunctionArgs) -> Result<(Rel, Scope)> {
+        let fname = super::table_name(name)?;
+        if fname != "generate_series" {
+            return Err(Error::unsupported(format!("table function {fname}")));
+        }
+        let mut typed = Vec::new();
+        for a in &args.args {
+            let ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) = a else { return Err(Error::unsupported("named arguments")) };
+            typed.push(self.bind_expr(e, &Scope::empty())?);
+        }
+        if !(2..=3).contains(&typed.len()) {
+            return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("function generate_series with {} arguments does not exist", typed.len())));
+        }
+        let (exprs, common) = self.unify_all(typed, "generate_series")?;
+        let ty = match &common {
+            DataType::Int8 => DataType::Int8,
+            DataType::Int2 | DataType::Int4 | DataType::Text => DataType::Int4,
+            other => return Err(Error::unsupported(format!("generate_series over {other}"))),
+        };
+        let mut it = exprs.into_iter().map(|e| if common == ty { e } else { Expr::Cast { expr: e.boxed(), from: common.clone(), to: ty.clone(), kind: CastKind::Implicit } });
+        let (start, stop, step) = (it.next().unwrap_or(Expr::Literal(Value::Null)), it.next().unwrap_or(Expr::Literal(Value::Null)), it.next());
+        let alias = alias.map(|a| ident(&a.name)).unwrap_or_else(|| fname.clone());
+        let column = ColumnDef { name: alias.clone(), data_type: ty, primary_key: false, not_null: false, default: None, identity: None };
+        let schema = TableSchema { name: fname, columns: vec![column], primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() };
+        Ok((Rel::Series { start, stop, step }, Scope::of(&alias, Arc::new(schema))))
     }
 
     pub fn bind_projection(&mut self, items: &[SelectItem], scope: &Scope) -> Result<Projection> {
@@ -269,6 +349,7 @@ pub fn output_name(e: &ast::Expr) -> String {
         A::TypedString(ts) => type_output_name(&ts.data_type),
         A::Nested(inner) => output_name(inner),
         A::Case { .. } => "case".into(),
+        A::Array(_) => "array".into(),
         A::Substring { .. } => "substring".into(),
         A::Position { .. } => "position".into(),
         A::Trim { .. } => "btrim".into(),
