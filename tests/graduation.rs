@@ -4,10 +4,10 @@
 //! `--ddl-only` dump loads alone and the `--data-only` dump loads into it.
 
 mod pg_cluster;
-mod sb_server;
+mod support;
 
 use pg_cluster::PgCluster;
-use sb_server::Server;
+use support::server::Server;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tokio_postgres::{NoTls, SimpleQueryMessage};
@@ -103,8 +103,8 @@ fn load(cluster: &PgCluster, db: &str, dump: &Path) {
 async fn exported_dump_loads_into_postgres_and_answers_the_same() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let server = Server::start(&data);
-    let sb = server.connect().await;
+    let mut server = Server::start_in("auto", &[], &data);
+    let sb = connect(&server.conn_str()).await;
     sb.batch_execute(SCHEMA).await.expect("schema");
     sb.batch_execute(DATA).await.expect("data");
     let tables = ["teams", "\"user\"", "events"];
@@ -116,7 +116,7 @@ async fn exported_dump_loads_into_postgres_and_answers_the_same() {
         expected.push(rows(&sb, q).await);
     }
     drop(sb);
-    server.stop();
+    assert!(server.terminate().success(), "smarterbase did not shut down cleanly");
 
     let cluster = PgCluster::start();
     cluster.psql("CREATE DATABASE full_dump");

@@ -2,17 +2,18 @@
 //! its back before the next statement; a broken line is reported with file, line and column,
 //! the other tables keep working, nothing is overwritten, and fixing the file heals the table.
 
-mod sb_server;
+mod support;
 
-use sb_server::Server;
+use support::server::Server;
 use std::fs;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn running_server_sees_hand_edits_and_reports_broken_lines() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let server = Server::start(&data);
-    let client = server.connect().await;
+    let mut server = Server::start_in("auto", &[], &data);
+    let (client, connection) = tokio_postgres::connect(&server.conn_str(), tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
     client
         .batch_execute(
             "CREATE TABLE notes (id integer PRIMARY KEY, body text);
@@ -58,7 +59,8 @@ async fn running_server_sees_hand_edits_and_reports_broken_lines() {
     fs::write(&schema_path, serde_json::to_string_pretty(&schema).unwrap()).unwrap();
     let row = client.query_one("SELECT body, tag FROM notes WHERE id = 1", &[]).await.unwrap();
     assert_eq!(row.get::<_, Option<String>>(1), None);
-    server.stop();
+    drop(client);
+    assert!(server.terminate().success(), "smarterbase did not shut down cleanly");
 }
 
 fn wait_for(cond: impl Fn() -> bool) {
