@@ -51,11 +51,50 @@ impl Sequences {
         state.next.insert(name, value + 1);
         Ok(value)
     }
+
+    /// Moves a table's sequences to its new name, or forgets them when it was dropped (so a
+    /// table created again under that name counts from 1, as PostgreSQL's new sequence does).
+    pub fn move_table(&self, table: &str, new_name: Option<&str>) -> Result<()> {
+        let prefix = format!("{table}.");
+        let mut state = self.state.lock();
+        let State { reserved, next } = &mut *state;
+        let moved: Vec<(String, i64)> = reserved.iter().filter(|(k, _)| k.starts_with(&prefix)).map(|(k, v)| (k.clone(), *v)).collect();
+        if moved.is_empty() {
+            return Ok(());
+        }
+        for (key, value) in moved {
+            reserved.remove(&key);
+            let carried = next.remove(&key);
+            if let Some(new_name) = new_name {
+                let column = &key[prefix.len()..];
+                reserved.insert(format!("{new_name}.{column}"), value);
+                if let Some(n) = carried {
+                    next.insert(format!("{new_name}.{column}"), n);
+                }
+            }
+        }
+        let text = serde_json::to_vec_pretty(reserved).map_err(|e| Error::internal(e.to_string()))?;
+        files::write_atomic(&self.path, &text)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dropped_tables_forget_and_renamed_tables_keep_their_sequences() {
+        let dir = tempfile::tempdir().unwrap();
+        let seq = Sequences::open(&dir.path().join("s.json")).unwrap();
+        assert_eq!(seq.next("a", "id", || Ok(0)).unwrap(), 1);
+        assert_eq!(seq.next("a", "id", || Ok(0)).unwrap(), 2);
+        seq.move_table("a", Some("b")).unwrap();
+        assert_eq!(seq.next("b", "id", || Ok(0)).unwrap(), 3);
+        seq.move_table("b", None).unwrap();
+        assert_eq!(seq.next("b", "id", || Ok(0)).unwrap(), 1);
+        let reopened = Sequences::open(&dir.path().join("s.json")).unwrap();
+        assert!(reopened.next("b", "id", || Ok(0)).unwrap() > 1, "values reserved before the reopen are not reused");
+    }
 
     #[test]
     fn values_never_repeat_across_reopen_and_start_above_the_column() {

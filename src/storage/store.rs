@@ -7,6 +7,7 @@
 //! reloaded under the commit lock, followed by a checkpoint so the journal never replays over
 //! a hand edit. Our own writes record their new fingerprints and never trigger a reload.
 
+use super::batch::Change;
 use super::commit;
 use super::compact;
 use super::files::{self, Fingerprint, Paths};
@@ -124,8 +125,22 @@ impl Store {
     /// to readers, and queues them for the group-commit flusher. The change is durable (and
     /// may be acknowledged to the client) once the returned [`Durable`] resolves.
     pub fn commit(&self, batch: WriteBatch) -> Result<Durable> {
+        // A table's sequences live and die with it, as PostgreSQL's owned sequences do.
+        let renames: Vec<(String, Option<String>)> = batch
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::DropTable(name) => Some((name.clone(), None)),
+                Change::AlterTable { old_name, schema, .. } if *old_name != schema.name => Some((old_name.clone(), Some(schema.name.clone()))),
+                _ => None,
+            })
+            .collect();
         let mut cs = self.commit_lock.lock();
-        commit::commit(self, &mut cs, batch)
+        let durable = commit::commit(self, &mut cs, batch)?;
+        for (old, new) in renames {
+            self.sequences.move_table(&old, new.as_deref())?;
+        }
+        Ok(durable)
     }
 
     /// Next value of a serial/identity column's sequence: non-transactional like PostgreSQL's
