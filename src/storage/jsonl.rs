@@ -87,10 +87,13 @@ pub fn encode_value(value: &Value, out: &mut Vec<u8>) {
         Value::Timestamp(t) => write_str(&timefmt::format_timestamp(*t), out),
         Value::Timestamptz(t) => write_str(&(timefmt::format_timestamp(*t) + "Z"), out),
         Value::Interval(i) => write_str(&timefmt::format_interval(i), out),
-        Value::Json(text) => encode_json_text(text, out),
-        Value::Jsonb(j) => {
-            let _ = serde_json::to_writer(&mut *out, j);
+        Value::Json(text) => {
+            let wrap = serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| needs_wrapper(&v));
+            wrapped(wrap, out, |out| encode_json_text(text, out));
         }
+        Value::Jsonb(j) => wrapped(needs_wrapper(j), out, |out| {
+            let _ = serde_json::to_writer(&mut *out, j);
+        }),
         Value::Bytea(b) => write_str(&format!("\\x{}", hex::encode(b)), out),
         Value::Array(items) => {
             out.push(b'[');
@@ -115,6 +118,44 @@ fn encode_float(f: f64, shortest: String, out: &mut Vec<u8>) {
 }
 
 /// json keeps its text; text that is not one compact line is re-serialized compactly.
+/// In a json/jsonb column `null` is SQL NULL, so a JSON null value is written as
+/// `{"$json":null}`; an object that is itself exactly `{"$json": ...}` is wrapped the same way
+/// so that reading stays unambiguous (docs/file-format.md).
+const JSON_WRAPPER: &str = "$json";
+
+fn needs_wrapper(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Null => true,
+        serde_json::Value::Object(m) => m.len() == 1 && m.contains_key(JSON_WRAPPER),
+        _ => false,
+    }
+}
+
+fn wrapped(wrap: bool, out: &mut Vec<u8>, inner: impl FnOnce(&mut Vec<u8>)) {
+    if wrap {
+        out.extend_from_slice(b"{\"$json\":");
+    }
+    inner(out);
+    if wrap {
+        out.push(b'}');
+    }
+}
+
+/// The value inside a `{"$json": ...}` wrapper, or the value itself.
+fn unwrap_json<'a>(j: &'a Json<'a>) -> &'a Json<'a> {
+    match j {
+        Json::Object(m) if m.len() == 1 => m.get(JSON_WRAPPER).unwrap_or(j),
+        _ => j,
+    }
+}
+
+fn unwrap_serde(v: &serde_json::Value) -> &serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) if m.len() == 1 => m.get(JSON_WRAPPER).unwrap_or(v),
+        _ => v,
+    }
+}
+
 fn encode_json_text(text: &str, out: &mut Vec<u8>) {
     let one_line = !text.contains(['\n', '\r']);
     match serde_json::from_str::<serde_json::Value>(text) {
@@ -159,7 +200,7 @@ fn decode_with(buf: &mut [u8], buffers: &mut simd_json::Buffers, columns: &[Colu
         };
     }
     let row = columns.iter().map(|col| match (obj.get(col.name.as_str()), ordered.as_ref().and_then(|m| m.get(&col.name))) {
-        (Some(_), Some(json)) if col.data_type == DataType::Json => Ok(Value::Json(json.to_string())),
+        (Some(_), Some(json)) if col.data_type == DataType::Json => Ok(if json.is_null() { Value::Null } else { Value::Json(unwrap_serde(json).to_string()) }),
         (None, _) => Ok(Value::Null),
         (Some(j), _) => decode_value(j, &col.data_type).map_err(|why| corrupt(at, Some(&col.name), &why)),
     });
@@ -225,8 +266,8 @@ pub fn decode_value(j: &Json, ty: &DataType) -> Result<Value, String> {
         DataType::Timestamp => timefmt::parse_timestamp(text()?).map(Value::Timestamp).ok_or_else(|| expected("a timestamp like \"2024-01-31T13:45:00\"")),
         DataType::Timestamptz => timefmt::parse_timestamptz(text()?).map(Value::Timestamptz).ok_or_else(|| expected("a timestamp like \"2024-01-31T13:45:00Z\"")),
         DataType::Interval => timefmt::parse_interval(text()?).map(Value::Interval).ok_or_else(|| expected("an ISO-8601 interval like \"P1DT2H\"")),
-        DataType::Json => Ok(Value::Json(to_serde(j).to_string())),
-        DataType::Jsonb => Ok(Value::Jsonb(to_serde(j))),
+        DataType::Json => Ok(Value::Json(to_serde(unwrap_json(j)).to_string())),
+        DataType::Jsonb => Ok(Value::Jsonb(to_serde(unwrap_json(j)))),
         DataType::Bytea => decode_bytea(text()?).map(Value::Bytea).ok_or_else(|| expected("bytea as \"\\\\x...\" hex")),
         DataType::Array(elem) => match j {
             Json::Array(items) => items.iter().map(|i| decode_value(i, elem)).collect::<Result<Vec<_>, _>>().map(Value::Array),
@@ -348,6 +389,23 @@ mod tests {
         assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 1, "one line");
         let back = decode_line(&out[..out.len() - 1], &cols, &[0], AT).unwrap();
         assert_eq!(back, Line::Row(row));
+    }
+
+    #[test]
+    fn sql_null_and_json_null_stay_apart_in_json_columns() {
+        let cols = vec![col("j", "json"), col("jb", "jsonb"), col("x", "jsonb"), col("y", "jsonb")];
+        let row = vec![
+            Value::Json("null".into()),
+            Value::Jsonb(serde_json::Value::Null),
+            Value::Null,
+            Value::Jsonb(serde_json::json!({"$json": 1})),
+        ];
+        let mut out = Vec::new();
+        encode_row(&cols, &row, &mut out);
+        assert_eq!(String::from_utf8_lossy(&out), "{\"j\":{\"$json\":null},\"jb\":{\"$json\":null},\"x\":null,\"y\":{\"$json\":{\"$json\":1}}}\n");
+        assert_eq!(decode_line(&out[..out.len() - 1], &cols, &[], AT).unwrap(), Line::Row(row));
+        let hand = decode_line(br#"{"j":null,"jb":{"a":null}}"#, &cols, &[], AT).unwrap();
+        assert_eq!(hand, Line::Row(vec![Value::Null, Value::Jsonb(serde_json::json!({"a": null})), Value::Null, Value::Null]));
     }
 
     #[test]
