@@ -22,6 +22,43 @@ enum Command {
     Serve(ServeArgs),
     /// Write a PostgreSQL dump (schema, data, indexes) of a data directory.
     Export(ExportArgs),
+    /// Rebuild the offset and JSON indexes from the JSONL files; report bad lines.
+    RebuildIndexes(RebuildArgs),
+}
+
+#[derive(Args)]
+struct RebuildArgs {
+    /// Data directory
+    #[arg(long, default_value = "./data")]
+    data: PathBuf,
+    /// Only this table
+    #[arg(long)]
+    table: Option<String>,
+}
+
+impl RebuildArgs {
+    /// Prints one line per table and every line that failed; fails if any did.
+    fn run(self) -> smarterbase::Result<()> {
+        let store = smarterbase::storage::Store::open(&self.data)?;
+        let reports = store.rebuild_indexes(self.table.as_deref())?;
+        let mut failed = 0;
+        for r in &reports {
+            if r.errors.is_empty() {
+                println!("{}: {} rows indexed in {:.1} ms", r.table, r.rows, r.elapsed.as_secs_f64() * 1000.0);
+            } else {
+                println!("{}: {} line(s) failed to parse; its index files were left as they were", r.table, r.errors.len());
+                for e in &r.errors {
+                    println!("  {}", e.message);
+                }
+                failed += r.errors.len();
+            }
+        }
+        store.close()?;
+        if failed > 0 {
+            return Err(smarterbase::Error::corrupt(format!("{failed} line(s) failed to parse")));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Args)]
@@ -121,6 +158,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Serve(args)) => args.into_config().and_then(smarterbase::server::serve),
         Some(Command::Export(args)) => args.run(),
+        Some(Command::RebuildIndexes(args)) => args.run(),
         None => cli.serve.into_config().and_then(smarterbase::server::serve),
     };
     match result {
