@@ -143,6 +143,9 @@ impl Store {
         for table in self.tables().values() {
             compact::compact(self, table)?;
             compact::write_index_files(self, table)?;
+            if table.check().is_ok() {
+                super::table::mark_checked(&self.paths, table.name(), table.state.read().fp);
+            }
         }
         let mut cs = self.commit_lock.lock();
         self.checkpoint(&mut cs)
