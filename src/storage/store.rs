@@ -547,4 +547,13 @@ mod tests {
         assert_eq!(table(&store).len(), 4);
         assert_eq!(t.len(), 2, "the old image is unchanged");
     }
+
+    #[test]
+    fn a_batch_of_ten_inserts_is_one_fdatasync() {
+        let (_dir, store) = setup();
+        let before = store.flusher.syncs.load(Ordering::Relaxed);
+        commit(&store, (10..20).map(|i| insert(i, &format!("{i}@x"), "r")).collect()).unwrap();
+        assert_eq!(store.flusher.syncs.load(Ordering::Relaxed) - before, 1);
+        assert_eq!(table(&store).len(), 12);
+    }
 }
