@@ -226,6 +226,13 @@ impl Loader<'_> {
         if key.0.iter().any(Value::is_null) {
             return Err(Error::corrupt(format!("{} line {}: the primary key is null", at.file, at.line)));
         }
+        if self.state.secondary.is_empty() {
+            // Nothing to unindex: one probe of the offset index does it all.
+            if self.state.offsets.insert(&key, loc).is_some() {
+                self.state.garbage += 1;
+            }
+            return Ok(());
+        }
         let old = self.old_row(&key)?;
         if old.is_some() {
             self.state.garbage += 1;
