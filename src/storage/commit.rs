@@ -331,7 +331,7 @@ impl<'s> Stage<'s> {
             None => slot.content()?,
         };
         self.retire(old)?;
-        let state = State::build(&schema, &content, &format!("{new}.jsonl"), self.store.next_generation())?;
+        let state = State::build(&schema, &content, &format!("{new}.jsonl"), self.store.next_generation(), false)?;
         if old != new {
             self.ops.push(FileOp::Rename { from: old.to_string(), to: new.clone() });
             self.names.remove(old);

@@ -53,14 +53,17 @@ impl<K: Copy + Eq + Hash> PackedMap<K> {
     }
 
     pub fn insert(&mut self, key: K, loc: Loc) -> Option<Loc> {
-        if let Some(i) = self.find(&key) {
-            return Some(std::mem::replace(&mut self.entries[i].1, loc));
-        }
         let (entries, hasher) = (&mut self.entries, &self.hasher);
-        entries.push((key, loc));
-        let position = (entries.len() - 1) as u32;
-        self.slots.insert_unique(hasher.hash_one(key), position, |&i| hasher.hash_one(entries[i as usize].0));
-        None
+        let position = entries.len() as u32;
+        let entry = self.slots.entry(hasher.hash_one(key), |&i| entries[i as usize].0 == key, |&i| hasher.hash_one(entries[i as usize].0));
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(found) => Some(std::mem::replace(&mut entries[*found.get() as usize].1, loc)),
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                slot.insert(position);
+                entries.push((key, loc));
+                None
+            }
+        }
     }
 
     pub fn remove(&mut self, key: &K) -> Option<Loc> {

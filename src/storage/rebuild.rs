@@ -55,10 +55,11 @@ impl Store {
             Err(e) => return Err(Error::io(&path, "read", e)),
         };
         let file = format!("{}.jsonl", schema.name);
+        // Every line is checked here, so the build below may decode only key and index columns.
         let errors = bad_lines(&bytes, schema, &file);
         let mut rows = 0;
         if errors.is_empty() {
-            let state = State::build(schema, &bytes, &file, 0)?;
+            let state = State::build(schema, &bytes, &file, 0, true)?;
             rows = state.offsets.len();
             index_files::write(&self.paths.index_dir(&schema.name), &index_files::plan(&state))?;
         }

@@ -158,6 +158,9 @@ impl Store {
         for table in self.tables().values() {
             compact::compact(self, table)?;
             compact::write_index_files(self, table)?;
+            if table.check().is_ok() {
+                super::table::mark_checked(&self.paths, table.name(), table.state.read().fp);
+            }
         }
         let mut cs = self.commit_lock.lock();
         self.checkpoint(&mut cs)
@@ -558,5 +561,14 @@ mod tests {
         commit(&store, vec![insert(4, "d@x", "r")]).unwrap();
         assert_eq!(table(&store).len(), 4);
         assert_eq!(t.len(), 2, "the old image is unchanged");
+    }
+
+    #[test]
+    fn a_batch_of_ten_inserts_is_one_fdatasync() {
+        let (_dir, store) = setup();
+        let before = store.flusher.syncs.load(Ordering::Relaxed);
+        commit(&store, (10..20).map(|i| insert(i, &format!("{i}@x"), "r")).collect()).unwrap();
+        assert_eq!(store.flusher.syncs.load(Ordering::Relaxed) - before, 1);
+        assert_eq!(table(&store).len(), 12);
     }
 }
