@@ -34,6 +34,8 @@ pub enum Rel {
     Values { rows: Vec<Vec<Expr>> },
     /// generate_series(start, stop[, step]) as a one-column row source.
     Series { start: Expr, stop: Expr, step: Option<Expr> },
+    /// unnest(array, ...): one row per position, one column per array (NULL past an end).
+    Unnest { arrays: Vec<Expr> },
     /// A virtual catalog table (pg_tables), computed from the schemas.
     Virtual { table: String },
     /// Every row of a table, in file order.
@@ -209,6 +211,7 @@ impl Rel {
             Rel::Series { start, stop, .. } => return writeln!(f, "{pad}Series {start} .. {stop}"),
             Rel::Scan { table } => return writeln!(f, "{pad}Scan {table}"),
             Rel::Virtual { table } => return writeln!(f, "{pad}Virtual {table}"),
+            Rel::Unnest { arrays } => return writeln!(f, "{pad}Unnest {}", list(arrays)),
             Rel::IndexLookup { table, columns, keys } => return writeln!(f, "{pad}IndexLookup {table} columns={columns:?} keys={}", keys.len()),
             Rel::Filter { input, predicate } => {
                 writeln!(f, "{pad}Filter {predicate}")?;

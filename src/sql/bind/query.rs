@@ -160,6 +160,9 @@ impl Binder<'_> {
         if let ast::TableFactor::Derived { lateral: false, subquery, alias, .. } = factor {
             return self.bind_derived(subquery, alias.as_ref());
         }
+        if let ast::TableFactor::UNNEST { alias, array_exprs, with_offset: false, with_ordinality: false, .. } = factor {
+            return self.bind_unnest(array_exprs, alias.as_ref());
+        }
         let ast::TableFactor::Table { name, alias, args: None, .. } = factor else {
             return Err(Error::unsupported("this kind of FROM item"));
         };
@@ -176,6 +179,24 @@ impl Binder<'_> {
         let schema = self.table(name)?;
         let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
         Ok((Rel::Scan { table: schema.name.clone() }, Scope::of(&alias, schema)))
+    }
+
+    /// `unnest(a, b, ...) [alias [(columns)]]`: the arrays side by side as rows.
+    fn bind_unnest(&mut self, arrays: &[ast::Expr], alias: Option<&ast::TableAlias>) -> Result<(Rel, Scope)> {
+        let mut exprs = Vec::with_capacity(arrays.len());
+        let mut columns = Vec::with_capacity(arrays.len());
+        for (i, a) in arrays.iter().enumerate() {
+            let t = self.bind_expr(a, &Scope::empty())?;
+            let DataType::Array(elem) = &t.ty else {
+                return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("function unnest({}) does not exist", t.ty)));
+            };
+            let name = alias.and_then(|a| a.columns.get(i)).map(|c| ident(&c.name)).unwrap_or_else(|| "unnest".to_string());
+            columns.push(ColumnDef { name, data_type: (**elem).clone(), primary_key: false, not_null: false, default: None, identity: None });
+            exprs.push(t.expr);
+        }
+        let name = alias.map(|a| ident(&a.name)).unwrap_or_else(|| "unnest".to_string());
+        let schema = TableSchema { name: name.clone(), columns, primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() };
+        Ok((Rel::Unnest { arrays: exprs }, Scope::of(&name, Arc::new(schema))))
     }
 
     /// `(SELECT ...) alias [(column names)]`: the subquery's rows as a table.
@@ -266,8 +287,11 @@ impl Binder<'_> {
             }
         }
         for t in scope.tables.iter().filter(|t| table.as_ref().is_none_or(|n| *n == t.name)) {
-            for c in &t.schema.columns {
-                let typed = scope.column(Some(&t.name), &c.name)?;
+            for (i, c) in t.schema.columns.iter().enumerate() {
+                let typed = match scope.aggregates {
+                    Some(_) => scope.column(Some(&t.name), &c.name)?,
+                    None => Typed::new(Expr::Column(t.offset + i), c.data_type.clone()),
+                };
                 p.push(typed, c.name.clone(), format!("{}.{}", t.name, c.name));
             }
         }
