@@ -14,7 +14,6 @@ mod query;
 mod scope;
 mod utility;
 
-pub use coerce::common_type;
 pub use scope::Scope;
 
 use crate::catalog::TableSchema;
