@@ -73,7 +73,7 @@ impl Exec<'_> {
                     if let Some((k, _)) = self.read(|c| checker.conflict(&c.view(&plan.table)?, &row, None, None))? {
                         return Err(checker.unique_error(k, &row, self.eval.opts));
                     }
-                    self.txn.insert(&checker.schema, row.clone());
+                    touched.push(self.txn.insert(&checker.schema, row.clone()));
                     self.returning(&plan.returning, &row, &mut out)?;
                 }
                 (Some(_), OnConflict::DoNothing { .. }) => {}

@@ -4,7 +4,7 @@
 
 use super::txn::{TableView, TxnState};
 use crate::error::{sqlstate, Error, Result};
-use crate::sql::expr::{truth, EvalCtx};
+use crate::sql::expr::{truth, EvalCtx, Expr};
 use crate::sql::plan::{AggFunc, Aggregate, Rel, SortKey};
 use crate::storage::{Key, Snapshot, StoredRow};
 use crate::types::ops::{self, BinaryOp};
@@ -42,6 +42,25 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
             let out = rows.iter().map(|r| r.iter().map(|e| e.eval(&[], ctx.eval)).collect::<Result<Row>>());
             Box::new(out.collect::<Vec<_>>().into_iter())
         }
+        Rel::Series { start, stop, step } => series(start, stop, step.as_ref(), ctx)?,
+        Rel::Unnest { arrays } => {
+            let arrays = arrays.iter().map(|e| e.eval(&[], ctx.eval)).collect::<Result<Vec<_>>>()?;
+            let items = |v: &Value| match v {
+                Value::Array(items) => items.clone(),
+                _ => Vec::new(),
+            };
+            let arrays: Vec<Vec<Value>> = arrays.iter().map(items).collect();
+            let len = arrays.iter().map(Vec::len).max().unwrap_or(0);
+            let rows = (0..len).map(move |i| Ok(arrays.iter().map(|a| a.get(i).cloned().unwrap_or(Value::Null)).collect()));
+            Box::new(rows)
+        }
+        Rel::Virtual { .. } => {
+            let catalog = ctx.txn.catalog(ctx.snap);
+            let mut names = crate::sql::bind::Catalog::table_names(&catalog);
+            names.sort();
+            let tables: Vec<_> = names.iter().filter_map(|n| crate::sql::bind::Catalog::table(&catalog, n)).collect();
+            Box::new(crate::sql::virtual_tables::pg_tables_rows(&tables, &ctx.eval.env.user).into_iter().map(Ok))
+        }
         Rel::Scan { .. } | Rel::IndexLookup { .. } => Box::new(stored_rows(rel, ctx)?.map(|r| r.map(|s| s.row))),
         Rel::Filter { input, predicate } => {
             let rows = run(input, ctx)?;
@@ -54,13 +73,14 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
                 }
             }))
         }
+        Rel::Join { left, right, on, left_outer, right_width } => join(run(left, ctx)?, run(right, ctx)?.collect::<Result<Vec<_>>>()?, on.as_ref(), *left_outer, *right_width, ctx),
         Rel::Project { input, exprs } => {
             let rows = run(input, ctx)?;
             Box::new(rows.map(move |r| r.and_then(|row| exprs.iter().map(|e| e.eval(&row, ctx.eval)).collect())))
         }
         Rel::Sort { input, keys } => Box::new(sort(run(input, ctx)?, keys, ctx)?.into_iter().map(Ok)),
         Rel::Limit { input, limit, offset } => {
-            let count = |e: &Option<crate::sql::expr::Expr>, what: &str, code: &'static str| -> Result<Option<usize>> {
+            let count = |e: &Option<Expr>, what: &str, code: &'static str| -> Result<Option<usize>> {
                 let Some(e) = e else { return Ok(None) };
                 match e.eval(&[], ctx.eval)? {
                     Value::Null => Ok(None),
@@ -89,7 +109,7 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
             }
             Box::new(out.into_iter().map(Ok))
         }
-        Rel::Aggregate { input, aggs } => Box::new(std::iter::once(aggregate(run(input, ctx)?, aggs, ctx))),
+        Rel::Aggregate { input, groups, aggs } => Box::new(aggregate(run(input, ctx)?, groups, aggs, ctx)?.into_iter().map(Ok)),
     })
 }
 
@@ -114,15 +134,54 @@ pub fn stored_rows<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Box<dyn Iterato
     })
 }
 
-fn lookup(table: &str, columns: &[usize], keys: &[Vec<crate::sql::expr::Expr>], ctx: &Ctx) -> Result<Vec<StoredRow>> {
+/// Nested-loop join of streamed left rows with materialized right rows.
+fn join<'a>(left: Rows<'a>, right: Vec<Row>, on: Option<&'a Expr>, left_outer: bool, right_width: usize, ctx: &'a Ctx<'a>) -> Rows<'a> {
+    Box::new(left.flat_map(move |l| {
+        let out: Result<Vec<Row>> = l.and_then(|l| {
+            let mut rows = Vec::new();
+            for r in &right {
+                let row: Row = l.iter().chain(r).cloned().collect();
+                if on.map_or(Ok(true), |p| p.eval(&row, ctx.eval).map(|v| truth(&v)))? {
+                    rows.push(row);
+                }
+            }
+            if rows.is_empty() && left_outer {
+                rows.push(l.iter().cloned().chain(std::iter::repeat_n(Value::Null, right_width)).collect());
+            }
+            Ok(rows)
+        });
+        match out {
+            Ok(rows) => rows.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => vec![Err(e)],
+        }
+    }))
+}
+
+/// generate_series over integers, in the type of `start`.
+fn series<'a>(start: &Expr, stop: &Expr, step: Option<&Expr>, ctx: &Ctx) -> Result<Rows<'a>> {
+    let start = start.eval(&[], ctx.eval)?;
+    let (stop, step) = (stop.eval(&[], ctx.eval)?, step.map_or(Ok(Value::Int4(1)), |e| e.eval(&[], ctx.eval))?);
+    let (Some(a), Some(b), Some(s)) = (start.as_i64(), stop.as_i64(), step.as_i64()) else { return Ok(Box::new(std::iter::empty())) };
+    if s == 0 {
+        return Err(Error::new(sqlstate::INVALID_PARAMETER_VALUE, "step size cannot equal zero"));
+    }
+    let wide = matches!(start, Value::Int8(_));
+    let values = std::iter::successors(Some(a), move |x| x.checked_add(s)).take_while(move |x| if s > 0 { *x <= b } else { *x >= b });
+    Ok(Box::new(values.map(move |x| Ok(vec![if wide { Value::Int8(x) } else { Value::Int4(x as i32) }]))))
+}
+
+fn lookup(table: &str, columns: &[usize], keys: &[Vec<Expr>], ctx: &Ctx) -> Result<Vec<StoredRow>> {
     let view = ctx.view(table)?;
     let is_pk = view.schema.primary_key_columns() == columns;
     let mut out = Vec::new();
-    let mut seen = ahash::AHashSet::new();
+    let mut seen: Vec<Vec<Value>> = Vec::new();
     for key in keys {
         let values = key.iter().map(|e| e.eval(&[], ctx.eval)).collect::<Result<Vec<_>>>()?;
-        if values.iter().any(Value::is_null) || !seen.insert(values.clone()) {
+        if values.iter().any(Value::is_null) || seen.contains(&values) {
             continue;
+        }
+        if keys.len() > 1 {
+            seen.push(values.clone());
         }
         if is_pk {
             out.extend(view.get(&Key(values.into_iter().collect()))?);
@@ -161,34 +220,84 @@ pub fn compare_keys(a: &[Value], b: &[Value], keys: &[SortKey]) -> Ordering {
     Ordering::Equal
 }
 
-fn aggregate(rows: Rows, aggs: &[Aggregate], ctx: &Ctx) -> Result<Row> {
-    let mut state: Vec<(Value, i64)> = vec![(Value::Null, 0); aggs.len()];
+type AggInputs = Vec<Vec<(Vec<Value>, Value, Value)>>;
+
+/// Groups the input (one group when there are no group columns, even for no rows) and
+/// folds each group into a row: group values, then aggregate values, groups in first-seen order.
+fn aggregate(rows: Rows, groups: &[usize], aggs: &[Aggregate], ctx: &Ctx) -> Result<Vec<Row>> {
+    let mut index: ahash::AHashMap<Vec<Value>, usize> = ahash::AHashMap::new();
+    let mut states: Vec<(Vec<Value>, AggInputs)> = Vec::new();
+    if groups.is_empty() {
+        states.push((Vec::new(), vec![Vec::new(); aggs.len()]));
+    }
     for row in rows {
         let row = row?;
-        for (a, (acc, n)) in aggs.iter().zip(state.iter_mut()) {
-            let v = match &a.arg {
-                Some(e) => e.eval(&row, ctx.eval)?,
-                None => Value::Bool(true),
-            };
-            if v.is_null() {
-                continue;
+        let key: Vec<Value> = groups.iter().map(|g| row[*g].clone()).collect();
+        let slot = match index.get(&key) {
+            Some(i) => *i,
+            None if groups.is_empty() => 0,
+            None => {
+                index.insert(key.clone(), states.len());
+                states.push((key, vec![Vec::new(); aggs.len()]));
+                states.len() - 1
             }
-            *n += 1;
-            *acc = match (a.func, &*acc) {
-                (AggFunc::CountStar | AggFunc::Count, _) => Value::Null,
-                (_, Value::Null) => v,
-                (AggFunc::Sum | AggFunc::Avg, _) => ops::binary(BinaryOp::Add, acc, &v)?,
-                (AggFunc::Min, _) => if v < *acc { v } else { acc.clone() },
-                (AggFunc::Max, _) => if v > *acc { v } else { acc.clone() },
-            };
-        }
+        };
+        gather(&row, aggs, &mut states[slot].1, ctx)?;
     }
-    aggs.iter().zip(state).map(|(a, (acc, n))| finish(a, acc, n)).collect()
+    states.into_iter().map(|(key, inputs)| Ok(key.into_iter().chain(finish_group(aggs, inputs)?).collect())).collect()
 }
 
-fn finish(a: &Aggregate, acc: Value, n: i64) -> Result<Value> {
+/// Each aggregate first gathers its (sort keys, value, delimiter) inputs, so DISTINCT and
+/// ORDER BY inside the call apply before folding.
+fn gather(row: &Row, aggs: &[Aggregate], inputs: &mut AggInputs, ctx: &Ctx) -> Result<()> {
+    for (a, acc) in aggs.iter().zip(inputs.iter_mut()) {
+        let v = a.arg.as_ref().map_or(Ok(Value::Bool(true)), |e| e.eval(row, ctx.eval))?;
+        if v.is_null() {
+            continue;
+        }
+        let keys = a.order.iter().map(|k| k.expr.eval(row, ctx.eval)).collect::<Result<Vec<_>>>()?;
+        let delim = a.delimiter.as_ref().map_or(Ok(Value::Null), |e| e.eval(row, ctx.eval))?;
+        acc.push((keys, v, delim));
+    }
+    Ok(())
+}
+
+fn finish_group(aggs: &[Aggregate], inputs: AggInputs) -> Result<Vec<Value>> {
+    aggs.iter().zip(inputs).map(|(a, mut vals)| {
+        if !a.order.is_empty() {
+            vals.sort_by(|x, y| compare_keys(&x.0, &y.0, &a.order));
+        }
+        if a.distinct {
+            let mut seen = ahash::AHashSet::new();
+            vals.retain(|(_, v, _)| seen.insert(v.clone()));
+        }
+        fold(a, vals)
+    }).collect()
+}
+
+fn fold(a: &Aggregate, vals: Vec<(Vec<Value>, Value, Value)>) -> Result<Value> {
+    let n = vals.len() as i64;
+    let mut acc = Value::Null;
+    let mut text = String::new();
+    for (i, (_, v, delim)) in vals.into_iter().enumerate() {
+        acc = match (a.func, &acc) {
+            (AggFunc::CountStar | AggFunc::Count, _) => Value::Null,
+            (AggFunc::StringAgg, _) => {
+                if i > 0 {
+                    text.push_str(crate::sql::expr::text(&delim));
+                }
+                text.push_str(crate::sql::expr::text(&v));
+                Value::Null
+            }
+            (_, Value::Null) => v,
+            (AggFunc::Sum | AggFunc::Avg, _) => ops::binary(BinaryOp::Add, &acc, &v)?,
+            (AggFunc::Min, _) => if v < acc { v } else { acc },
+            (AggFunc::Max, _) => if v > acc { v } else { acc },
+        };
+    }
     Ok(match a.func {
         AggFunc::CountStar | AggFunc::Count => Value::Int8(n),
+        AggFunc::StringAgg if n > 0 => Value::Text(text),
         AggFunc::Avg if n > 0 => {
             let count = match acc {
                 Value::Float8(_) => Value::Float8(n as f64),

@@ -18,6 +18,9 @@ use std::sync::Arc;
 
 static NEXT_PID: AtomicI32 = AtomicI32::new(0);
 
+/// What a statement outside a transaction block sees besides committed data: nothing.
+static NO_WRITES: std::sync::LazyLock<TxnState> = std::sync::LazyLock::new(TxnState::default);
+
 /// A transaction in progress.
 struct Txn {
     state: TxnState,
@@ -49,7 +52,7 @@ impl Session {
             let _ = settings.set(&k.to_lowercase(), Some(v.clone()), false);
         }
         let pid = std::process::id() as i32 % 100_000 * 10 + NEXT_PID.fetch_add(1, Ordering::Relaxed);
-        let env = Env { now: 0, user, database, schema: "public".into(), pid };
+        let env = Env { now: 0, user: user.into(), database: database.into(), schema: "public".into(), pid };
         Session { engine, settings, env, txn: None, cancel: Arc::new(AtomicBool::new(false)) }
     }
 
@@ -116,6 +119,7 @@ impl Session {
             Some(s) => self.bind(s, param_types)?,
             None => Bound { plan: Plan::Empty, params: param_types.to_vec(), columns: None, deps: Vec::new() },
         };
+        self.check_failed(Some(&bound.plan))?;
         let columns = columns_of(&bound);
         Ok(Prepared { param_types: bound.params.clone(), columns, plan: Arc::new(PreparedPlan { stmt, bound }) })
     }
@@ -161,15 +165,18 @@ impl Session {
         self.txn = None;
     }
 
+    /// The open transaction's writes, or none.
+    fn state(&self) -> &TxnState {
+        self.txn.as_ref().map_or(&NO_WRITES, |t| &t.state)
+    }
+
     fn new_txn(&self, read_only: bool, implicit: bool) -> Txn {
         Txn { state: TxnState::default(), savepoints: Vec::new(), read_only, implicit, failed: false, started: now_micros() }
     }
 
     fn bind(&self, stmt: &sqlparser::ast::Statement, param_types: &[DataType]) -> Result<Bound> {
         let snap = self.engine.store.snapshot()?;
-        let empty = TxnState::default();
-        let state = self.txn.as_ref().map_or(&empty, |t| &t.state);
-        bind::bind(&state.catalog(&snap), stmt, param_types)
+        bind::bind(&self.state().catalog(&snap), stmt, param_types)
     }
 
     /// Binds (or reuses a prepared plan whose tables did not change) and runs a statement;
@@ -195,9 +202,7 @@ impl Session {
             (Some(p), _) => &p.plan.bound,
             (None, Some(s)) => {
                 let types = prepared.map_or(&[][..], |p| &p.param_types[..]);
-                let empty = TxnState::default();
-                let state = self.txn.as_ref().map_or(&empty, |t| &t.state);
-                fresh = bind::bind(&state.catalog(&snap), s, types);
+                fresh = bind::bind(&self.state().catalog(&snap), s, types);
                 self.check_failed(fresh.as_ref().ok().map(|b| &b.plan))?;
                 fresh.as_ref().map_err(Clone::clone)?
             }
@@ -208,8 +213,7 @@ impl Session {
     }
 
     fn plan_is_current(&self, bound: &Bound, snap: &Snapshot) -> bool {
-        let empty = TxnState::default();
-        let state = self.txn.as_ref().map_or(&empty, |t| &t.state);
+        let state = self.state();
         bound.deps.iter().all(|d| state.schema(snap, &d.name).is_some_and(|s| Arc::ptr_eq(&s, d) || *s == **d))
     }
 
@@ -229,12 +233,11 @@ impl Session {
             Plan::Txn(cmd) => self.transaction(cmd),
             Plan::Session(cmd) => self.session_cmd(cmd),
             Plan::Empty => Ok(result(None, Vec::new(), String::new())),
+            Plan::NoOp { tag } => Ok(result(None, Vec::new(), tag.clone())),
             Plan::Query { rel, .. } => {
                 let env = self.env_now();
                 let eval = EvalCtx { params, opts: &self.settings.format, env: &env };
-                let empty = TxnState::default();
-                let state = self.txn.as_ref().map_or(&empty, |t| &t.state);
-                let ctx = Ctx { snap, txn: state, eval: &eval, cancel: &self.cancel };
+                let ctx = Ctx { snap, txn: self.state(), eval: &eval, cancel: &self.cancel };
                 let rows = run(rel, &ctx)?.collect::<Result<Vec<_>>>()?;
                 let tag = format!("SELECT {}", rows.len());
                 Ok(result(columns, rows, tag))
@@ -360,6 +363,13 @@ impl Session {
                 self.settings.reset(name.as_deref())?;
                 Ok(result(None, Vec::new(), "RESET".into()))
             }
+            SessionCmd::Discard => {
+                if self.txn.as_ref().is_some_and(|t| !t.implicit) {
+                    return Err(Error::new(sqlstate::ACTIVE_SQL_TRANSACTION, "DISCARD ALL cannot run inside a transaction block"));
+                }
+                self.settings.reset(None)?;
+                Ok(result(None, Vec::new(), "DISCARD ALL".into()))
+            }
             SessionCmd::Show { name } => {
                 let value = self.settings.get(name)?.to_string();
                 let col = super::Column { name: name.clone(), data_type: DataType::Text, table_oid: 0, column_id: 0 };
@@ -413,4 +423,129 @@ fn result(columns: Option<Vec<super::Column>>, rows: Vec<crate::types::Row>, tag
 fn now_micros() -> i64 {
     let unix = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or(0);
     unix - 946_684_800_000_000
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::Store;
+
+    fn session() -> (tempfile::TempDir, Session) {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Arc::new(Engine { store: Store::open(dir.path()).unwrap() });
+        let mut s = Session::new(engine, &[("user".into(), "alice".into())]);
+        run(&mut s, "CREATE TABLE t (id integer PRIMARY KEY, name text NOT NULL, score bigint)");
+        run(&mut s, "INSERT INTO t VALUES (1, 'a', 10), (2, 'b', NULL)");
+        (dir, s)
+    }
+
+    fn run(s: &mut Session, sql: &str) -> QueryResult {
+        let mut out = s.execute_simple(sql);
+        let r = out.pop().unwrap().unwrap();
+        if let Some(d) = r.durable {
+            d.wait_blocking().unwrap();
+        }
+        QueryResult { durable: None, ..r }
+    }
+
+    fn err(s: &mut Session, sql: &str) -> Error {
+        s.execute_simple(sql).pop().unwrap().unwrap_err()
+    }
+
+    #[test]
+    fn parameter_types_are_inferred_from_context() {
+        let (_d, mut s) = session();
+        let p = s.prepare("SELECT name FROM t WHERE id = $1", &[]).unwrap();
+        assert_eq!(p.param_types, vec![DataType::Int4]);
+        assert_eq!(p.columns.as_ref().unwrap()[0].name, "name");
+        assert!(p.plan.bound.plan.to_string().contains("IndexLookup t columns=[0]"), "{}", p.plan.bound.plan);
+        let p = s.prepare("INSERT INTO t (score, name, id) VALUES ($1, $2, $3)", &[]).unwrap();
+        assert_eq!(p.param_types, vec![DataType::Int8, DataType::Text, DataType::Int4]);
+        let p = s.prepare("SELECT $1, id FROM t LIMIT $2", &[]).unwrap();
+        assert_eq!(p.param_types, vec![DataType::Text, DataType::Int8]);
+        let p = s.prepare("SELECT $1::int + 1", &[DataType::Unknown]).unwrap();
+        assert_eq!(p.param_types, vec![DataType::Int4]);
+        let p = s.prepare("SELECT name FROM t WHERE id = $1", &[DataType::Int8]).unwrap();
+        assert!(p.plan.bound.plan.to_string().contains("IndexLookup t columns=[0]"), "{}", p.plan.bound.plan);
+        assert_eq!(s.execute(&p, &[Value::Int8(2)]).unwrap().rows, vec![vec![Value::Text("b".into())]]);
+        let p = s.prepare("UPDATE t SET score = $1 WHERE name = $2", &[DataType::Int4]).unwrap();
+        assert_eq!(p.param_types, vec![DataType::Int4, DataType::Text]);
+    }
+
+    #[test]
+    fn prepared_statements_execute_and_rebind_after_schema_changes() {
+        let (_d, mut s) = session();
+        let p = s.prepare("SELECT * FROM t WHERE id = $1", &[]).unwrap();
+        let r = s.execute(&p, &[Value::Int4(1)]).unwrap();
+        assert_eq!(r.rows, vec![vec![Value::Int4(1), Value::Text("a".into()), Value::Int8(10)]]);
+        assert_eq!(r.tag, "SELECT 1");
+        run(&mut s, "ALTER TABLE t ADD COLUMN extra text DEFAULT 'x'");
+        let r = s.execute(&p, &[Value::Int4(2)]).unwrap();
+        assert_eq!(r.rows[0].len(), 4);
+        assert!(s.execute(&p, &[]).is_err());
+    }
+
+    #[test]
+    fn constraint_errors_carry_postgres_details() {
+        let (_d, mut s) = session();
+        let e = err(&mut s, "INSERT INTO t VALUES (1, 'dup', 0)");
+        assert_eq!((e.code, e.detail.as_deref()), ("23505", Some("Key (id)=(1) already exists.")));
+        let e = err(&mut s, "INSERT INTO t (id) VALUES (3)");
+        assert_eq!(e.message, "null value in column \"name\" of relation \"t\" violates not-null constraint");
+        assert_eq!(e.detail.as_deref(), Some("Failing row contains (3, null, null)."));
+        let e = err(&mut s, "SELEC 1");
+        assert_eq!((e.code, e.position), ("42601", Some(1)));
+    }
+
+    #[test]
+    fn transaction_status_follows_the_block() {
+        let (_d, mut s) = session();
+        assert_eq!(s.transaction_status(), b'I');
+        run(&mut s, "BEGIN");
+        assert_eq!(s.transaction_status(), b'T');
+        err(&mut s, "SELECT 1/0");
+        assert_eq!(s.transaction_status(), b'E');
+        assert_eq!(s.prepare("SELECT 1", &[]).unwrap_err().code, "25P02");
+        assert!(s.prepare("ROLLBACK", &[]).is_ok());
+        assert_eq!(run(&mut s, "COMMIT").tag, "ROLLBACK");
+        assert_eq!(s.transaction_status(), b'I');
+        let params = s.reported_parameters();
+        assert!(params.contains(&("session_authorization".into(), "alice".into())));
+        assert!(params.iter().any(|(k, v)| k == "server_version" && v.starts_with("15.")));
+    }
+
+    #[test]
+    fn autocommit_writes_are_durable_and_visible_to_other_sessions() {
+        let (_d, mut s) = session();
+        let mut other = Session::new(s.engine.clone(), &[]);
+        let r = s.execute_simple("INSERT INTO t VALUES (3, 'c', 1)").pop().unwrap().unwrap();
+        r.durable.expect("a commit").wait_blocking().unwrap();
+        assert_eq!(run(&mut other, "SELECT count(*) FROM t").rows, vec![vec![Value::Int8(3)]]);
+    }
+
+    /// Run with `cargo test --release --lib point_query_speed -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn point_query_speed() {
+        let (_d, mut s) = session();
+        for i in 3..2000 {
+            run(&mut s, &format!("INSERT INTO t VALUES ({i}, 'n{i}', {i})"));
+        }
+        let p = s.prepare("SELECT id, name, score FROM t WHERE id = $1", &[]).unwrap();
+        let n = 200_000;
+        let start = std::time::Instant::now();
+        for i in 0..n {
+            let r = s.execute(&p, &[Value::Int4(i % 1999 + 1)]).unwrap();
+            assert_eq!(r.rows.len(), 1);
+        }
+        println!("prepared point query: {:.2} us", start.elapsed().as_secs_f64() * 1e6 / n as f64);
+        let p = s.prepare("SELECT id FROM t WHERE score > $1", &[]).unwrap();
+        let start = std::time::Instant::now();
+        let reps = 50;
+        for _ in 0..reps {
+            s.execute(&p, &[Value::Int8(1000)]).unwrap();
+        }
+        let rate = (reps * 2000) as f64 / start.elapsed().as_secs_f64();
+        println!("filtered scan: {:.0} rows/s", rate);
+    }
 }

@@ -132,7 +132,8 @@ fn unknown(name: &str) -> Error {
 }
 
 fn invalid(name: &str, value: &str) -> Error {
-    Error::new(sqlstate::INVALID_PARAMETER_VALUE, format!("invalid value for parameter \"{name}\": \"{value}\""))
+    let shown = REPORTED.iter().find(|(_, k)| *k == name).map_or(name, |(wire, _)| *wire);
+    Error::new(sqlstate::INVALID_PARAMETER_VALUE, format!("invalid value for parameter \"{shown}\": \"{value}\""))
 }
 
 /// Validates and normalizes a value the way PostgreSQL stores it.
@@ -184,7 +185,8 @@ fn timezone(v: &str) -> Option<String> {
     if v.parse::<i32>().is_ok() {
         return Some(format!("<{}>{}", v, v.trim_start_matches('+')));
     }
-    jiff::tz::TimeZone::get(v).ok().map(|_| v.to_string())
+    let posix = v.starts_with('<') || v.starts_with(['+', '-']) || v.to_ascii_uppercase().starts_with("UTC");
+    (posix || jiff::tz::TimeZone::get(v).is_ok()).then(|| v.to_string())
 }
 
 fn duration_ms(v: &str) -> Option<String> {

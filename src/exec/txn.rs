@@ -96,9 +96,11 @@ impl TxnState {
         Key(pk.iter().map(|i| row[*i].clone()).collect())
     }
 
-    pub fn insert(&mut self, schema: &TableSchema, row: Row) {
+    /// Records a new row; returns the key it is known by in this transaction.
+    pub fn insert(&mut self, schema: &TableSchema, row: Row) -> Key {
         let key = self.new_key(schema, &row);
-        self.put(&schema.name, key, row);
+        self.put(&schema.name, key.clone(), row);
+        key
     }
 
     fn put(&mut self, table: &str, key: Key, row: Row) {
@@ -178,7 +180,9 @@ impl TxnState {
         }
         if let (DdlOp::Alter { schema, .. }, Some(rows)) = (&op, content) {
             self.tables.insert(schema.name.clone(), Overlay { hide_committed: true, ..Overlay::default() });
-            rows.into_iter().for_each(|r| self.insert(schema, r));
+            rows.into_iter().for_each(|r| {
+                self.insert(schema, r);
+            });
         }
         self.ddl.push(op);
     }

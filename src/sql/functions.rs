@@ -37,6 +37,8 @@ pub enum Func {
     CurrentDatabase,
     CurrentUser,
     PgBackendPid,
+    /// Releases advisory locks; SmarterBase takes none, so there is nothing to release.
+    PgAdvisoryUnlockAll,
 }
 
 /// How the binder must type a function's arguments.
@@ -88,6 +90,7 @@ impl Func {
             "current_database" | "current_catalog" => Func::CurrentDatabase,
             "current_user" | "session_user" | "user" => Func::CurrentUser,
             "pg_backend_pid" => Func::PgBackendPid,
+            "pg_advisory_unlock_all" => Func::PgAdvisoryUnlockAll,
             _ => return None,
         })
     }
@@ -122,6 +125,7 @@ impl Func {
             Func::CurrentDatabase => "current_database",
             Func::CurrentUser => "current_user",
             Func::PgBackendPid => "pg_backend_pid",
+            Func::PgAdvisoryUnlockAll => "pg_advisory_unlock_all",
         }
     }
 
@@ -140,7 +144,7 @@ impl Func {
             Nullif if n == 2 => Some(ArgRule::Common),
             Abs | Ceil | Floor if n == 1 => Some(ArgRule::Numeric),
             Round if n == 1 || n == 2 => Some(ArgRule::Numeric),
-            Now | CurrentDate | GenRandomUuid | UuidV7 | Version | CurrentSchema | CurrentDatabase | CurrentUser | PgBackendPid => fixed(&[]),
+            Now | CurrentDate | GenRandomUuid | UuidV7 | Version | CurrentSchema | CurrentDatabase | CurrentUser | PgBackendPid | PgAdvisoryUnlockAll => fixed(&[]),
             _ => None,
         }
     }
@@ -149,7 +153,7 @@ impl Func {
     pub fn result_type(self, args: &[DataType]) -> DataType {
         use Func::*;
         match self {
-            Lower | Upper | Substring | Btrim | Ltrim | Rtrim | Replace | Concat | Version => DataType::Text,
+            Lower | Upper | Substring | Btrim | Ltrim | Rtrim | Replace | Concat | Version | PgAdvisoryUnlockAll => DataType::Text,
             Length | Position | PgBackendPid => DataType::Int4,
             Coalesce | Nullif | Greatest | Least | Abs | Ceil | Floor => args[0].clone(),
             Round if args.len() == 2 => DataType::Numeric(None),
@@ -187,8 +191,8 @@ impl Func {
         use Func::*;
         let t = |i: usize| text(&v[i]);
         Ok(match self {
-            Lower => Value::Text(t(0).to_lowercase()),
-            Upper => Value::Text(t(0).to_uppercase()),
+            Lower => Value::Text(map_chars(t(0), char::to_lowercase)),
+            Upper => Value::Text(map_chars(t(0), char::to_uppercase)),
             Length => Value::Int4(t(0).chars().count() as i32),
             Substring => substring(t(0), int(&v[1]), v.get(2).map(int))?,
             Btrim | Ltrim | Rtrim => Value::Text(trim(self, t(0), v.get(1).map(text).unwrap_or(" "))),
@@ -207,10 +211,11 @@ impl Func {
             GenRandomUuid => Value::Uuid(uuid::Uuid::new_v4()),
             UuidV7 => Value::Uuid(uuid::Uuid::now_v7()),
             Version => Value::Text(crate::exec::VERSION_STRING.to_string()),
-            CurrentSchema => Value::Text(ctx.env.schema.clone()),
-            CurrentDatabase => Value::Text(ctx.env.database.clone()),
-            CurrentUser => Value::Text(ctx.env.user.clone()),
+            CurrentSchema => Value::Text(ctx.env.schema.to_string()),
+            CurrentDatabase => Value::Text(ctx.env.database.to_string()),
+            CurrentUser => Value::Text(ctx.env.user.to_string()),
             PgBackendPid => Value::Int4(ctx.env.pid),
+            PgAdvisoryUnlockAll => Value::Text(String::new()),
             Coalesce => unreachable!("coalesce is evaluated lazily"),
         })
     }
@@ -218,6 +223,15 @@ impl Func {
 
 /// SQLSTATE 22011 substring_error.
 const SUBSTRING_ERROR: &str = "22011";
+
+/// Case mapping one character at a time, as PostgreSQL's towupper/towlower: a character
+/// whose mapping is several characters (ß) stays as it is.
+fn map_chars<I: Iterator<Item = char> + ExactSizeIterator>(s: &str, f: fn(char) -> I) -> String {
+    s.chars().map(|c| {
+        let mut m = f(c);
+        if m.len() == 1 { m.next().unwrap_or(c) } else { c }
+    }).collect()
+}
 
 fn int(v: &Value) -> i64 {
     v.as_i64().unwrap_or(0)

@@ -1,5 +1,6 @@
 //! SQL: parsing with sqlparser ([`parse`]), binding into typed plans ([`bind`], [`plan`]),
-//! and the expressions and functions plans evaluate ([`expr`], [`functions`], [`like`]).
+//! the expressions and functions plans evaluate ([`expr`], [`functions`], [`like`]) and
+//! virtual catalog tables ([`virtual_tables`]).
 
 pub mod bind;
 pub mod expr;
@@ -7,3 +8,4 @@ pub mod functions;
 pub mod like;
 pub mod parse;
 pub mod plan;
+pub mod virtual_tables;

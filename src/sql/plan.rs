@@ -1,8 +1,9 @@
 //! The plan tree the binder produces and the executor runs.
 //!
-//! Row-producing nodes ([`Rel`]) form a tree over one input at a time today (Scan or
-//! IndexLookup at the leaves); a Join node, an Aggregate node and virtual catalog tables slot
-//! in as further variants without changing the others. Statements ([`Plan`]) wrap a `Rel`
+//! Row-producing nodes ([`Rel`]) form a tree: leaves read tables (Scan, IndexLookup), virtual
+//! catalog tables (Virtual), table functions (Series) or literal rows (Values); Join,
+//! Filter, Aggregate, Project, Distinct, Sort and Limit transform their inputs. Subqueries and
+//! CTEs fit as further leaves over a bound inner `Rel`. Statements ([`Plan`]) wrap a `Rel`
 //! for queries and DML, or carry DDL / session / transaction commands. `Display` prints an
 //! EXPLAIN-like tree used in tests.
 
@@ -31,17 +32,27 @@ pub struct SortKey {
 pub enum Rel {
     /// Literal rows (VALUES, and the single empty row of SELECT without FROM).
     Values { rows: Vec<Vec<Expr>> },
+    /// generate_series(start, stop[, step]) as a one-column row source.
+    Series { start: Expr, stop: Expr, step: Option<Expr> },
+    /// unnest(array, ...): one row per position, one column per array (NULL past an end).
+    Unnest { arrays: Vec<Expr> },
+    /// A virtual catalog table (pg_tables), computed from the schemas.
+    Virtual { table: String },
     /// Every row of a table, in file order.
     Scan { table: String },
     /// Rows whose `columns` equal one of `keys` (equality or IN on an indexed column set).
     IndexLookup { table: String, columns: Vec<usize>, keys: Vec<Vec<Expr>> },
+    /// Nested-loop join: each left row with each right row (`left ++ right`) passing `on`;
+    /// a LEFT join keeps unmatched left rows padded with `right_width` NULLs.
+    Join { left: Box<Rel>, right: Box<Rel>, on: Option<Expr>, left_outer: bool, right_width: usize },
     Filter { input: Box<Rel>, predicate: Expr },
     Project { input: Box<Rel>, exprs: Vec<Expr> },
     Sort { input: Box<Rel>, keys: Vec<SortKey> },
     Limit { input: Box<Rel>, limit: Option<Expr>, offset: Option<Expr> },
     Distinct { input: Box<Rel> },
-    /// count(*) and friends over the whole input (no GROUP BY yet).
-    Aggregate { input: Box<Rel>, aggs: Vec<Aggregate> },
+    /// Aggregates over the whole input, or per group of the `groups` input columns; each
+    /// output row is the group's column values followed by the aggregate values.
+    Aggregate { input: Box<Rel>, groups: Vec<usize>, aggs: Vec<Aggregate> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,12 +63,20 @@ pub enum AggFunc {
     Avg,
     Min,
     Max,
+    /// string_agg(value, delimiter)
+    StringAgg,
 }
 
 #[derive(Debug, Clone)]
 pub struct Aggregate {
     pub func: AggFunc,
     pub arg: Option<Expr>,
+    /// string_agg's delimiter.
+    pub delimiter: Option<Expr>,
+    /// `agg(DISTINCT x)`.
+    pub distinct: bool,
+    /// `agg(x ORDER BY ...)`: keys over the input row.
+    pub order: Vec<SortKey>,
     pub data_type: DataType,
 }
 
@@ -122,7 +141,9 @@ pub struct DeletePlan {
 #[derive(Debug, Clone)]
 pub enum Ddl {
     CreateTable(Arc<TableSchema>),
-    DropTable { names: Vec<String> },
+    /// DROP TABLE; with CASCADE, `detach` holds the other tables' schemas without their
+    /// foreign keys to the dropped tables.
+    DropTable { names: Vec<String>, detach: Vec<Arc<TableSchema>> },
     /// ALTER TABLE / CREATE INDEX / DROP INDEX: the new schema; `rewrite` maps each new column
     /// to an expression over the old row when the rows must change shape.
     Alter { old_name: String, schema: Arc<TableSchema>, rewrite: Option<Vec<Expr>> },
@@ -146,6 +167,8 @@ pub enum SessionCmd {
     /// SET name = value (None = DEFAULT), local to the transaction when `local`.
     Set { name: String, value: Option<String>, local: bool },
     Reset { name: Option<String> },
+    /// DISCARD ALL: RESET ALL plus dropping session state.
+    Discard,
     Show { name: String },
 }
 
@@ -157,6 +180,9 @@ pub enum Plan {
     Update(UpdatePlan),
     Delete(DeletePlan),
     Ddl { ddl: Ddl, tag: &'static str },
+    /// A statement accepted without effect here (CLOSE ALL, UNLISTEN *, DEALLOCATE: the
+    /// protocol layer owns prepared statements), with its tag.
+    NoOp { tag: String },
     Txn(TxnCmd),
     Session(SessionCmd),
     Empty,
@@ -182,11 +208,19 @@ impl Rel {
         let list = |e: &[Expr]| e.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ");
         let input = match self {
             Rel::Values { rows } => return writeln!(f, "{pad}Values rows={}", rows.len()),
+            Rel::Series { start, stop, .. } => return writeln!(f, "{pad}Series {start} .. {stop}"),
             Rel::Scan { table } => return writeln!(f, "{pad}Scan {table}"),
+            Rel::Virtual { table } => return writeln!(f, "{pad}Virtual {table}"),
+            Rel::Unnest { arrays } => return writeln!(f, "{pad}Unnest {}", list(arrays)),
             Rel::IndexLookup { table, columns, keys } => return writeln!(f, "{pad}IndexLookup {table} columns={columns:?} keys={}", keys.len()),
             Rel::Filter { input, predicate } => {
                 writeln!(f, "{pad}Filter {predicate}")?;
                 input
+            }
+            Rel::Join { left, right, on, left_outer, .. } => {
+                writeln!(f, "{pad}{}Join on {}", if *left_outer { "Left" } else { "" }, opt(on))?;
+                left.fmt_tree(f, depth + 1)?;
+                right
             }
             Rel::Project { input, exprs } => {
                 writeln!(f, "{pad}Project {}", list(exprs))?;
@@ -205,8 +239,8 @@ impl Rel {
                 writeln!(f, "{pad}Distinct")?;
                 input
             }
-            Rel::Aggregate { input, aggs } => {
-                writeln!(f, "{pad}Aggregate {:?}", aggs.iter().map(|a| a.func).collect::<Vec<_>>())?;
+            Rel::Aggregate { input, groups, aggs } => {
+                writeln!(f, "{pad}Aggregate groups={groups:?} {:?}", aggs.iter().map(|a| a.func).collect::<Vec<_>>())?;
                 input
             }
         };

@@ -14,7 +14,7 @@ use super::index_files;
 use super::jsonl;
 use super::offsets::Loc;
 use super::store::Store;
-use super::table::Table;
+use super::table::{self, Table};
 use crate::error::{Error, Result};
 use std::fs::File;
 use std::io::Write;
@@ -34,6 +34,7 @@ type Remap = Vec<(u64, u64, u32)>;
 
 /// Rewrites `table`'s file to one line per live row (no-op when it has no garbage).
 pub fn compact(store: &Store, table: &Arc<Table>) -> Result<()> {
+    let _one_at_a_time = store.compacting.lock();
     if table.check().is_err() || table.state.read().garbage == 0 {
         return Ok(());
     }
@@ -65,6 +66,7 @@ pub fn compact(store: &Store, table: &Arc<Table>) -> Result<()> {
     files::rename_durably(&tmp, &table.path)?;
     state.file = Some(Arc::new(files::open_rw(&table.path)?));
     (state.len, state.garbage, state.fp) = (out_len, 0, Fingerprint::of(&table.path));
+    table::mark_checked(&store.paths, table.name(), state.fp);
     Ok(())
 }
 
@@ -121,7 +123,7 @@ pub fn write_index_files(store: &Store, table: &Arc<Table>) -> Result<()> {
     Ok(())
 }
 
-/// Starts the background thread (it ends when the store is dropped).
+/// Starts the background thread (it ends when the store is closed or dropped).
 pub fn spawn_maintainer(store: &Arc<Store>) {
     let weak = Arc::downgrade(store);
     let stopping = store.stopping.clone();
@@ -132,8 +134,9 @@ pub fn spawn_maintainer(store: &Arc<Store>) {
             tracing::warn!("background maintenance: {}", e.message);
         }
     });
-    if let Err(e) = spawned {
-        tracing::error!("could not start the maintenance thread: {e}");
+    match spawned {
+        Ok(thread) => *store.maintainer.lock() = Some(thread),
+        Err(e) => tracing::error!("could not start the maintenance thread: {e}"),
     }
 }
 

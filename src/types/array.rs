@@ -45,10 +45,7 @@ pub fn parse_array(s: &str, elem: &DataType, opts: &FormatOptions) -> Result<Val
     let malformed = |detail: &str| {
         Error::new(sqlstate::INVALID_TEXT_REPRESENTATION, format!("malformed array literal: \"{s}\"")).with_detail(detail.to_string())
     };
-    let t = s.trim();
-    if t.starts_with('[') {
-        return Err(Error::unsupported("array literal with explicit bounds"));
-    }
+    let t = strip_bounds(s.trim())?;
     let body = t
         .strip_prefix('{')
         .ok_or_else(|| malformed("Array value must start with \"{\" or dimension information."))?;
@@ -74,6 +71,16 @@ pub fn parse_array(s: &str, elem: &DataType, opts: &FormatOptions) -> Result<Val
     }
 }
 
+/// Drops a `[1:n]=` dimension decoration; other lower bounds are 0A000.
+fn strip_bounds(t: &str) -> Result<&str> {
+    let Some(rest) = t.strip_prefix('[') else { return Ok(t) };
+    let (bounds, body) = rest.split_once("]=").ok_or_else(|| Error::unsupported("array literal with explicit bounds"))?;
+    match bounds.split_once(':') {
+        Some(("1", _)) => Ok(body.trim_start()),
+        _ => Err(Error::unsupported("array literal with a lower bound other than 1")),
+    }
+}
+
 fn finish(mut rest: std::iter::Peekable<std::str::Chars>, items: Vec<Value>, malformed: &dyn Fn(&str) -> Error) -> Result<Value> {
     skip_ws(&mut rest);
     match rest.next() {
@@ -96,6 +103,7 @@ fn element(chars: &mut std::iter::Peekable<std::str::Chars>) -> Option<(String, 
     loop {
         match *chars.peek()? {
             ',' | '}' if !in_quotes => break,
+            c if quoted && !in_quotes && !c.is_ascii_whitespace() => return None,
             '"' => {
                 in_quotes = !in_quotes;
                 quoted = true;
@@ -148,6 +156,8 @@ mod tests {
         assert_eq!((e.code, e.message.as_str()), ("22P02", "malformed array literal: \"1,2\""));
         assert!(parse_array("{1,2} x", &DataType::Int4, &opts).is_err());
         assert!(parse_array("{1,", &DataType::Int4, &opts).is_err());
+        assert!(parse_array(r#"{"a"b}"#, &DataType::Text, &opts).is_err());
+        assert_eq!(parse_array("[1:2]={1,2}", &DataType::Int4, &opts).unwrap(), Value::Array(vec![Value::Int4(1), Value::Int4(2)]));
         assert_eq!(parse_array("{a}", &DataType::Int4, &opts).unwrap_err().code, "22P02");
         assert_eq!(parse_array("{{1}}", &DataType::Int4, &opts).unwrap_err().code, "0A000");
     }

@@ -35,10 +35,12 @@ enum Special {
     Today(i64),
 }
 
-/// Why the scanner failed: bad syntax (22007) or a field out of range (22008).
+/// Why the scanner failed: bad syntax (22007), a field out of range (22008) or an unknown
+/// time zone (22023).
 enum Bad {
     Syntax,
     Range,
+    Zone(String),
 }
 
 /// The first day PostgreSQL accepts: 4714-11-24 BC (Julian day 0).
@@ -130,6 +132,7 @@ fn error(bad: Bad, ty: &str, s: &str) -> Error {
     match bad {
         Bad::Syntax => Error::new(sqlstate::INVALID_DATETIME_FORMAT, format!("invalid input syntax for type {ty}: \"{s}\"")),
         Bad::Range => Error::new(sqlstate::DATETIME_FIELD_OVERFLOW, format!("date/time field value out of range: \"{s}\"")),
+        Bad::Zone(z) => Error::new(sqlstate::INVALID_PARAMETER_VALUE, format!("time zone \"{z}\" not recognized")),
     }
 }
 
@@ -153,7 +156,13 @@ fn scan(s: &str) -> std::result::Result<Fields, Bad> {
     }
     let mut c = Cursor { s: t, i: 0 };
     let mut f = Fields::default();
-    let ymd = c.date()?;
+    let ymd = match c.textual_date() {
+        Some(ymd) => Some(ymd),
+        None => c.date()?,
+    };
+    if ymd.is_some() && c.peek().is_some_and(|b| b.is_ascii_alphabetic() && !b.eq_ignore_ascii_case(&b't')) {
+        return Err(Bad::Syntax);
+    }
     c.skip_ws();
     if ymd.is_some() && matches!(c.peek(), Some(b'T' | b't')) {
         c.i += 1;
@@ -167,14 +176,15 @@ fn scan(s: &str) -> std::result::Result<Fields, Bad> {
         match word.to_ascii_lowercase().as_str() {
             "bc" => bc = true,
             "ad" => {}
-            _ if f.zone.is_none() => f.zone = Some(zone(word)?),
+            half @ ("am" | "pm") => f.time = Some(twelve_hour(f.time.ok_or(Bad::Syntax)?, half == "pm")?),
+            _ if f.zone.is_none() && (ymd.is_some() || f.time.is_some()) => f.zone = Some(zone(word)?),
             _ => return Err(Bad::Syntax),
         }
         c.skip_ws();
     }
     if let Some((y, m, d)) = ymd {
         let year = if bc { 1 - y } else { y };
-        if y == 0 || !(1..=12).contains(&m) || d == 0 || d > days_in_month(year, m) {
+        if y <= 0 || y > i32::MAX as i64 || !(1..=12).contains(&m) || d == 0 || d > days_in_month(year, m) {
             return Err(Bad::Range);
         }
         f.days = Some(days_from_civil(year, m, d));
@@ -184,14 +194,51 @@ fn scan(s: &str) -> std::result::Result<Fields, Bad> {
     Ok(f)
 }
 
-fn zone(word: &str) -> std::result::Result<Zone, Bad> {
-    if word.eq_ignore_ascii_case("z") {
-        return Ok(Zone::Offset(0));
+/// `12:30 PM` -> 12:30, `12:30 AM` -> 00:30; hours above 12 are out of range.
+fn twelve_hour(time: i64, pm: bool) -> std::result::Result<i64, Bad> {
+    let hour = time / USECS_PER_HOUR;
+    if hour > 12 {
+        return Err(Bad::Range);
     }
+    let shift = match (hour == 12, pm) {
+        (true, false) => -12,
+        (false, true) => 12,
+        _ => 0,
+    };
+    Ok(time + shift * USECS_PER_HOUR)
+}
+
+fn zone(word: &str) -> std::result::Result<Zone, Bad> {
     if word.starts_with(['+', '-']) {
         return timezone::parse_hms_offset(word).map(Zone::Offset).ok_or(Bad::Syntax);
     }
-    timezone::resolve(word).map(Zone::Named).map_err(|_| Bad::Syntax)
+    if let Some(hours) = abbreviation(word) {
+        return Ok(Zone::Offset(hours * 3600));
+    }
+    timezone::resolve(word).map(Zone::Named).map_err(|_| Bad::Zone(word.to_ascii_lowercase()))
+}
+
+/// Common zone abbreviations from PostgreSQL's Default set (hours east of UTC).
+fn abbreviation(word: &str) -> Option<i32> {
+    Some(match word.to_ascii_uppercase().as_str() {
+        "Z" | "UTC" | "GMT" | "UT" | "WET" => 0,
+        "BST" | "CET" | "WEST" => 1,
+        "CEST" | "EET" => 2,
+        "EEST" | "MSK" => 3,
+        "JST" | "KST" => 9,
+        "EST" => -5,
+        "EDT" | "AST" => -4,
+        "CST" => -6,
+        "CDT" => -5,
+        "MST" => -7,
+        "MDT" => -6,
+        "PST" => -8,
+        "PDT" => -7,
+        "AKST" => -9,
+        "AKDT" => -8,
+        "HST" => -10,
+        _ => return None,
+    })
 }
 
 struct Cursor<'a> {
@@ -199,7 +246,7 @@ struct Cursor<'a> {
     i: usize,
 }
 
-impl Cursor<'_> {
+impl<'a> Cursor<'a> {
     fn peek(&self) -> Option<u8> {
         self.s.as_bytes().get(self.i).copied()
     }
@@ -265,6 +312,41 @@ impl Cursor<'_> {
         }
     }
 
+    /// `Jan 31 2024`, `31 January, 2024`, `2024-Jan-31`, optionally after a weekday name;
+    /// None (cursor unmoved) when the text does not start with such a date.
+    fn textual_date(&mut self) -> Option<(i64, u32, u32)> {
+        let start = self.i;
+        let mut parts: Vec<&'a str> = Vec::with_capacity(3);
+        while parts.len() < 3 {
+            while self.peek().is_some_and(|b| matches!(b, b' ' | b',' | b'-' | b'\t')) {
+                self.i += 1;
+            }
+            let run = self.alnum_run();
+            if run.is_empty() {
+                break;
+            }
+            if !(parts.is_empty() && is_weekday(run)) {
+                parts.push(run);
+            }
+        }
+        let found = ymd_with_month_name(&parts);
+        if found.is_none() {
+            self.i = start;
+        }
+        found
+    }
+
+    /// A run of only letters or only digits.
+    fn alnum_run(&mut self) -> &'a str {
+        let start = self.i;
+        let alpha = self.peek().is_some_and(|b| b.is_ascii_alphabetic());
+        while self.peek().is_some_and(|b| if alpha { b.is_ascii_alphabetic() } else { b.is_ascii_digit() }) {
+            self.i += 1;
+        }
+        let s: &'a str = self.s;
+        &s[start..self.i]
+    }
+
     /// `HH:MM[:SS[.frac]]` as microseconds, fraction rounded to the microsecond.
     fn time(&mut self) -> std::result::Result<i64, Bad> {
         let h = self.number()?;
@@ -294,6 +376,36 @@ impl Cursor<'_> {
         }
         (self.i > start).then(|| &self.s[start..self.i])
     }
+}
+
+fn is_weekday(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    w.len() >= 3 && ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"].iter().any(|d| d.starts_with(&w))
+}
+
+/// The month (1..=12) named by `word` (`jan`, `January`, `sept`).
+fn month_number(word: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    let w = word.to_ascii_lowercase();
+    (w.len() >= 3).then_some(())?;
+    MONTHS.iter().position(|m| m.starts_with(&w)).map(|i| i as u32 + 1)
+}
+
+/// (year, month, day) from three parts, one a month name: `Mon DD YYYY`, `DD Mon YYYY` or
+/// `YYYY Mon DD`.
+fn ymd_with_month_name(parts: &[&str]) -> Option<(i64, u32, u32)> {
+    let [a, b, c] = parts else { return None };
+    let num = |p: &str| p.parse::<i64>().ok();
+    let (month, x, y) = match (month_number(a), month_number(b)) {
+        (Some(m), _) => (m, num(b)?, *c),
+        (None, Some(m)) => (m, num(a)?, *c),
+        _ => return None,
+    };
+    let last = num(y)?;
+    if month_number(a).is_none() && a.len() > 2 {
+        return Some((x, month, u32::try_from(last).ok()?));
+    }
+    Some((last, month, u32::try_from(x).ok()?))
 }
 
 /// Digits after a decimal point as microseconds, rounded half up like PostgreSQL.
@@ -342,8 +454,13 @@ mod tests {
         assert_eq!(d("epoch"), "1970-01-01");
         assert_eq!(d("infinity"), "infinity");
         assert_eq!(d("2024-01-31 13:45:00"), "2024-01-31");
+        assert_eq!(d("Jan 31 2024"), "2024-01-31");
+        assert_eq!(d("Wed, 31 January, 2024"), "2024-01-31");
+        assert_eq!(d("2024-Feb-05"), "2024-02-05");
+        assert_eq!(ts("Jan 31 2024 10:00 PM"), "2024-01-31 22:00:00");
         let e = parse_date("2024-02-30", &utc()).unwrap_err();
         assert_eq!((e.code, e.message.as_str()), ("22008", "date/time field value out of range: \"2024-02-30\""));
+        assert_eq!(parse_date("2024-01-31x", &utc()).unwrap_err().code, "22007");
         let e = parse_date("abc", &utc()).unwrap_err();
         assert_eq!((e.code, e.message.as_str()), ("22007", "invalid input syntax for type date: \"abc\""));
     }
@@ -355,6 +472,8 @@ mod tests {
         assert_eq!(ts("2024-01-31 13:45:00+02"), "2024-01-31 13:45:00");
         assert_eq!(ts("2024-01-31 13:45:00.1234567"), "2024-01-31 13:45:00.123457");
         assert!(parse_timestamp("2024-01-31 25:00", &utc()).is_err());
+        assert_eq!(ts("2024-01-31 12:05 AM"), "2024-01-31 00:05:00");
+        assert_eq!(ts("2024-01-31 1:05 pm"), "2024-01-31 13:05:00");
     }
 
     #[test]
@@ -368,6 +487,9 @@ mod tests {
         assert_eq!(tstz("epoch", ny), "1969-12-31 19:00:00-05");
         assert_eq!(tstz("0044-03-15 10:00 BC", ny), "0044-03-15 10:00:00-04:56:02 BC");
         assert_eq!(tstz("2024-01-01 00:00:00+00", "+02:00"), "2023-12-31 22:00:00-02");
+        assert_eq!(tstz("2024-07-01 10:00 PST", "UTC"), "2024-07-01 18:00:00+00");
+        let e = parse_timestamptz("2024-01-31 10:00 Nowhere/Zone", &utc()).unwrap_err();
+        assert_eq!((e.code, e.message.as_str()), ("22023", "time zone \"nowhere/zone\" not recognized"));
     }
 
     #[test]

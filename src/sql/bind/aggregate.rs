@@ -1,21 +1,31 @@
-//! Aggregates without GROUP BY: count(*), count, sum, avg, min, max over the whole input.
-//! The calls found in the select list and ORDER BY become an Aggregate node; the select
-//! list is then bound against its output (see `Scope::aggregates`).
+//! Aggregation: count(*), count, sum, avg, min, max, string_agg, over the whole input or per
+//! GROUP BY group (plain columns). The calls found in the select list, HAVING and ORDER BY
+//! become an Aggregate node whose rows are the group columns then the aggregate values; the
+//! select list is then bound against that output (see `Scope::aggregates`).
 
 use super::{Binder, Scope};
 use crate::error::{Error, Result};
-use crate::sql::plan::{AggFunc, Aggregate, Rel};
+use crate::sql::plan::{AggFunc, Aggregate, Rel, SortKey};
 use crate::types::cast::CastKind;
 use crate::types::DataType;
 use sqlparser::ast::{self, visit_expressions, Expr as A};
 use std::ops::ControlFlow;
 
 pub fn is_aggregate(name: &str) -> bool {
-    matches!(name, "count" | "sum" | "avg" | "min" | "max")
+    matches!(name, "count" | "sum" | "avg" | "min" | "max" | "string_agg")
 }
 
-/// Adds an Aggregate node when the select list or ORDER BY aggregates.
-pub fn bind(b: &mut Binder, rel: Rel, scope: Scope, items: &[ast::SelectItem], order: &[ast::OrderByExpr]) -> Result<(Rel, Scope)> {
+/// The parts of a SELECT that aggregation looks at.
+pub struct Clauses<'a> {
+    pub items: &'a [ast::SelectItem],
+    pub order: &'a [ast::OrderByExpr],
+    pub group_by: &'a [A],
+    pub having: Option<&'a A>,
+}
+
+/// Adds an Aggregate node (and HAVING's filter) when the query groups or aggregates.
+pub fn bind(b: &mut Binder, rel: Rel, scope: Scope, q: &Clauses) -> Result<(Rel, Scope)> {
+    let (items, order) = (q.items, q.order);
     let mut calls: Vec<ast::Function> = Vec::new();
     let mut collect = |e: &A| {
         if let A::Function(f) = e {
@@ -28,9 +38,12 @@ pub fn bind(b: &mut Binder, rel: Rel, scope: Scope, items: &[ast::SelectItem], o
     };
     let _ = visit_expressions(&items.to_vec(), &mut collect);
     let _ = visit_expressions(&order.to_vec(), &mut collect);
-    if calls.is_empty() {
+    let _ = visit_expressions(&q.having.cloned(), &mut collect);
+    if calls.is_empty() && q.group_by.is_empty() && q.having.is_none() {
         return Ok((rel, scope));
     }
+    let mut groups = q.group_by.iter().map(|g| group_column(b, g, items, &scope)).collect::<Result<Vec<_>>>()?;
+    add_dependent_columns(&mut groups, &scope);
     let mut aggs = Vec::with_capacity(calls.len());
     let mut names = Vec::with_capacity(calls.len());
     for f in &calls {
@@ -38,19 +51,82 @@ pub fn bind(b: &mut Binder, rel: Rel, scope: Scope, items: &[ast::SelectItem], o
         names.push((f.to_string(), agg.data_type.clone()));
         aggs.push(agg);
     }
-    let out = Scope { tables: scope.tables, aggregates: Some(names) };
-    Ok((Rel::Aggregate { input: Box::new(rel), aggs }, out))
+    let out = Scope { tables: scope.tables, aggregates: Some(names), groups: groups.clone() };
+    let mut rel = Rel::Aggregate { input: Box::new(rel), groups, aggs };
+    if let Some(h) = q.having {
+        let predicate = b.bind_predicate(h, &out, "HAVING")?;
+        rel = Rel::Filter { input: Box::new(rel), predicate };
+    }
+    Ok((rel, out))
+}
+
+/// Grouping by a table's whole primary key makes its other columns functionally dependent:
+/// PostgreSQL lets the select list use them, so they join the group columns.
+fn add_dependent_columns(groups: &mut Vec<usize>, scope: &Scope) {
+    for t in &scope.tables {
+        let pk = t.schema.primary_key_columns();
+        if !pk.is_empty() && pk.iter().all(|c| groups.contains(&(t.offset + c))) {
+            let rest: Vec<usize> = (0..t.schema.columns.len()).map(|c| t.offset + c).filter(|c| !groups.contains(c)).collect();
+            groups.extend(rest);
+        }
+    }
+}
+
+/// A GROUP BY item: a column, or a select-list position or alias naming a column.
+fn group_column(b: &mut Binder, g: &A, items: &[ast::SelectItem], scope: &Scope) -> Result<usize> {
+    let by_output = match g {
+        A::Value(v) => match &v.value {
+            ast::Value::Number(n, _) => {
+                let i: usize = n.parse().unwrap_or(0);
+                let item = i.checked_sub(1).and_then(|i| items.get(i)).ok_or_else(|| {
+                    Error::new(crate::error::sqlstate::INVALID_COLUMN_REFERENCE, format!("GROUP BY position {n} is not in select list"))
+                })?;
+                Some(item)
+            }
+            _ => None,
+        },
+        A::Identifier(id) => items.iter().find(|i| matches!(i, ast::SelectItem::ExprWithAlias { alias, .. } if super::ident(alias) == super::ident(id))),
+        _ => None,
+    };
+    let expr = match by_output {
+        Some(ast::SelectItem::UnnamedExpr(e) | ast::SelectItem::ExprWithAlias { expr: e, .. }) => e,
+        _ => g,
+    };
+    match b.bind_expr(expr, scope)?.expr {
+        crate::sql::expr::Expr::Column(c) => Ok(c),
+        _ => Err(Error::unsupported("GROUP BY on an expression")),
+    }
 }
 
 fn bind_call(b: &mut Binder, f: &ast::Function, scope: &Scope) -> Result<Aggregate> {
     let name = f.name.to_string().to_ascii_lowercase();
     let ast::FunctionArguments::List(list) = &f.args else { return Err(Error::unsupported(format!("{name} without arguments"))) };
-    if list.duplicate_treatment.is_some() || !list.clauses.is_empty() {
-        return Err(Error::unsupported(format!("{name}(DISTINCT ...) and ordered aggregates")));
+    let distinct = matches!(list.duplicate_treatment, Some(ast::DuplicateTreatment::Distinct));
+    let mut order = Vec::new();
+    for clause in &list.clauses {
+        let ast::FunctionArgumentClause::OrderBy(keys) = clause else { return Err(Error::unsupported(format!("this clause in {name}()"))) };
+        for k in keys {
+            let expr = b.bind_expr(&k.expr, scope)?.expr;
+            let desc = matches!(k.options.sort, Some(ast::OrderBySort::Desc));
+            order.push(SortKey { expr, desc, nulls_first: k.options.nulls_first.unwrap_or(desc) });
+        }
     }
+    let plain = |e: &ast::FunctionArg| match e {
+        ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => Some(e.clone()),
+        _ => None,
+    };
     match (name.as_str(), list.args.as_slice()) {
         ("count", [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Wildcard)]) => {
-            Ok(Aggregate { func: AggFunc::CountStar, arg: None, data_type: DataType::Int8 })
+            Ok(Aggregate { func: AggFunc::CountStar, arg: None, delimiter: None, distinct: false, order, data_type: DataType::Int8 })
+        }
+        ("string_agg", [v, d]) => {
+            let (Some(v), Some(d)) = (plain(v), plain(d)) else { return Err(Error::unsupported("this form of string_agg()")) };
+            let text = |b: &mut Binder, e: &ast::Expr| -> Result<crate::sql::expr::Expr> {
+                let t = b.bind_expr(e, scope)?;
+                b.coerce(t, &DataType::Text, CastKind::Implicit)
+            };
+            let (arg, delimiter) = (Some(text(b, &v)?), Some(text(b, &d)?));
+            Ok(Aggregate { func: AggFunc::StringAgg, arg, delimiter, distinct, order, data_type: DataType::Text })
         }
         (_, [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e))]) => {
             let t = b.bind_expr(e, scope)?;
@@ -63,7 +139,7 @@ fn bind_call(b: &mut Binder, f: &ast::Function, scope: &Scope) -> Result<Aggrega
             };
             let arg_ty = if matches!(func, AggFunc::Count | AggFunc::Min | AggFunc::Max) { t.ty.clone() } else { ty.clone() };
             let arg = b.coerce(t, &arg_ty, CastKind::Implicit)?;
-            Ok(Aggregate { func, arg: Some(arg), data_type: ty })
+            Ok(Aggregate { func, arg: Some(arg), delimiter: None, distinct, order, data_type: ty })
         }
         _ => Err(Error::unsupported(format!("this form of {name}()"))),
     }

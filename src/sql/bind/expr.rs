@@ -62,6 +62,17 @@ impl Binder<'_> {
                 let inner = self.bind_value(&ts.value.value)?;
                 Ok(Typed::new(self.coerce(inner, &to, CastKind::Explicit)?, to))
             }
+            A::Interval(iv) => self.bind_interval(iv, scope),
+            A::AnyOp { left, compare_op, right, .. } => self.bind_any_all(left, compare_op, right, false, scope),
+            A::AllOp { left, compare_op, right } => self.bind_any_all(left, compare_op, right, true, scope),
+            A::Array(arr) => {
+                let items = arr.elem.iter().map(|e| self.bind_expr(e, scope)).collect::<Result<Vec<_>>>()?;
+                if items.is_empty() {
+                    return Err(Error::new("42P18", "cannot determine type of empty array").with_hint("Explicitly cast to the desired type, for example ARRAY[]::integer[]."));
+                }
+                let (exprs, ty) = self.unify_all(items, "ARRAY")?;
+                Ok(Typed::new(Expr::Array(exprs), DataType::Array(Box::new(ty))))
+            }
             A::Case { operand, conditions, else_result, .. } => self.bind_case(operand.as_deref(), conditions, else_result.as_deref(), scope),
             A::Function(f) => self.bind_function(f, scope),
             A::Substring { expr, substring_from, substring_for, .. } => {
@@ -85,6 +96,43 @@ impl Binder<'_> {
             A::Floor { expr, field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime) } => self.bind_call(Func::Floor, &[expr.as_ref().clone()], scope),
             other => Err(Error::unsupported(format!("expression {}", first_words(&other.to_string())))),
         }
+    }
+
+    /// `INTERVAL '1 day'`, and `INTERVAL '2' HOUR` (the unit appended to the text).
+    fn bind_interval(&mut self, iv: &ast::Interval, scope: &Scope) -> Result<Typed> {
+        if iv.last_field.is_some() || iv.fractional_seconds_precision.is_some() || iv.leading_precision.is_some() {
+            return Err(Error::unsupported("interval field ranges"));
+        }
+        let value = match (iv.value.as_ref(), &iv.leading_field) {
+            (A::Value(v), Some(unit)) => match &v.value {
+                ast::Value::SingleQuotedString(s) => self.bind_value(&ast::Value::SingleQuotedString(format!("{s} {unit}")))?,
+                _ => return Err(Error::unsupported("this INTERVAL literal")),
+            },
+            (e, _) => self.bind_expr(e, scope)?,
+        };
+        Ok(Typed::new(self.coerce(value, &DataType::Interval, CastKind::Explicit)?, DataType::Interval))
+    }
+
+    fn bind_any_all(&mut self, left: &A, op: &B, right: &A, all: bool, scope: &Scope) -> Result<Typed> {
+        let cmp = compare_op(op).ok_or_else(|| Error::unsupported(format!("operator {op} with ANY/ALL")))?;
+        let right = match right {
+            A::Nested(inner) => inner.as_ref(),
+            other => other,
+        };
+        if matches!(right, A::Subquery(_)) {
+            return Err(Error::unsupported("ANY/ALL (subquery)"));
+        }
+        let (l, r) = (self.bind_expr(left, scope)?, self.bind_expr(right, scope)?);
+        let elem = match &r.ty {
+            DataType::Array(e) => e.as_ref().clone(),
+            DataType::Unknown => if l.ty == DataType::Unknown { DataType::Text } else { l.ty.without_modifier() },
+            other => return Err(Error::new(sqlstate::DATATYPE_MISMATCH, format!("op ANY/ALL (array) requires array on right side, not {other}"))),
+        };
+        let ty = super::coerce::common_type(&l.ty, &elem).ok_or_else(|| super::coerce::no_operator(cmp.symbol(), &l.ty, &elem))?;
+        let ty = if ty == DataType::Unknown { DataType::Text } else { ty };
+        let left = self.coerce(l, &ty, CastKind::Implicit)?.boxed();
+        let array = self.coerce(r, &DataType::Array(Box::new(ty)), CastKind::Implicit)?.boxed();
+        Ok(Typed::new(Expr::AnyAll { op: cmp, left, array, all }, DataType::Bool))
     }
 
     fn bind_compound(&mut self, ids: &[ast::Ident], scope: &Scope) -> Result<Typed> {
@@ -119,16 +167,7 @@ impl Binder<'_> {
     }
 
     fn bind_binary(&mut self, left: &A, op: &B, right: &A, scope: &Scope) -> Result<Typed> {
-        let cmp = match op {
-            B::Eq => Some(CmpOp::Eq),
-            B::NotEq => Some(CmpOp::NotEq),
-            B::Lt => Some(CmpOp::Lt),
-            B::LtEq => Some(CmpOp::LtEq),
-            B::Gt => Some(CmpOp::Gt),
-            B::GtEq => Some(CmpOp::GtEq),
-            _ => None,
-        };
-        if let Some(cmp) = cmp {
+        if let Some(cmp) = compare_op(op) {
             let (l, r) = (self.bind_expr(left, scope)?, self.bind_expr(right, scope)?);
             let (l, r, _) = self.unify(l, r, cmp.symbol())?;
             return Ok(Typed::new(Expr::Compare { op: cmp, left: l.boxed(), right: r.boxed() }, DataType::Bool));
@@ -269,7 +308,7 @@ impl Binder<'_> {
                 (exprs, types.to_vec())
             }
             ArgRule::AnyText => {
-                let exprs = bound.into_iter().map(|b| self.coerce(b, &DataType::Text, CastKind::Explicit)).collect::<Result<Vec<_>>>()?;
+                let exprs = bound.into_iter().map(|b| self.output_text(b)).collect::<Result<Vec<_>>>()?;
                 (exprs, vec![])
             }
             ArgRule::Common => {
@@ -279,6 +318,17 @@ impl Binder<'_> {
             ArgRule::Numeric => self.numeric_args(func, bound)?,
         };
         Ok(Typed::new(Expr::Call { func, args: exprs }, func.result_type(&types)))
+    }
+
+    /// A value as its type's output function writes it (what concat() uses): the text cast,
+    /// except for booleans, whose output is `t`/`f` where the cast says `true`/`false`.
+    fn output_text(&mut self, b: Typed) -> Result<Expr> {
+        if b.ty != DataType::Bool {
+            return self.coerce(b, &DataType::Text, CastKind::Explicit);
+        }
+        let test = |value: bool| Expr::IsBool { expr: b.expr.clone().boxed(), value, negated: false };
+        let text = |s: &str| Expr::Literal(Value::Text(s.into()));
+        Ok(Expr::Case { whens: vec![(test(true), text("t")), (test(false), text("f"))], otherwise: None })
     }
 
     fn coerce_arg(&mut self, func: Func, b: Typed, t: &DataType) -> Result<Expr> {
@@ -304,6 +354,18 @@ impl Binder<'_> {
         let types = std::iter::once(ty).chain(exprs.iter().skip(1).map(|_| DataType::Int4)).collect();
         Ok((exprs, types))
     }
+}
+
+fn compare_op(op: &B) -> Option<CmpOp> {
+    Some(match op {
+        B::Eq => CmpOp::Eq,
+        B::NotEq => CmpOp::NotEq,
+        B::Lt => CmpOp::Lt,
+        B::LtEq => CmpOp::LtEq,
+        B::Gt => CmpOp::Gt,
+        B::GtEq => CmpOp::GtEq,
+        _ => return None,
+    })
 }
 
 fn plain_arg(a: &ast::FunctionArg) -> Result<A> {

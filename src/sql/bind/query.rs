@@ -1,4 +1,4 @@
-//! SELECT binding: FROM (one table or none), WHERE with access-path choice, aggregates,
+//! SELECT binding: FROM (tables, joins, table functions), WHERE with access-path choice, aggregates,
 //! the select list with PostgreSQL's output names, DISTINCT, ORDER BY (by output name,
 //! position or any input expression), LIMIT/OFFSET/FETCH.
 
@@ -8,12 +8,16 @@ use crate::sql::expr::Expr;
 use crate::sql::plan::{OutCol, Plan, Rel, SortKey};
 use crate::types::cast::CastKind;
 use crate::types::{DataType, Value};
+use crate::catalog::{ColumnDef, TableSchema};
 use sqlparser::ast::{self, SelectItem, SetExpr};
+use std::sync::Arc;
 
 /// A bound select list: expressions and their output columns.
 pub struct Projection {
     pub exprs: Vec<Expr>,
     pub columns: Vec<OutCol>,
+    /// Each output's SQL text (`t.col` for `*`), so ORDER BY can name an output by expression.
+    pub sources: Vec<String>,
 }
 
 impl Binder<'_> {
@@ -72,18 +76,17 @@ impl Binder<'_> {
     }
 
     fn bind_select(&mut self, s: &ast::Select, order: &[ast::OrderByExpr]) -> Result<(Rel, Vec<OutCol>)> {
-        if !matches!(&s.group_by, ast::GroupByExpr::Expressions(e, _) if e.is_empty()) {
-            return Err(Error::unsupported("GROUP BY"));
-        }
-        if s.having.is_some() {
-            return Err(Error::unsupported("HAVING"));
-        }
+        let group_by = match &s.group_by {
+            ast::GroupByExpr::Expressions(e, mods) if mods.is_empty() => e.as_slice(),
+            _ => return Err(Error::unsupported("GROUP BY ALL / ROLLUP / CUBE")),
+        };
         let (mut rel, scope) = self.bind_from(&s.from)?;
         if let Some(w) = &s.selection {
             let predicate = self.bind_predicate(w, &scope, "WHERE")?;
             rel = access::choose(rel, predicate, &scope);
         }
-        let (rel, scope) = aggregate::bind(self, rel, scope, &s.projection, order)?;
+        let clauses = aggregate::Clauses { items: &s.projection, order, group_by, having: s.having.as_ref() };
+        let (rel, scope) = aggregate::bind(self, rel, scope, &clauses)?;
         let mut proj = self.bind_projection(&s.projection, &scope)?;
         let visible = proj.exprs.len();
         let distinct = match &s.distinct {
@@ -106,32 +109,153 @@ impl Binder<'_> {
         Ok((rel, proj.columns))
     }
 
+    /// FROM: nothing (one empty row), or tables, table functions and virtual tables joined
+    /// left to right (a comma is a cross join).
     fn bind_from(&mut self, from: &[ast::TableWithJoins]) -> Result<(Rel, Scope)> {
-        match from {
-            [] => Ok((Rel::Values { rows: vec![vec![]] }, Scope::empty())),
-            [t] if t.joins.is_empty() => {
-                let ast::TableFactor::Table { name, alias, args: None, .. } = &t.relation else {
-                    return Err(Error::unsupported("this kind of FROM item"));
+        let mut acc: Option<(Rel, Scope)> = None;
+        for t in from {
+            let item = self.bind_factor(&t.relation)?;
+            acc = Some(match acc {
+                None => item,
+                Some(left) => self.join(left, item, None, false)?,
+            });
+            for j in &t.joins {
+                let right = self.bind_factor(&j.relation)?;
+                let (left, scope) = acc.take().expect("a left side");
+                let (constraint, left_outer) = match &j.join_operator {
+                    ast::JoinOperator::Join(c) | ast::JoinOperator::Inner(c) => (Some(c), false),
+                    ast::JoinOperator::Left(c) | ast::JoinOperator::LeftOuter(c) => (Some(c), true),
+                    ast::JoinOperator::CrossJoin(_) => (None, false),
+                    _ => return Err(Error::unsupported("RIGHT, FULL and other JOIN kinds")),
                 };
-                let schema = self.table(name)?;
-                let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
-                Ok((Rel::Scan { table: schema.name.clone() }, Scope::of(&alias, schema)))
+                let on = match constraint {
+                    Some(ast::JoinConstraint::On(e)) => Some(e),
+                    None | Some(ast::JoinConstraint::None) => None,
+                    Some(_) => return Err(Error::unsupported("JOIN ... USING / NATURAL JOIN")),
+                };
+                acc = Some(self.join((left, scope), right, on, left_outer)?);
             }
-            _ => Err(Error::unsupported("JOIN")),
         }
+        Ok(acc.unwrap_or_else(|| (Rel::Values { rows: vec![vec![]] }, Scope::empty())))
+    }
+
+    fn join(&mut self, (left, scope): (Rel, Scope), (right, right_scope): (Rel, Scope), on: Option<&ast::Expr>, left_outer: bool) -> Result<(Rel, Scope)> {
+        let mut scope = scope;
+        let right_width = right_scope.width();
+        for t in right_scope.tables {
+            if scope.tables.iter().any(|x| x.name == t.name) {
+                return Err(Error::new("42712", format!("table name \"{}\" specified more than once", t.name)));
+            }
+            scope = scope.with(&t.name, t.schema);
+        }
+        let on = on.map(|e| self.bind_predicate(e, &scope, "JOIN/ON")).transpose()?;
+        Ok((Rel::Join { left: Box::new(left), right: Box::new(right), on, left_outer, right_width }, scope))
+    }
+
+    /// One FROM item.
+    fn bind_factor(&mut self, factor: &ast::TableFactor) -> Result<(Rel, Scope)> {
+        if let ast::TableFactor::Table { name, alias, args: Some(args), .. } = factor {
+            return self.bind_table_function(name, alias.as_ref(), args);
+        }
+        if let ast::TableFactor::Derived { lateral: false, subquery, alias, .. } = factor {
+            return self.bind_derived(subquery, alias.as_ref());
+        }
+        if let ast::TableFactor::UNNEST { alias, array_exprs, with_offset: false, with_ordinality: false, .. } = factor {
+            return self.bind_unnest(array_exprs, alias.as_ref());
+        }
+        let ast::TableFactor::Table { name, alias, args: None, .. } = factor else {
+            return Err(Error::unsupported("this kind of FROM item"));
+        };
+        let parts: Vec<String> = name.0.iter().filter_map(|p| p.as_ident()).map(ident).collect();
+        let (schema_name, last) = match parts.as_slice() {
+            [s, t] => (Some(s.as_str()), t.as_str()),
+            [t] => (None, t.as_str()),
+            _ => (None, ""),
+        };
+        if let Some(schema) = crate::sql::virtual_tables::schema(schema_name, last) {
+            let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
+            return Ok((Rel::Virtual { table: schema.name.clone() }, Scope::of(&alias, schema)));
+        }
+        let schema = self.table(name)?;
+        let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
+        Ok((Rel::Scan { table: schema.name.clone() }, Scope::of(&alias, schema)))
+    }
+
+    /// `unnest(a, b, ...) [alias [(columns)]]`: the arrays side by side as rows.
+    fn bind_unnest(&mut self, arrays: &[ast::Expr], alias: Option<&ast::TableAlias>) -> Result<(Rel, Scope)> {
+        let mut exprs = Vec::with_capacity(arrays.len());
+        let mut columns = Vec::with_capacity(arrays.len());
+        for (i, a) in arrays.iter().enumerate() {
+            let t = self.bind_expr(a, &Scope::empty())?;
+            let DataType::Array(elem) = &t.ty else {
+                return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("function unnest({}) does not exist", t.ty)));
+            };
+            let name = alias.and_then(|a| a.columns.get(i)).map(|c| ident(&c.name)).unwrap_or_else(|| "unnest".to_string());
+            columns.push(ColumnDef { name, data_type: (**elem).clone(), primary_key: false, not_null: false, default: None, identity: None });
+            exprs.push(t.expr);
+        }
+        let name = alias.map(|a| ident(&a.name)).unwrap_or_else(|| "unnest".to_string());
+        let schema = TableSchema { name: name.clone(), columns, primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() };
+        Ok((Rel::Unnest { arrays: exprs }, Scope::of(&name, Arc::new(schema))))
+    }
+
+    /// `(SELECT ...) alias [(column names)]`: the subquery's rows as a table.
+    fn bind_derived(&mut self, q: &ast::Query, alias: Option<&ast::TableAlias>) -> Result<(Rel, Scope)> {
+        let alias = alias.ok_or_else(|| Error::syntax("subquery in FROM must have an alias").with_hint("For example, FROM (SELECT ...) [AS] foo."))?;
+        let (rel, out) = self.bind_query(q)?;
+        let renamed: Vec<String> = alias.columns.iter().map(|c| ident(&c.name)).collect();
+        let columns = out
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let name = renamed.get(i).cloned().unwrap_or_else(|| c.name.clone());
+                ColumnDef { name, data_type: c.data_type.clone(), primary_key: false, not_null: false, default: None, identity: None }
+            })
+            .collect();
+        let name = ident(&alias.name);
+        let schema = TableSchema { name: name.clone(), columns, primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() };
+        Ok((rel, Scope::of(&name, Arc::new(schema))))
+    }
+
+    /// `generate_series(start, stop[, step]) [AS] alias`: a one-column virtual table.
+    fn bind_table_function(&mut self, name: &ast::ObjectName, alias: Option<&ast::TableAlias>, args: &ast::TableFunctionArgs) -> Result<(Rel, Scope)> {
+        let fname = super::table_name(name)?;
+        if fname != "generate_series" {
+            return Err(Error::unsupported(format!("table function {fname}")));
+        }
+        let mut typed = Vec::new();
+        for a in &args.args {
+            let ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) = a else { return Err(Error::unsupported("named arguments")) };
+            typed.push(self.bind_expr(e, &Scope::empty())?);
+        }
+        if !(2..=3).contains(&typed.len()) {
+            return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("function generate_series with {} arguments does not exist", typed.len())));
+        }
+        let (exprs, common) = self.unify_all(typed, "generate_series")?;
+        let ty = match &common {
+            DataType::Int8 => DataType::Int8,
+            DataType::Int2 | DataType::Int4 | DataType::Text => DataType::Int4,
+            other => return Err(Error::unsupported(format!("generate_series over {other}"))),
+        };
+        let mut it = exprs.into_iter().map(|e| if common == ty { e } else { Expr::Cast { expr: e.boxed(), from: common.clone(), to: ty.clone(), kind: CastKind::Implicit } });
+        let (start, stop, step) = (it.next().unwrap_or(Expr::Literal(Value::Null)), it.next().unwrap_or(Expr::Literal(Value::Null)), it.next());
+        let alias = alias.map(|a| ident(&a.name)).unwrap_or_else(|| fname.clone());
+        let column = ColumnDef { name: alias.clone(), data_type: ty, primary_key: false, not_null: false, default: None, identity: None };
+        let schema = TableSchema { name: fname, columns: vec![column], primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() };
+        Ok((Rel::Series { start, stop, step }, Scope::of(&alias, Arc::new(schema))))
     }
 
     pub fn bind_projection(&mut self, items: &[SelectItem], scope: &Scope) -> Result<Projection> {
-        let mut p = Projection { exprs: Vec::new(), columns: Vec::new() };
+        let mut p = Projection { exprs: Vec::new(), columns: Vec::new(), sources: Vec::new() };
         for item in items {
             match item {
                 SelectItem::UnnamedExpr(e) => {
                     let t = self.bind_output(e, scope)?;
-                    p.push(t, output_name(e));
+                    p.push(t, output_name(e), e.to_string());
                 }
                 SelectItem::ExprWithAlias { expr, alias } => {
                     let t = self.bind_output(expr, scope)?;
-                    p.push(t, ident(alias));
+                    p.push(t, ident(alias), expr.to_string());
                 }
                 SelectItem::Wildcard(_) => self.expand(&mut p, scope, None)?,
                 SelectItem::QualifiedWildcard(ast::SelectItemQualifiedWildcardKind::ObjectName(n), _) => {
@@ -163,9 +287,12 @@ impl Binder<'_> {
             }
         }
         for t in scope.tables.iter().filter(|t| table.as_ref().is_none_or(|n| *n == t.name)) {
-            for c in &t.schema.columns {
-                let typed = scope.column(Some(&t.name), &c.name)?;
-                p.push(typed, c.name.clone());
+            for (i, c) in t.schema.columns.iter().enumerate() {
+                let typed = match scope.aggregates {
+                    Some(_) => scope.column(Some(&t.name), &c.name)?,
+                    None => Typed::new(Expr::Column(t.offset + i), c.data_type.clone()),
+                };
+                p.push(typed, c.name.clone(), format!("{}.{}", t.name, c.name));
             }
         }
         Ok(())
@@ -205,11 +332,14 @@ impl Binder<'_> {
                 return Ok(*i);
             }
         }
+        if let Some(i) = proj.sources.iter().position(|s| *s == e.to_string()) {
+            return Ok(i);
+        }
         if distinct {
             return Err(Error::new(sqlstate::INVALID_COLUMN_REFERENCE, "for SELECT DISTINCT, ORDER BY expressions must appear in select list"));
         }
         let t = self.bind_output(e, scope)?;
-        proj.push(t, String::new());
+        proj.push(t, String::new(), String::new());
         Ok(proj.exprs.len() - 1)
     }
 
@@ -240,9 +370,10 @@ impl Binder<'_> {
 }
 
 impl Projection {
-    fn push(&mut self, t: Typed, name: String) {
+    fn push(&mut self, t: Typed, name: String, source: String) {
         self.exprs.push(t.expr);
         self.columns.push(OutCol { name, data_type: t.ty });
+        self.sources.push(source);
     }
 }
 
@@ -269,6 +400,7 @@ pub fn output_name(e: &ast::Expr) -> String {
         A::TypedString(ts) => type_output_name(&ts.data_type),
         A::Nested(inner) => output_name(inner),
         A::Case { .. } => "case".into(),
+        A::Array(_) => "array".into(),
         A::Substring { .. } => "substring".into(),
         A::Position { .. } => "position".into(),
         A::Trim { .. } => "btrim".into(),
