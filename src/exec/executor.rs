@@ -43,6 +43,17 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
             Box::new(out.collect::<Vec<_>>().into_iter())
         }
         Rel::Series { start, stop, step } => series(start, stop, step.as_ref(), ctx)?,
+        Rel::Unnest { arrays } => {
+            let arrays = arrays.iter().map(|e| e.eval(&[], ctx.eval)).collect::<Result<Vec<_>>>()?;
+            let items = |v: &Value| match v {
+                Value::Array(items) => items.clone(),
+                _ => Vec::new(),
+            };
+            let arrays: Vec<Vec<Value>> = arrays.iter().map(items).collect();
+            let len = arrays.iter().map(Vec::len).max().unwrap_or(0);
+            let rows = (0..len).map(move |i| Ok(arrays.iter().map(|a| a.get(i).cloned().unwrap_or(Value::Null)).collect()));
+            Box::new(rows)
+        }
         Rel::Virtual { .. } => {
             let catalog = ctx.txn.catalog(ctx.snap);
             let mut names = crate::sql::bind::Catalog::table_names(&catalog);

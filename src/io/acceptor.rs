@@ -16,6 +16,10 @@ use std::io;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
+/// A client that has not sent its startup packet by then is dropped (PostgreSQL's
+/// authentication_timeout default).
+const STARTUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 pub type SharedState = Arc<Shared<Arc<Engine>>>;
 
 /// A connection past its startup packet, on its way to a worker.
@@ -54,10 +58,10 @@ pub fn accept_loop(listener: std::net::TcpListener, shared: SharedState, workers
 async fn hand_over(stream: tokio::net::TcpStream, shared: SharedState, worker: UnboundedSender<Handoff>) {
     let _ = stream.set_nodelay(true);
     let mut wire = Wire::new(TokioTransport(stream));
-    let params = match startup(&mut wire, &shared).await {
-        Ok(Some(params)) => params,
-        Ok(None) => return,
-        Err(e) => return report(&mut wire, Err(e)).await,
+    let params = match tokio::time::timeout(STARTUP_TIMEOUT, startup(&mut wire, &shared)).await {
+        Ok(Ok(Some(params))) => params,
+        Ok(Ok(None)) | Err(_) => return,
+        Ok(Err(e)) => return report(&mut wire, Err(e)).await,
     };
     if wire.flush().await.is_err() {
         return;

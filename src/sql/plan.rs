@@ -34,6 +34,8 @@ pub enum Rel {
     Values { rows: Vec<Vec<Expr>> },
     /// generate_series(start, stop[, step]) as a one-column row source.
     Series { start: Expr, stop: Expr, step: Option<Expr> },
+    /// unnest(array, ...): one row per position, one column per array (NULL past an end).
+    Unnest { arrays: Vec<Expr> },
     /// A virtual catalog table (pg_tables), computed from the schemas.
     Virtual { table: String },
     /// Every row of a table, in file order.
@@ -76,6 +78,23 @@ pub struct Aggregate {
     /// `agg(x ORDER BY ...)`: keys over the input row.
     pub order: Vec<SortKey>,
     pub data_type: DataType,
+}
+
+/// An uncorrelated subquery, run once before its statement.
+#[derive(Debug, Clone)]
+pub struct SubQuery {
+    pub rel: Rel,
+    pub kind: SubqueryKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubqueryKind {
+    /// `(SELECT x ...)`: one value (NULL for no row, 21000 for several).
+    Scalar,
+    /// `EXISTS (SELECT ...)`
+    Exists,
+    /// `x IN (SELECT ...)`: every value, as an array.
+    List,
 }
 
 /// Where a DML statement's target rows come from.
@@ -209,6 +228,7 @@ impl Rel {
             Rel::Series { start, stop, .. } => return writeln!(f, "{pad}Series {start} .. {stop}"),
             Rel::Scan { table } => return writeln!(f, "{pad}Scan {table}"),
             Rel::Virtual { table } => return writeln!(f, "{pad}Virtual {table}"),
+            Rel::Unnest { arrays } => return writeln!(f, "{pad}Unnest {}", list(arrays)),
             Rel::IndexLookup { table, columns, keys } => return writeln!(f, "{pad}IndexLookup {table} columns={columns:?} keys={}", keys.len()),
             Rel::Filter { input, predicate } => {
                 writeln!(f, "{pad}Filter {predicate}")?;

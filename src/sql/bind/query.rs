@@ -16,6 +16,8 @@ use std::sync::Arc;
 pub struct Projection {
     pub exprs: Vec<Expr>,
     pub columns: Vec<OutCol>,
+    /// Each output's SQL text (`t.col` for `*`), so ORDER BY can name an output by expression.
+    pub sources: Vec<String>,
 }
 
 impl Binder<'_> {
@@ -155,6 +157,12 @@ impl Binder<'_> {
         if let ast::TableFactor::Table { name, alias, args: Some(args), .. } = factor {
             return self.bind_table_function(name, alias.as_ref(), args);
         }
+        if let ast::TableFactor::Derived { lateral: false, subquery, alias, .. } = factor {
+            return self.bind_derived(subquery, alias.as_ref());
+        }
+        if let ast::TableFactor::UNNEST { alias, array_exprs, with_offset: false, with_ordinality: false, .. } = factor {
+            return self.bind_unnest(array_exprs, alias.as_ref());
+        }
         let ast::TableFactor::Table { name, alias, args: None, .. } = factor else {
             return Err(Error::unsupported("this kind of FROM item"));
         };
@@ -171,6 +179,42 @@ impl Binder<'_> {
         let schema = self.table(name)?;
         let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
         Ok((Rel::Scan { table: schema.name.clone() }, Scope::of(&alias, schema)))
+    }
+
+    /// `unnest(a, b, ...) [alias [(columns)]]`: the arrays side by side as rows.
+    fn bind_unnest(&mut self, arrays: &[ast::Expr], alias: Option<&ast::TableAlias>) -> Result<(Rel, Scope)> {
+        let mut exprs = Vec::with_capacity(arrays.len());
+        let mut columns = Vec::with_capacity(arrays.len());
+        for (i, a) in arrays.iter().enumerate() {
+            let t = self.bind_expr(a, &Scope::empty())?;
+            let DataType::Array(elem) = &t.ty else {
+                return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("function unnest({}) does not exist", t.ty)));
+            };
+            let name = alias.and_then(|a| a.columns.get(i)).map(|c| ident(&c.name)).unwrap_or_else(|| "unnest".to_string());
+            columns.push(ColumnDef { name, data_type: (**elem).clone(), primary_key: false, not_null: false, default: None, identity: None });
+            exprs.push(t.expr);
+        }
+        let name = alias.map(|a| ident(&a.name)).unwrap_or_else(|| "unnest".to_string());
+        let schema = TableSchema { name: name.clone(), columns, primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() };
+        Ok((Rel::Unnest { arrays: exprs }, Scope::of(&name, Arc::new(schema))))
+    }
+
+    /// `(SELECT ...) alias [(column names)]`: the subquery's rows as a table.
+    fn bind_derived(&mut self, q: &ast::Query, alias: Option<&ast::TableAlias>) -> Result<(Rel, Scope)> {
+        let alias = alias.ok_or_else(|| Error::syntax("subquery in FROM must have an alias").with_hint("For example, FROM (SELECT ...) [AS] foo."))?;
+        let (rel, out) = self.bind_query(q)?;
+        let renamed: Vec<String> = alias.columns.iter().map(|c| ident(&c.name)).collect();
+        let columns = out
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let name = renamed.get(i).cloned().unwrap_or_else(|| c.name.clone());
+                ColumnDef { name, data_type: c.data_type.clone(), primary_key: false, not_null: false, default: None, identity: None }
+            })
+            .collect();
+        let name = ident(&alias.name);
+        let schema = TableSchema { name: name.clone(), columns, primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() };
+        Ok((rel, Scope::of(&name, Arc::new(schema))))
     }
 
     /// `generate_series(start, stop[, step]) [AS] alias`: a one-column virtual table.
@@ -202,16 +246,16 @@ impl Binder<'_> {
     }
 
     pub fn bind_projection(&mut self, items: &[SelectItem], scope: &Scope) -> Result<Projection> {
-        let mut p = Projection { exprs: Vec::new(), columns: Vec::new() };
+        let mut p = Projection { exprs: Vec::new(), columns: Vec::new(), sources: Vec::new() };
         for item in items {
             match item {
                 SelectItem::UnnamedExpr(e) => {
                     let t = self.bind_output(e, scope)?;
-                    p.push(t, output_name(e));
+                    p.push(t, output_name(e), e.to_string());
                 }
                 SelectItem::ExprWithAlias { expr, alias } => {
                     let t = self.bind_output(expr, scope)?;
-                    p.push(t, ident(alias));
+                    p.push(t, ident(alias), expr.to_string());
                 }
                 SelectItem::Wildcard(_) => self.expand(&mut p, scope, None)?,
                 SelectItem::QualifiedWildcard(ast::SelectItemQualifiedWildcardKind::ObjectName(n), _) => {
@@ -243,9 +287,12 @@ impl Binder<'_> {
             }
         }
         for t in scope.tables.iter().filter(|t| table.as_ref().is_none_or(|n| *n == t.name)) {
-            for c in &t.schema.columns {
-                let typed = scope.column(Some(&t.name), &c.name)?;
-                p.push(typed, c.name.clone());
+            for (i, c) in t.schema.columns.iter().enumerate() {
+                let typed = match scope.aggregates {
+                    Some(_) => scope.column(Some(&t.name), &c.name)?,
+                    None => Typed::new(Expr::Column(t.offset + i), c.data_type.clone()),
+                };
+                p.push(typed, c.name.clone(), format!("{}.{}", t.name, c.name));
             }
         }
         Ok(())
@@ -285,11 +332,14 @@ impl Binder<'_> {
                 return Ok(*i);
             }
         }
+        if let Some(i) = proj.sources.iter().position(|s| *s == e.to_string()) {
+            return Ok(i);
+        }
         if distinct {
             return Err(Error::new(sqlstate::INVALID_COLUMN_REFERENCE, "for SELECT DISTINCT, ORDER BY expressions must appear in select list"));
         }
         let t = self.bind_output(e, scope)?;
-        proj.push(t, String::new());
+        proj.push(t, String::new(), String::new());
         Ok(proj.exprs.len() - 1)
     }
 
@@ -320,9 +370,10 @@ impl Binder<'_> {
 }
 
 impl Projection {
-    fn push(&mut self, t: Typed, name: String) {
+    fn push(&mut self, t: Typed, name: String, source: String) {
         self.exprs.push(t.expr);
         self.columns.push(OutCol { name, data_type: t.ty });
+        self.sources.push(source);
     }
 }
 
