@@ -547,42 +547,4 @@ mod tests {
         assert_eq!(run(&mut other, "SELECT count(*) FROM t").rows, vec![vec![Value::Int8(3)]]);
     }
 
-    /// Run with `cargo test --release --lib point_query_speed -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn point_query_speed() {
-        let (_d, mut s) = session();
-        for i in 3..2000 {
-            run(&mut s, &format!("INSERT INTO t VALUES ({i}, 'n{i}', {i})"));
-        }
-        let p = s.prepare("SELECT id, name, score FROM t WHERE id = $1", &[]).unwrap();
-        let n = 200_000;
-        let start = std::time::Instant::now();
-        for i in 0..n {
-            let r = s.execute(&p, &[Value::Int4(i % 1999 + 1)]).unwrap();
-            assert_eq!(r.rows.len(), 1);
-        }
-        println!("prepared point query: {:.2} us", start.elapsed().as_secs_f64() * 1e6 / n as f64);
-        let start = std::time::Instant::now();
-        for _ in 0..n {
-            s.engine.store.snapshot().unwrap();
-        }
-        println!("  of which store.snapshot(): {:.2} us", start.elapsed().as_secs_f64() * 1e6 / n as f64);
-        let snap = s.engine.store.snapshot().unwrap();
-        let table = snap.table("t").unwrap();
-        let start = std::time::Instant::now();
-        for i in 0..n {
-            let key = crate::storage::Key(smallvec::smallvec![Value::Int4(i % 1999 + 1)]);
-            table.get(&key).unwrap().unwrap();
-        }
-        println!("  of which Table::get: {:.2} us", start.elapsed().as_secs_f64() * 1e6 / n as f64);
-        let p = s.prepare("SELECT id FROM t WHERE score > $1", &[]).unwrap();
-        let start = std::time::Instant::now();
-        let reps = 50;
-        for _ in 0..reps {
-            s.execute(&p, &[Value::Int8(1000)]).unwrap();
-        }
-        let rate = (reps * 2000) as f64 / start.elapsed().as_secs_f64();
-        println!("filtered scan: {:.0} rows/s", rate);
-    }
 }
