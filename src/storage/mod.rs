@@ -15,8 +15,9 @@
 //!   touches, records its file effects in the journal, then appends them to the table files;
 //!   a flusher thread makes groups of commits durable with one fdatasync ([`Durable`]).
 //!   Checkpoints fsync the table files and empty the journal; recovery replays it.
-//! - [`Store::snapshot`] stats every table and schema file and reloads what changed behind
-//!   our back (hand edits are first-class).
+//! - [`Store::snapshot`] reloads what changed behind our back (hand edits are first-class):
+//!   an inotify watch says whether anything under data/ may have changed, and only then are
+//!   the table and schema files stat-ed and compared with what we last read or wrote.
 
 mod batch;
 mod commit;
@@ -35,6 +36,7 @@ mod sequences;
 mod store;
 mod table;
 mod timefmt;
+mod watch;
 
 pub use batch::{Change, WriteBatch};
 pub use journal::Durable;

@@ -15,6 +15,7 @@ use super::journal::{Durable, Flusher, Journal};
 use super::recovery;
 use super::sequences::Sequences;
 use super::table::Table;
+use super::watch::Watch;
 use super::WriteBatch;
 use crate::catalog::TableSchema;
 use crate::error::{Error, Result};
@@ -70,6 +71,8 @@ pub struct Store {
     /// One compaction at a time (close and the maintainer may both try).
     pub(super) compacting: Mutex<()>,
     pub(super) maintainer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// Tells `snapshot` whether any file may have changed since it last looked.
+    watch: Watch,
     _lock: std::fs::File,
 }
 
@@ -83,6 +86,7 @@ impl Store {
         recovery::recover(&paths)?;
         let journal = Journal::open(&paths.journal())?;
         let flusher = Flusher::start(journal.sync_handle()?, paths.journal());
+        let watch = Watch::new(&paths.root, &paths.schema_dir());
         let store = Arc::new(Store {
             sequences: Sequences::open(&paths.sequences())?,
             paths,
@@ -93,6 +97,7 @@ impl Store {
             stopping: Arc::new(AtomicBool::new(false)),
             compacting: Mutex::new(()),
             maintainer: Mutex::new(None),
+            watch,
             _lock: lock,
         });
         let catalog = store.load_catalog(&Catalog::default())?;
@@ -107,6 +112,16 @@ impl Store {
 
     /// The current tables, after reloading any table or schema file edited behind our back.
     pub fn snapshot(&self) -> Result<Snapshot> {
+        if let Some(upto) = self.watch.pending() {
+            self.refresh()?;
+            self.watch.checked(upto);
+        }
+        let catalog = self.catalog.read();
+        Ok(Snapshot { tables: catalog.tables.clone(), broken: catalog.broken.clone() })
+    }
+
+    /// Reloads every table or schema file whose fingerprint changed.
+    fn refresh(&self) -> Result<()> {
         if self.is_stale() {
             let mut cs = self.commit_lock.lock();
             if self.is_stale() {
@@ -116,8 +131,7 @@ impl Store {
                 self.checkpoint(&mut cs)?;
             }
         }
-        let catalog = self.catalog.read();
-        Ok(Snapshot { tables: catalog.tables.clone(), broken: catalog.broken.clone() })
+        Ok(())
     }
 
     /// Applies a batch atomically: re-checks primary key and unique indexes (23505) and
