@@ -21,6 +21,7 @@ pub mod catalog;
 pub mod config;
 pub mod error;
 pub mod exec;
+pub mod export;
 pub mod io;
 pub mod protocol;
 pub mod server;

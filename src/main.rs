@@ -20,6 +20,56 @@ struct Cli {
 enum Command {
     /// Serve the PostgreSQL wire protocol over a data directory.
     Serve(ServeArgs),
+    /// Write a PostgreSQL dump (schema, data, indexes) of a data directory.
+    Export(ExportArgs),
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// Data directory
+    #[arg(long, default_value = "./data")]
+    data: PathBuf,
+    /// Write the dump here instead of stdout
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Only the schema: tables, indexes, constraints
+    #[arg(long, conflicts_with = "data_only")]
+    ddl_only: bool,
+    /// Only the data (to load into a schema made by --ddl-only)
+    #[arg(long)]
+    data_only: bool,
+    /// Only these tables (comma-separated)
+    #[arg(long, value_delimiter = ',')]
+    tables: Vec<String>,
+    /// Multi-row INSERT statements instead of COPY blocks
+    #[arg(long)]
+    inserts: bool,
+    /// Target PostgreSQL major version (18 has uuidv7() built in)
+    #[arg(long, default_value_t = 15)]
+    pg_version: u32,
+}
+
+impl ExportArgs {
+    fn run(self) -> smarterbase::Result<()> {
+        use smarterbase::export::{export, ExportOptions};
+        let store = smarterbase::storage::Store::open(&self.data)?;
+        let snapshot = store.snapshot()?;
+        let opts = ExportOptions {
+            ddl_only: self.ddl_only,
+            data_only: self.data_only,
+            tables: self.tables,
+            inserts: self.inserts,
+            pg_version: self.pg_version,
+            progress: true,
+        };
+        match &self.output {
+            Some(path) => {
+                let file = std::fs::File::create(path).map_err(|e| smarterbase::Error::io(path, "create", e))?;
+                export(&snapshot, &opts, &mut std::io::BufWriter::new(file))
+            }
+            None => export(&snapshot, &opts, &mut std::io::BufWriter::new(std::io::stdout().lock())),
+        }
+    }
 }
 
 #[derive(Args, Default)]
@@ -65,10 +115,12 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "smarterbase=info".into()))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Serve(args)) => args.into_config().and_then(smarterbase::server::serve),
+        Some(Command::Export(args)) => args.run(),
         None => cli.serve.into_config().and_then(smarterbase::server::serve),
     };
     match result {

@@ -69,8 +69,9 @@ pub struct IndexDef {
 }
 
 /// A CHECK or FOREIGN KEY constraint (UNIQUE constraints are unique indexes).
+/// (No `deny_unknown_fields` here or in [`ForeignKey`]: serde cannot combine it with the
+/// flattened, internally tagged kind.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Constraint {
     pub name: String,
     #[serde(flatten)]
@@ -86,7 +87,6 @@ pub enum ConstraintKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ForeignKey {
     pub columns: Vec<String>,
     pub ref_table: String,
@@ -176,6 +176,16 @@ mod tests {
         schema.validate().unwrap();
         assert_eq!(schema.primary_key_columns(), vec![0]);
         assert_eq!(serde_json::to_string(&schema).unwrap(), text);
+    }
+
+    #[test]
+    fn constraints_round_trip() {
+        let text = r#"{"name":"t","columns":[{"name":"a","type":"integer"}],"indexes":[],"constraints":[{"name":"t_a_check","kind":"check","expr":"a > 0"},{"name":"t_a_fkey","kind":"foreign_key","columns":["a"],"ref_table":"u","ref_columns":["id"],"on_delete":"cascade"}]}"#;
+        let schema: TableSchema = serde_json::from_str(text).unwrap();
+        assert_eq!(schema.constraints.len(), 2);
+        assert_eq!(serde_json::to_string(&schema).unwrap(), text);
+        let pretty = serde_json::to_string_pretty(&schema).unwrap();
+        assert_eq!(serde_json::from_str::<TableSchema>(&pretty).unwrap(), schema);
     }
 
     #[test]

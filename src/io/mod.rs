@@ -1,1 +1,7 @@
-//! Transports and runtimes: io_uring (tokio-uring) and portable tokio. (Built by the wire protocol work.)
+//! Transports and runtimes: the [`transport::Transport`] trait the protocol runs on, the
+//! portable multi-threaded tokio backend, and (Linux, feature `io-uring`) the io_uring backend.
+
+pub mod tokio;
+pub mod transport;
+#[cfg(all(feature = "io-uring", target_os = "linux"))]
+pub mod uring;

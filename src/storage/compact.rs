@@ -34,6 +34,7 @@ type Remap = Vec<(u64, u64, u32)>;
 
 /// Rewrites `table`'s file to one line per live row (no-op when it has no garbage).
 pub fn compact(store: &Store, table: &Arc<Table>) -> Result<()> {
+    let _one_at_a_time = store.compacting.lock();
     if table.check().is_err() || table.state.read().garbage == 0 {
         return Ok(());
     }
@@ -121,7 +122,7 @@ pub fn write_index_files(store: &Store, table: &Arc<Table>) -> Result<()> {
     Ok(())
 }
 
-/// Starts the background thread (it ends when the store is dropped).
+/// Starts the background thread (it ends when the store is closed or dropped).
 pub fn spawn_maintainer(store: &Arc<Store>) {
     let weak = Arc::downgrade(store);
     let stopping = store.stopping.clone();
@@ -132,8 +133,9 @@ pub fn spawn_maintainer(store: &Arc<Store>) {
             tracing::warn!("background maintenance: {}", e.message);
         }
     });
-    if let Err(e) = spawned {
-        tracing::error!("could not start the maintenance thread: {e}");
+    match spawned {
+        Ok(thread) => *store.maintainer.lock() = Some(thread),
+        Err(e) => tracing::error!("could not start the maintenance thread: {e}"),
     }
 }
 

@@ -32,6 +32,26 @@ impl Paths {
     pub fn sequences(&self) -> PathBuf {
         self.root.join("_sequences.json")
     }
+    pub fn lock(&self) -> PathBuf {
+        self.root.join(".lock")
+    }
+}
+
+/// An exclusive lock on a data directory (released when dropped): two servers writing the
+/// same files would corrupt them. Waits up to `patience` for a previous owner to let go.
+pub fn lock_dir(paths: &Paths, patience: std::time::Duration) -> Result<File> {
+    use std::os::fd::AsRawFd;
+    let path = paths.lock();
+    let file = File::create(&path).map_err(|e| Error::io(&path, "create", e))?;
+    let started = std::time::Instant::now();
+    // SAFETY: flock on a descriptor we own; no memory is involved.
+    while unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        if started.elapsed() > patience {
+            return Err(Error::new(crate::error::sqlstate::IO_ERROR, format!("data directory \"{}\" is in use by another SmarterBase process", paths.root.display())));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Ok(file)
 }
 
 /// What identifies one version of a file on disk (None when the file does not exist).

@@ -66,6 +66,10 @@ pub struct Store {
     sequences: Sequences,
     generation: AtomicU32,
     pub(super) stopping: Arc<AtomicBool>,
+    /// One compaction at a time (close and the maintainer may both try).
+    pub(super) compacting: Mutex<()>,
+    pub(super) maintainer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    _lock: std::fs::File,
 }
 
 impl Store {
@@ -74,6 +78,7 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Arc<Store>> {
         let paths = Paths { root: dir.to_path_buf() };
         files::create_dir(&paths.schema_dir())?;
+        let lock = files::lock_dir(&paths, std::time::Duration::from_secs(3))?;
         recovery::recover(&paths)?;
         let journal = Journal::open(&paths.journal())?;
         let flusher = Flusher::start(journal.sync_handle()?, paths.journal());
@@ -85,6 +90,9 @@ impl Store {
             flusher,
             generation: AtomicU32::new(rand::random::<u32>() & 0x7fff_ffff),
             stopping: Arc::new(AtomicBool::new(false)),
+            compacting: Mutex::new(()),
+            maintainer: Mutex::new(None),
+            _lock: lock,
         });
         let catalog = store.load_catalog(&Catalog::default())?;
         *store.catalog.write() = catalog;
@@ -128,6 +136,10 @@ impl Store {
 
     /// Flushes everything and compacts every table file to canonical form (clean shutdown).
     pub fn close(&self) -> Result<()> {
+        self.stopping.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.maintainer.lock().take() {
+            let _ = thread.join();
+        }
         for table in self.tables().values() {
             compact::compact(self, table)?;
             compact::write_index_files(self, table)?;

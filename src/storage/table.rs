@@ -25,6 +25,7 @@ use std::time::Instant;
 
 pub struct Table {
     schema: Arc<TableSchema>,
+    key_cols: Vec<usize>,
     pub(super) path: PathBuf,
     pub(super) schema_fp: Fingerprint,
     pub(super) state: Arc<RwLock<State>>,
@@ -204,14 +205,16 @@ impl Table {
             Ok(state) => (state, None),
             Err(e) => {
                 tracing::error!("{}", e.message);
-                (State::empty(&schema, version), Some(e))
+                let mut state = State::empty(&schema, version);
+                state.fp = Fingerprint::of(&path); // reload only when the file changes again
+                (state, Some(e))
             }
         };
         Table::new(Arc::new(schema), path, schema_fp, state, broken)
     }
 
     pub fn new(schema: Arc<TableSchema>, path: PathBuf, schema_fp: Fingerprint, state: State, broken: Option<Error>) -> Table {
-        Table { schema, path, schema_fp, state: Arc::new(RwLock::new(state)), broken }
+        Table { key_cols: schema.primary_key_columns(), schema, path, schema_fp, state: Arc::new(RwLock::new(state)), broken }
     }
 
     pub fn schema(&self) -> &Arc<TableSchema> {
@@ -250,8 +253,7 @@ impl Table {
 
     fn decode_row(&self, raw: &[u8], offset: u64, file: &File) -> Result<Row> {
         let name = self.file_name();
-        let key_cols = self.schema.primary_key_columns();
-        let decoded = jsonl::decode_line(trim_line(raw), &self.schema.columns, &key_cols, Origin { file: &name, line: 0 });
+        let decoded = jsonl::decode_line(trim_line(raw), &self.schema.columns, &self.key_cols, Origin { file: &name, line: 0 });
         match decoded {
             Ok(Line::Row(row)) => Ok(row),
             Ok(_) => Err(Error::corrupt(format!("{name}: expected a row at byte {offset}, found a tombstone"))),

@@ -15,10 +15,7 @@ const NUMERIC_NEG: u16 = 0x4000;
 pub fn encode(value: &Value, ty: &DataType, out: &mut Vec<u8>) {
     match (value, ty) {
         (Value::Bool(b), _) => out.push(*b as u8),
-        (v, DataType::Int2) => out.extend_from_slice(&(v.as_i64().unwrap_or(0) as i16).to_be_bytes()),
-        (v, DataType::Int4) => out.extend_from_slice(&(v.as_i64().unwrap_or(0) as i32).to_be_bytes()),
-        (v, DataType::Oid) => out.extend_from_slice(&(v.as_i64().unwrap_or(0) as u32).to_be_bytes()),
-        (v, DataType::Int8) if v.as_i64().is_some() => out.extend_from_slice(&v.as_i64().unwrap_or(0).to_be_bytes()),
+        (Value::Int2(_) | Value::Int4(_) | Value::Int8(_), DataType::Int2 | DataType::Int4 | DataType::Int8 | DataType::Oid) => encode_int(value.as_i64().unwrap_or(0), ty, out),
         (Value::Float4(f), DataType::Float8) => out.extend_from_slice(&(*f as f64).to_be_bytes()),
         (Value::Float4(f), _) => out.extend_from_slice(&f.to_be_bytes()),
         (Value::Float8(f), _) => out.extend_from_slice(&f.to_be_bytes()),
@@ -39,6 +36,16 @@ pub fn encode(value: &Value, ty: &DataType, out: &mut Vec<u8>) {
         (Value::Array(items), DataType::Array(elem)) => encode_array(items, elem, out),
         (Value::Text(s) | Value::Json(s), _) => out.extend_from_slice(s.as_bytes()),
         (v, _) => out.extend_from_slice(format_value(v, ty, &FormatOptions::default()).as_bytes()),
+    }
+}
+
+/// An integer in the width of its column type (int2/int4/oid/int8).
+fn encode_int(v: i64, ty: &DataType, out: &mut Vec<u8>) {
+    match ty {
+        DataType::Int2 => out.extend_from_slice(&(v as i16).to_be_bytes()),
+        DataType::Int4 => out.extend_from_slice(&(v as i32).to_be_bytes()),
+        DataType::Oid => out.extend_from_slice(&(v as u32).to_be_bytes()),
+        _ => out.extend_from_slice(&v.to_be_bytes()),
     }
 }
 
@@ -265,6 +272,18 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let opts = FormatOptions::default();
+            for ty in ["bool", "int4", "int8", "float8", "numeric", "text", "uuid", "date", "time", "timestamp", "timestamptz", "interval", "jsonb", "int4[]", "text[]"] {
+                let ty = DataType::parse(ty).unwrap();
+                if let Ok(v) = decode(&bytes, &ty) {
+                    format_value(&v, &ty, &opts);
+                    encode(&v, &ty, &mut Vec::new());
+                }
+            }
+        }
+
         #[test]
         fn numeric_binary_round_trips(m in any::<i64>(), scale in 0u32..16) {
             let d = rust_decimal::Decimal::new(m, scale);

@@ -8,7 +8,7 @@
 use super::calendar::{USECS_PER_DAY, USECS_PER_SEC};
 use super::datetime::{DATE_INFINITY, DATE_NEG_INFINITY, TS_INFINITY, TS_NEG_INFINITY};
 use super::text::{format_value, parse_value};
-use super::{integer, jsonb, numeric, strings, timezone, DataType, FormatOptions, Interval, Value};
+use super::{float, integer, jsonb, numeric, strings, timezone, DataType, FormatOptions, Interval, Value};
 use crate::error::{sqlstate, Error, Result};
 use rust_decimal::Decimal;
 
@@ -124,7 +124,7 @@ fn to_text(value: &Value, from: &DataType, opts: &FormatOptions) -> String {
 fn convert_number(value: Value, to: &DataType) -> Result<Value> {
     match (value, to) {
         (Value::Float4(f), DataType::Float8) => Ok(Value::Float8(f as f64)),
-        (Value::Float8(f), DataType::Float4) => f64_to_f32(f).map(Value::Float4),
+        (Value::Float8(f), DataType::Float4) => float::narrow_f32(f).map(Value::Float4),
         (Value::Float4(f), _) => float_to(f as f64, 6, to),
         (Value::Float8(f), _) => float_to(f, 15, to),
         (Value::Numeric(d), _) => numeric_to(&d, to),
@@ -146,26 +146,12 @@ fn float_to(f: f64, digits: i32, to: &DataType) -> Result<Value> {
         DataType::Numeric(_) => numeric::from_float(f, digits).map(Value::Numeric),
         _ => {
             let r = f.round_ties_even();
-            if r.is_nan() || r < -9.223_372_036_854_775_808e18 || r >= 9.223_372_036_854_775_808e18 {
+            // i64::MIN as f64 is exact; i64::MAX as f64 rounds up to 2^63, just out of range.
+            if !(i64::MIN as f64..i64::MAX as f64).contains(&r) {
                 return Err(integer::out_of_range(to));
             }
             integer::narrow(r as i64, to)
         }
-    }
-}
-
-fn f64_to_f32(f: f64) -> Result<f32> {
-    let r = f as f32;
-    let fault = if r.is_infinite() && f.is_finite() {
-        Some("overflow")
-    } else if r == 0.0 && f != 0.0 {
-        Some("underflow")
-    } else {
-        None
-    };
-    match fault {
-        Some(which) => Err(Error::new(sqlstate::NUMERIC_VALUE_OUT_OF_RANGE, format!("value out of range: {which}"))),
-        None => Ok(r),
     }
 }
 

@@ -71,7 +71,7 @@ pub fn format_timestamptz(micros: i64, tz: &TimeZone, out: &mut String) {
         return;
     }
     let offset = timezone::utc_offset(tz, micros);
-    let bc = push_datetime(micros + offset as i64 * USECS_PER_SEC, out);
+    let bc = push_datetime(micros.saturating_add(offset as i64 * USECS_PER_SEC), out);
     timezone::format_offset(offset, out);
     if bc {
         out.push_str(" BC");

@@ -184,7 +184,7 @@ fn scan(s: &str) -> std::result::Result<Fields, Bad> {
     }
     if let Some((y, m, d)) = ymd {
         let year = if bc { 1 - y } else { y };
-        if y == 0 || !(1..=12).contains(&m) || d == 0 || d > days_in_month(year, m) {
+        if y <= 0 || y > i32::MAX as i64 || !(1..=12).contains(&m) || d == 0 || d > days_in_month(year, m) {
             return Err(Bad::Range);
         }
         f.days = Some(days_from_civil(year, m, d));

@@ -102,6 +102,20 @@ fn layout(mantissa: &str, exp: i32, exponent_form: bool, out: &mut String) {
     }
 }
 
+/// A double narrowed to float4 with PostgreSQL's 22003 `value out of range: overflow` /
+/// `underflow` (casts and float4 arithmetic, which is exact when computed in double).
+pub fn narrow_f32(v: f64) -> Result<f32> {
+    let r = v as f32;
+    let fault = if r.is_infinite() && v.is_finite() {
+        "overflow"
+    } else if r == 0.0 && v != 0.0 {
+        "underflow"
+    } else {
+        return Ok(r);
+    };
+    Err(Error::new(sqlstate::NUMERIC_VALUE_OUT_OF_RANGE, format!("value out of range: {fault}")))
+}
+
 pub fn parse_f64(s: &str) -> Result<f64> {
     parse_float(s, FloatKind::F8, |t| t.parse::<f64>().ok())
 }

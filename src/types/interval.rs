@@ -28,9 +28,10 @@ pub fn format_interval(iv: &Interval, out: &mut String) {
     }
     if is_zero || iv.micros != 0 {
         let sign = if iv.micros < 0 { "-" } else if is_before { "+" } else { "" };
-        let a = iv.micros.unsigned_abs() as i64;
-        let _ = write!(out, "{}{sign}{:02}:{:02}:", if is_zero { "" } else { " " }, a / USECS_PER_HOUR, a / USECS_PER_MINUTE % 60);
-        push_seconds(a % USECS_PER_MINUTE, out);
+        let a = iv.micros.unsigned_abs();
+        let (hour, minute) = (USECS_PER_HOUR as u64, USECS_PER_MINUTE as u64);
+        let _ = write!(out, "{}{sign}{:02}:{:02}:", if is_zero { "" } else { " " }, a / hour, a / minute % 60);
+        push_seconds((a % minute) as i64, out);
     }
 }
 
@@ -64,7 +65,7 @@ impl Acc {
         let sign = if negate { -1.0 } else { 1.0 };
         let fits = |v: f64| v.is_finite() && v.abs() <= i32::MAX as f64;
         let (months, days, micros) = (self.months * sign, self.days * sign, (self.micros * sign).round());
-        (fits(months) && fits(days) && micros.abs() < 9.2e18)
+        (fits(months) && fits(days) && micros.abs() <= i64::MAX as f64)
             .then_some(Interval { months: months as i32, days: days as i32, micros: micros as i64 })
     }
 }
@@ -100,15 +101,19 @@ pub fn parse_interval(s: &str) -> Result<Interval> {
         Some(iso) => parse_iso(iso),
         None => parse_verbose(&lower),
     };
-    parsed.ok_or_else(|| {
+    let (acc, negate) = parsed.ok_or_else(|| {
         Error::new(sqlstate::INVALID_DATETIME_FORMAT, format!("invalid input syntax for type interval: \"{s}\""))
+    })?;
+    acc.finish(negate).ok_or_else(|| {
+        Error::new(sqlstate::DATETIME_FIELD_OVERFLOW, format!("interval field value out of range: \"{s}\""))
     })
 }
 
-fn parse_verbose(s: &str) -> Option<Interval> {
+/// The fields of the postgres format, and whether `ago` negates them.
+fn parse_verbose(s: &str) -> Option<(Acc, bool)> {
     let mut acc = Acc::default();
     let mut tokens = split_tokens(s.strip_prefix('@').unwrap_or(s)).into_iter().peekable();
-    let (mut ago, mut any) = (false, false);
+    let (mut ago, mut any, mut bare_seconds) = (false, false, false);
     while let Some(tok) = tokens.next() {
         if tok == "ago" && !ago {
             ago = true;
@@ -117,18 +122,39 @@ fn parse_verbose(s: &str) -> Option<Interval> {
         any = true;
         if tok.contains(':') {
             acc.micros += clock_micros(tok)?;
+        } else if let Some(months) = year_month(tok) {
+            acc.months += months;
         } else {
             let n: f64 = tok.parse().ok().filter(|n: &f64| n.is_finite())?;
-            match tokens.peek().and_then(|w| unit(w)) {
+            let next = tokens.peek().copied();
+            match next.and_then(unit) {
                 Some(u) => {
                     tokens.next();
                     acc.add(n, u);
                 }
-                None => acc.add(n, Unit::Micros(1e6)),
+                // SQL-standard `3 4:05:06`: a bare number before a clock time is days.
+                None if next.is_some_and(|w| w.contains(':')) => acc.add(n, Unit::Days(1.0)),
+                None if !bare_seconds => {
+                    bare_seconds = true;
+                    acc.add(n, Unit::Micros(1e6));
+                }
+                None => return None,
             }
         }
     }
-    if any { acc.finish(ago) } else { None }
+    any.then_some((acc, ago))
+}
+
+/// SQL-standard `Y-M` (`1-2`, `-1-2`) as months.
+fn year_month(tok: &str) -> Option<f64> {
+    let (neg, body) = tok.strip_prefix('-').map_or((false, tok), |b| (true, b));
+    let (y, m) = body.split_once('-')?;
+    let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(y) || !all_digits(m) {
+        return None;
+    }
+    let months = y.parse::<f64>().ok()? * 12.0 + m.parse::<f64>().ok()?;
+    Some(if neg { -months } else { months })
 }
 
 /// Splits `1day2h -3 hours` into `1`, `day`, `2`, `h`, `-3`, `hours`: numbers and units
@@ -174,7 +200,7 @@ fn clock_micros(tok: &str) -> Option<f64> {
 }
 
 /// ISO 8601 `P1Y2M3W4DT5H6M7.5S` (the leading `P` already removed).
-fn parse_iso(s: &str) -> Option<Interval> {
+fn parse_iso(s: &str) -> Option<(Acc, bool)> {
     let mut acc = Acc::default();
     let (date, time) = s.split_once('t').unwrap_or((s, ""));
     for (part, in_time) in [(date, false), (time, true)] {
@@ -196,8 +222,7 @@ fn parse_iso(s: &str) -> Option<Interval> {
             rest = &rest[end + 1..];
         }
     }
-    (!s.is_empty()).then_some(())?;
-    acc.finish(false)
+    (!s.is_empty()).then_some((acc, false))
 }
 
 /// `interval * factor` as PostgreSQL's interval_mul: fractional months become days and
@@ -215,7 +240,7 @@ pub fn mul(iv: &Interval, factor: f64) -> Result<Interval> {
     }
     let micros = (iv.micros as f64 * factor + sec_rem * 1e6).round();
     let fits = |v: f64| v.is_finite() && v.abs() <= i32::MAX as f64;
-    if !fits(months) || !fits(whole_days) || !(micros.abs() < 9.2e18) {
+    if !fits(months) || !fits(whole_days) || micros.is_nan() || micros.abs() > i64::MAX as f64 {
         return Err(Error::new(sqlstate::DATETIME_FIELD_OVERFLOW, "interval out of range"));
     }
     Ok(Interval { months: months.trunc() as i32, days: whole_days as i32, micros: micros as i64 })
@@ -263,7 +288,15 @@ mod tests {
         assert_eq!(round("-1 days +2 hours"), "-1 days +02:00:00");
         assert_eq!(round("1 week"), "7 days");
         assert_eq!(round("P1Y2M3W"), "1 year 2 mons 21 days");
+        let mut o = String::new();
+        format_interval(&Interval { months: 0, days: 0, micros: i64::MIN }, &mut o);
+        assert_eq!(o, "-2562047788:00:54.775808");
         assert_eq!(round("1d2h"), "1 day 02:00:00");
+        assert_eq!(round("3 4:05:06"), "3 days 04:05:06");
+        assert_eq!(round("-1-2"), "-1 years -2 mons");
+        assert_eq!(round("1-2 3 4:05:06"), "1 year 2 mons 3 days 04:05:06");
+        assert_eq!(round("3 days 4"), "3 days 00:00:04");
+        assert!(parse_interval("3 4").is_err());
         assert_eq!(round("1 year ago 2 days"), "-1 years -2 days");
     }
 
@@ -274,6 +307,8 @@ mod tests {
         assert_eq!(e.message, "invalid input syntax for type interval: \"1 fortnight\"");
         assert!(parse_interval("").is_err());
         assert!(parse_interval("ago").is_err());
+        let e = parse_interval("99999999999999999999 years").unwrap_err();
+        assert_eq!((e.code, e.message.as_str()), ("22008", "interval field value out of range: \"99999999999999999999 years\""));
     }
 
     #[test]

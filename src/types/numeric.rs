@@ -2,16 +2,17 @@
 //! conversions to and from integers and floats with PostgreSQL's rounding.
 //!
 //! A `Decimal` keeps its scale, so `1.50` prints as written. Its range is 28-29 significant
-//! digits; larger values are 22003 `value overflows numeric format` rather than wrong, and
-//! NaN/Infinity, which `Decimal` cannot hold, are 0A000.
+//! digits; larger values, and NaN/Infinity, which `Decimal` cannot hold, are 0A000 rather
+//! than silently rounded.
 
 use super::float::format_g;
 use crate::error::{sqlstate, Error, Result};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
+/// Beyond `Decimal` (about 28 digits): PostgreSQL would hold it, so this is 0A000, not 22003.
 fn overflow() -> Error {
-    Error::new(sqlstate::NUMERIC_VALUE_OUT_OF_RANGE, "value overflows numeric format")
+    Error::unsupported("numeric value with more than 28 digits")
 }
 
 pub fn parse_numeric(s: &str) -> Result<Decimal> {
@@ -40,8 +41,7 @@ pub fn parse_numeric(s: &str) -> Result<Decimal> {
     let (digits, scale) = if scale < 0 { (format!("{digits}{}", "0".repeat((-scale) as usize)), 0) } else { (digits.to_string(), scale) };
     let m: i128 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| overflow())? };
     let scale = u32::try_from(scale).map_err(|_| overflow())?;
-    let mut d = Decimal::try_from_i128_with_scale(if neg { -m } else { m }, scale)
-        .map_err(|_| Error::unsupported(format!("numeric value \"{t}\" (more than 28 digits)")))?;
+    let mut d = Decimal::try_from_i128_with_scale(if neg { -m } else { m }, scale).map_err(|_| overflow())?;
     if d.is_zero() {
         d.set_sign_positive(true);
     }
@@ -51,8 +51,7 @@ pub fn parse_numeric(s: &str) -> Result<Decimal> {
 /// Rounds to `scale` digits (half away from zero) and checks the precision:
 /// 22003 `numeric field overflow` as numeric(p,s) reports it.
 pub fn apply_typmod(d: Decimal, precision: u32, scale: u32) -> Result<Decimal> {
-    let mut r = d.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero);
-    r.rescale(scale);
+    let r = rescaled(d.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero), scale)?;
     let int_digits = r.trunc().abs().to_string().trim_start_matches('0').len() as u32;
     let max = precision.saturating_sub(scale);
     if int_digits > max {
@@ -129,14 +128,12 @@ pub fn from_base10000(negative: bool, weight: i16, digits: &[i16], dscale: u16) 
         let g = if idx >= 0 { digits.get(idx as usize).copied().unwrap_or(0) } else { 0 };
         text.push_str(&format!("{g:04}"));
     }
-    let mut d = parse_numeric(text.trim_end_matches('.'))?;
-    d = d.round_dp_with_strategy(dscale as u32, RoundingStrategy::ToZero);
-    d.rescale(dscale as u32);
-    Ok(d)
+    let d = parse_numeric(text.trim_end_matches('.'))?;
+    rescaled(d.round_dp_with_strategy(dscale as u32, RoundingStrategy::ToZero), dscale as u32)
 }
 
 /// `a / b` with PostgreSQL's result scale (at least 16 significant digits, at least the
-/// inputs' scales), capped at Decimal's 28 digits; 22012 on zero.
+/// inputs' scales); 0A000 when that needs more digits than `Decimal` has, 22012 on zero.
 pub fn div(a: &Decimal, b: &Decimal) -> Result<Decimal> {
     if b.is_zero() {
         return Err(Error::new(sqlstate::DIVISION_BY_ZERO, "division by zero"));
@@ -147,14 +144,51 @@ pub fn div(a: &Decimal, b: &Decimal) -> Result<Decimal> {
     };
     let ((w1, f1), (w2, f2)) = (first(a), first(b));
     let qweight = w1 - w2 - i32::from(f1 <= f2);
-    let rscale = (16 - qweight * 4).max(a.scale() as i32).max(b.scale() as i32).clamp(0, 28) as u32;
+    let rscale = (16 - qweight * 4).max(a.scale() as i32).max(b.scale() as i32).max(0) as u32;
     let q = a.checked_div(*b).ok_or_else(overflow)?;
-    let mut r = q.round_dp_with_strategy(rscale, RoundingStrategy::MidpointAwayFromZero);
-    r.rescale(rscale);
-    Ok(r)
+    rescaled(q.round_dp_with_strategy(rscale.min(28), RoundingStrategy::MidpointAwayFromZero), rscale)
 }
 
-/// Checked numeric arithmetic: 22003 `value overflows numeric format` on overflow.
+/// `d` (already rounded) shown with exactly `scale` fractional digits, or 0A000 when
+/// `Decimal` cannot hold that many.
+fn rescaled(mut d: Decimal, scale: u32) -> Result<Decimal> {
+    if scale > 28 {
+        return Err(overflow());
+    }
+    d.rescale(scale);
+    if d.scale() != scale {
+        return Err(overflow());
+    }
+    Ok(d)
+}
+
+/// `a * b` exactly, with PostgreSQL's result scale (the sum of the scales); a product that
+/// `Decimal` cannot hold exactly is 0A000 rather than silently rounded.
+pub fn mul(a: &Decimal, b: &Decimal) -> Result<Decimal> {
+    let mut m = a.mantissa().checked_mul(b.mantissa()).ok_or_else(overflow)?;
+    let mut scale = a.scale() + b.scale();
+    while scale > 28 && m % 10 == 0 {
+        m /= 10;
+        scale -= 1;
+    }
+    if scale > 28 {
+        return Err(overflow());
+    }
+    let mut d = Decimal::try_from_i128_with_scale(m, scale).map_err(|_| overflow())?;
+    if d.is_zero() {
+        d.set_sign_positive(true);
+    }
+    Ok(d)
+}
+
+/// `a + b` (or `a - b`) exactly, at the larger scale as PostgreSQL; 0A000 when `Decimal`
+/// would have to round.
+pub fn add(a: &Decimal, b: &Decimal, subtract: bool) -> Result<Decimal> {
+    let r = if subtract { a.checked_sub(*b) } else { a.checked_add(*b) }.ok_or_else(overflow)?;
+    rescaled(r, a.scale().max(b.scale()))
+}
+
+/// Checked numeric arithmetic: `None` (overflow of `Decimal`) becomes 0A000.
 pub fn checked(r: Option<Decimal>) -> Result<Decimal> {
     r.ok_or_else(overflow)
 }
@@ -193,6 +227,7 @@ mod tests {
         assert_eq!((e.code, e.message.as_str()), ("22003", "numeric field overflow"));
         assert_eq!(e.detail.unwrap(), "A field with precision 5, scale 2 must round to an absolute value less than 10^3.");
         assert!(apply_typmod(parse_numeric("999.995").unwrap(), 5, 2).is_err());
+        assert_eq!(apply_typmod(parse_numeric("1").unwrap(), 40, 35).unwrap_err().code, "0A000");
     }
 
     #[test]
@@ -216,6 +251,15 @@ mod tests {
         assert_eq!(show(div(&n("10"), &n("4")).unwrap()), "2.5000000000000000");
         assert_eq!(show(div(&n("123456789"), &n("0.001")).unwrap()), "123456789000.00000000");
         assert_eq!(div(&n("1"), &n("0")).unwrap_err().code, "22012");
+        assert_eq!(div(&n("0.00000000000000000001"), &n("3")).unwrap_err().code, "0A000");
+        assert_eq!(show(mul(&n("1.50"), &n("2.0")).unwrap()), "3.000");
+        assert_eq!(show(add(&n("1.10"), &n("2.205"), false).unwrap()), "3.305");
+        assert_eq!(show(add(&n("1.10"), &n("1.1"), true).unwrap()), "0.00");
+        assert_eq!(add(&n("70000000000000000000000000000"), &n("0.5"), false).unwrap_err().code, "0A000");
+        assert_eq!(show(mul(&n("12345678901234567890"), &n("1000000000")).unwrap()), "12345678901234567890000000000");
+        assert_eq!(mul(&n("1.123456789012345"), &n("1.123456789012345")).unwrap_err().code, "0A000");
+        assert_eq!(mul(&n("79228162514264337593543950335"), &n("2")).unwrap_err().code, "0A000");
+        assert_eq!(parse_numeric("1e-30").unwrap_err().code, "0A000");
     }
 
     proptest! {

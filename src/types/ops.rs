@@ -10,7 +10,7 @@ use super::calendar::{add_months, USECS_PER_DAY, USECS_PER_SEC};
 use super::datetime::{TS_INFINITY, TS_NEG_INFINITY};
 use super::jsonb_ops::{self, Step};
 use super::text::format_value;
-use super::{integer, interval, numeric, timezone, DataType, FormatOptions, Interval, Value};
+use super::{float, integer, interval, numeric, timezone, DataType, FormatOptions, Interval, Value};
 use crate::error::{sqlstate, Error, Result};
 use rust_decimal::Decimal;
 
@@ -173,7 +173,7 @@ pub fn binary(op: BinaryOp, left: &Value, right: &Value) -> Result<Value> {
 /// and `||` prints timestamptz operands in it.
 pub fn binary_with(op: BinaryOp, left: &Value, right: &Value, opts: &FormatOptions) -> Result<Value> {
     let no_op = || {
-        Error::new(sqlstate::UNDEFINED_FUNCTION, format!("operator does not exist: {} {} {}", kind(left), op.symbol(), kind(right)))
+        Error::new(sqlstate::UNDEFINED_FUNCTION, format!("operator does not exist: {} {} {}", value_type(left), op.symbol(), value_type(right)))
     };
     match op {
         BinaryOp::Concat => concat(left, right, opts).ok_or_else(no_op),
@@ -187,9 +187,9 @@ pub fn binary_with(op: BinaryOp, left: &Value, right: &Value, opts: &FormatOptio
     }
 }
 
-/// The SQL type name of a value's variant, for error messages.
-fn kind(v: &Value) -> String {
-    let t = match v {
+/// The SQL type of a value's variant (unconstrained; arrays and NULL are `unknown`).
+fn value_type(v: &Value) -> DataType {
+    match v {
         Value::Bool(_) => DataType::Bool,
         Value::Int2(_) => DataType::Int2,
         Value::Int4(_) => DataType::Int4,
@@ -208,20 +208,11 @@ fn kind(v: &Value) -> String {
         Value::Jsonb(_) => DataType::Jsonb,
         Value::Bytea(_) => DataType::Bytea,
         Value::Array(_) | Value::Null => DataType::Unknown,
-    };
-    t.to_string()
+    }
 }
 
 fn numeric_kind(v: &Value) -> Option<DataType> {
-    Some(match v {
-        Value::Int2(_) => DataType::Int2,
-        Value::Int4(_) => DataType::Int4,
-        Value::Int8(_) => DataType::Int8,
-        Value::Numeric(_) => DataType::Numeric(None),
-        Value::Float4(_) => DataType::Float4,
-        Value::Float8(_) => DataType::Float8,
-        _ => return None,
-    })
+    Some(value_type(v)).filter(DataType::is_numeric)
 }
 
 fn division_by_zero() -> Error {
@@ -234,7 +225,7 @@ fn arithmetic(op: BinaryOp, left: &Value, right: &Value) -> Result<Value> {
         Error::new(sqlstate::UNDEFINED_FUNCTION, format!("operator does not exist: {lt} {} {rt}", op.symbol()))
     })?;
     match ty {
-        DataType::Float4 => float_op(op, as_f64(left), as_f64(right)).map(|v| Value::Float4(v as f32)),
+        DataType::Float4 => float_op(op, as_f64(left), as_f64(right)).and_then(float::narrow_f32).map(Value::Float4),
         DataType::Float8 => float_op(op, as_f64(left), as_f64(right)).map(Value::Float8),
         DataType::Numeric(_) => numeric_op(op, &as_decimal(left), &as_decimal(right)).map(Value::Numeric),
         _ => int_op(op, left.as_i64().unwrap_or(0), right.as_i64().unwrap_or(0), &ty),
@@ -291,9 +282,9 @@ fn float_op(op: BinaryOp, a: f64, b: f64) -> Result<f64> {
 
 fn numeric_op(op: BinaryOp, a: &Decimal, b: &Decimal) -> Result<Decimal> {
     match op {
-        BinaryOp::Add => numeric::checked(a.checked_add(*b)),
-        BinaryOp::Sub => numeric::checked(a.checked_sub(*b)),
-        BinaryOp::Mul => numeric::checked(a.checked_mul(*b)),
+        BinaryOp::Add => numeric::add(a, b, false),
+        BinaryOp::Sub => numeric::add(a, b, true),
+        BinaryOp::Mul => numeric::mul(a, b),
         BinaryOp::Div => numeric::div(a, b),
         _ if b.is_zero() => Err(division_by_zero()),
         _ => numeric::checked(a.checked_rem(*b)),
@@ -435,7 +426,7 @@ pub fn unary(op: UnaryOp, value: &Value) -> Result<Value> {
         Value::Float8(v) => Value::Float8(-v),
         Value::Numeric(d) => Value::Numeric(if d.is_zero() { *d } else { -*d }),
         Value::Interval(iv) => Value::Interval(interval::add(&Interval::default(), iv, true)?),
-        other => return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("operator does not exist: - {}", kind(other)))),
+        other => return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("operator does not exist: - {}", value_type(other)))),
     })
 }
 
@@ -488,6 +479,7 @@ mod tests {
         assert_eq!(eval(Mod, "7.5", "numeric", "2", "numeric").unwrap(), "1.5");
         assert_eq!(eval(Add, "1", "int4", "1.5", "float4").unwrap(), "2.5");
         assert_eq!(eval(Div, "5", "float4", "2", "float4").unwrap(), "2.5");
+        assert_eq!(eval(Mul, "3e38", "float4", "10", "float4").unwrap_err().message, "value out of range: overflow");
         assert_eq!(eval(Div, "1", "float8", "0", "float8").unwrap_err().code, "22012");
         assert_eq!(eval(Mul, "1e300", "float8", "1e300", "float8").unwrap_err().code, "22003");
     }

@@ -93,6 +93,7 @@ pub fn parse_value(text: &str, ty: &DataType, opts: &FormatOptions) -> Result<Va
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn round(text: &str, ty: &str) -> String {
         let opts = FormatOptions::default();
@@ -142,5 +143,51 @@ mod tests {
         assert_eq!((e.code, e.message.as_str()), ("22P02", "invalid input syntax for type integer: \"abc\""));
         assert_eq!(parse_value("abcd", &DataType::Varchar(Some(3)), &opts).unwrap_err().code, "22001");
         assert_eq!(parse_value("{", &DataType::Jsonb, &opts).unwrap_err().code, "22P02");
+    }
+
+    proptest! {
+        #[test]
+        fn no_input_panics(text in "[-+0-9a-zA-Z:./ {},\"\\\\]{0,24}") {
+            let opts = FormatOptions::default();
+            for ty in ["int4", "float8", "numeric(5,2)", "bool", "date", "time", "timestamp", "timestamptz", "interval", "jsonb", "bytea", "uuid", "int4[]", "text[]"] {
+                let ty = DataType::parse(ty).unwrap();
+                if let Ok(v) = parse_value(&text, &ty, &opts) {
+                    format_value(&v, &ty, &opts);
+                }
+            }
+        }
+
+        #[test]
+        fn dates_round_trip(days in -2_451_545i32..2_145_031_948) {
+            let opts = FormatOptions::default();
+            let text = format_value(&Value::Date(days), &DataType::Date, &opts);
+            prop_assert_eq!(parse_value(&text, &DataType::Date, &opts).unwrap(), Value::Date(days));
+        }
+
+        #[test]
+        fn timestamps_round_trip(micros in -211_813_488_000_000_000i64..9_223_371_331_200_000_000) {
+            let opts = FormatOptions { timezone: "Europe/Paris".into(), ..FormatOptions::default() };
+            for ty in [DataType::Timestamp, DataType::Timestamptz] {
+                let v = if ty == DataType::Timestamp { Value::Timestamp(micros) } else { Value::Timestamptz(micros) };
+                let text = format_value(&v, &ty, &opts);
+                prop_assert_eq!(parse_value(&text, &ty, &opts).unwrap(), v);
+            }
+        }
+
+        #[test]
+        fn intervals_round_trip(months in any::<i32>(), days in any::<i32>(), micros in -(1i64 << 50)..(1i64 << 50)) {
+            let opts = FormatOptions::default();
+            let v = Value::Interval(crate::types::Interval { months, days, micros });
+            let text = format_value(&v, &DataType::Interval, &opts);
+            prop_assert_eq!(parse_value(&text, &DataType::Interval, &opts).unwrap(), v);
+        }
+
+        #[test]
+        fn uuids_round_trip(bytes in any::<[u8; 16]>()) {
+            let opts = FormatOptions::default();
+            let v = Value::Uuid(uuid::Uuid::from_bytes(bytes));
+            let text = format_value(&v, &DataType::Uuid, &opts);
+            prop_assert_eq!(parse_value(&text.to_uppercase(), &DataType::Uuid, &opts).unwrap(), v);
+        }
     }
 }

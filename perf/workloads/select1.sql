@@ -1,0 +1,2 @@
+-- The protocol floor: the cheapest statement a server can answer.
+SELECT 1;

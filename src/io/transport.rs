@@ -1,0 +1,47 @@
+//! The byte stream a connection runs on, with owned buffers so io_uring fits.
+//!
+//! io_uring needs the kernel to own a buffer while a read or write is in flight, so the calls
+//! take the buffer and hand it back (tokio-uring's style); the tokio backend simply borrows it.
+//! The futures need not be `Send`: tokio-uring runs each connection on one thread.
+
+use std::io;
+
+/// A connected client socket.
+#[allow(async_fn_in_trait)]
+pub trait Transport {
+    /// Reads into the spare capacity of `buf` (appending after `buf.len()`); returns the number
+    /// of bytes read (0 at end of stream) and the buffer.
+    async fn read(&mut self, buf: Vec<u8>) -> (io::Result<usize>, Vec<u8>);
+
+    /// Writes all of `buf` and returns it for reuse.
+    async fn write_all(&mut self, buf: Vec<u8>) -> (io::Result<()>, Vec<u8>);
+}
+
+#[cfg(test)]
+pub mod mock {
+    //! An in-memory transport for protocol tests: scripted input chunks, captured output.
+    use super::*;
+    use std::collections::VecDeque;
+
+    #[derive(Default)]
+    pub struct MockTransport {
+        pub input: VecDeque<Vec<u8>>,
+        pub output: Vec<u8>,
+        /// Number of write calls, to prove batching.
+        pub writes: usize,
+    }
+
+    impl Transport for MockTransport {
+        async fn read(&mut self, mut buf: Vec<u8>) -> (io::Result<usize>, Vec<u8>) {
+            let chunk = self.input.pop_front().unwrap_or_default();
+            buf.extend_from_slice(&chunk);
+            (Ok(chunk.len()), buf)
+        }
+
+        async fn write_all(&mut self, buf: Vec<u8>) -> (io::Result<()>, Vec<u8>) {
+            self.output.extend_from_slice(&buf);
+            self.writes += 1;
+            (Ok(()), buf)
+        }
+    }
+}
