@@ -161,34 +161,57 @@ pub fn compare_keys(a: &[Value], b: &[Value], keys: &[SortKey]) -> Ordering {
     Ordering::Equal
 }
 
+/// Folds the input into one row. Each aggregate first gathers its (sort keys, value,
+/// delimiter) inputs, so DISTINCT and ORDER BY inside the call apply before folding.
 fn aggregate(rows: Rows, aggs: &[Aggregate], ctx: &Ctx) -> Result<Row> {
-    let mut state: Vec<(Value, i64)> = vec![(Value::Null, 0); aggs.len()];
+    let mut inputs: Vec<Vec<(Vec<Value>, Value, Value)>> = vec![Vec::new(); aggs.len()];
     for row in rows {
         let row = row?;
-        for (a, (acc, n)) in aggs.iter().zip(state.iter_mut()) {
-            let v = match &a.arg {
-                Some(e) => e.eval(&row, ctx.eval)?,
-                None => Value::Bool(true),
-            };
+        for (a, acc) in aggs.iter().zip(inputs.iter_mut()) {
+            let v = a.arg.as_ref().map_or(Ok(Value::Bool(true)), |e| e.eval(&row, ctx.eval))?;
             if v.is_null() {
                 continue;
             }
-            *n += 1;
-            *acc = match (a.func, &*acc) {
-                (AggFunc::CountStar | AggFunc::Count, _) => Value::Null,
-                (_, Value::Null) => v,
-                (AggFunc::Sum | AggFunc::Avg, _) => ops::binary(BinaryOp::Add, acc, &v)?,
-                (AggFunc::Min, _) => if v < *acc { v } else { acc.clone() },
-                (AggFunc::Max, _) => if v > *acc { v } else { acc.clone() },
-            };
+            let keys = a.order.iter().map(|k| k.expr.eval(&row, ctx.eval)).collect::<Result<Vec<_>>>()?;
+            let delim = a.delimiter.as_ref().map_or(Ok(Value::Null), |e| e.eval(&row, ctx.eval))?;
+            acc.push((keys, v, delim));
         }
     }
-    aggs.iter().zip(state).map(|(a, (acc, n))| finish(a, acc, n)).collect()
+    aggs.iter().zip(inputs).map(|(a, mut vals)| {
+        if !a.order.is_empty() {
+            vals.sort_by(|x, y| compare_keys(&x.0, &y.0, &a.order));
+        }
+        if a.distinct {
+            let mut seen = ahash::AHashSet::new();
+            vals.retain(|(_, v, _)| seen.insert(v.clone()));
+        }
+        fold(a, vals)
+    }).collect()
 }
 
-fn finish(a: &Aggregate, acc: Value, n: i64) -> Result<Value> {
+fn fold(a: &Aggregate, vals: Vec<(Vec<Value>, Value, Value)>) -> Result<Value> {
+    let n = vals.len() as i64;
+    let mut acc = Value::Null;
+    let mut text = String::new();
+    for (i, (_, v, delim)) in vals.into_iter().enumerate() {
+        acc = match (a.func, &acc) {
+            (AggFunc::CountStar | AggFunc::Count, _) => Value::Null,
+            (AggFunc::StringAgg, _) => {
+                if i > 0 {
+                    text.push_str(crate::sql::expr::text(&delim));
+                }
+                text.push_str(crate::sql::expr::text(&v));
+                Value::Null
+            }
+            (_, Value::Null) => v,
+            (AggFunc::Sum | AggFunc::Avg, _) => ops::binary(BinaryOp::Add, &acc, &v)?,
+            (AggFunc::Min, _) => if v < acc { v } else { acc },
+            (AggFunc::Max, _) => if v > acc { v } else { acc },
+        };
+    }
     Ok(match a.func {
         AggFunc::CountStar | AggFunc::Count => Value::Int8(n),
+        AggFunc::StringAgg if n > 0 => Value::Text(text),
         AggFunc::Avg if n > 0 => {
             let count = match acc {
                 Value::Float8(_) => Value::Float8(n as f64),

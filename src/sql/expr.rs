@@ -68,6 +68,10 @@ pub enum Expr {
     IsBool { expr: Box<Expr>, value: bool, negated: bool },
     IsDistinct { left: Box<Expr>, right: Box<Expr>, negated: bool },
     InList { expr: Box<Expr>, list: Vec<Expr>, negated: bool },
+    /// `x op ANY (array)` / `x op ALL (array)`.
+    AnyAll { op: CmpOp, left: Box<Expr>, array: Box<Expr>, all: bool },
+    /// `ARRAY[a, b, ...]`.
+    Array(Vec<Expr>),
     Like { expr: Box<Expr>, pattern: Box<Expr>, escape: Option<Box<Expr>>, case_insensitive: bool, negated: bool },
     Cast { expr: Box<Expr>, from: DataType, to: DataType, kind: CastKind },
     Case { whens: Vec<(Expr, Expr)>, otherwise: Option<Box<Expr>> },
@@ -121,6 +125,8 @@ impl Expr {
                 Ok(Value::Bool((l != r) != *negated))
             }
             Expr::InList { expr, list, negated } => eval_in(expr, list, *negated, row, ctx),
+            Expr::AnyAll { op, left, array, all } => eval_any_all(*op, left.eval(row, ctx)?, array.eval(row, ctx)?, *all),
+            Expr::Array(items) => Ok(Value::Array(items.iter().map(|e| e.eval(row, ctx)).collect::<Result<_>>()?)),
             Expr::Like { expr, pattern, escape, case_insensitive, negated } => {
                 let esc = match escape {
                     Some(e) => Some(e.eval(row, ctx)?),
@@ -152,7 +158,10 @@ impl Expr {
         let mut each = |e: &Expr| e.walk(f);
         match self {
             Expr::Literal(_) | Expr::Column(_) | Expr::Param(_) => {}
-            Expr::Binary { left, right, .. } | Expr::Compare { left, right, .. } | Expr::IsDistinct { left, right, .. } => {
+            Expr::Binary { left, right, .. }
+            | Expr::Compare { left, right, .. }
+            | Expr::IsDistinct { left, right, .. }
+            | Expr::AnyAll { left, array: right, .. } => {
                 each(left);
                 each(right)
             }
@@ -177,7 +186,7 @@ impl Expr {
                 });
                 otherwise.iter().for_each(|e| each(e))
             }
-            Expr::Call { args, .. } => args.iter().for_each(each),
+            Expr::Call { args, .. } | Expr::Array(args) => args.iter().for_each(each),
         }
     }
 }
@@ -248,6 +257,24 @@ fn eval_in(expr: &Expr, list: &[Expr], negated: bool, row: &[Value], ctx: &EvalC
         }
     }
     Ok(if saw_null { Value::Null } else { Value::Bool(negated) })
+}
+
+/// ANY: true if some element matches, else NULL if some comparison was unknown, else false.
+/// ALL: false if some element fails, else NULL if some was unknown, else true.
+fn eval_any_all(op: CmpOp, left: Value, array: Value, all: bool) -> Result<Value> {
+    let Value::Array(items) = array else { return Ok(Value::Null) };
+    if left.is_null() {
+        return Ok(if items.is_empty() { Value::Bool(all) } else { Value::Null });
+    }
+    let mut unknown = false;
+    for item in &items {
+        if item.is_null() {
+            unknown = true;
+        } else if op.test(left.cmp(item)) != all {
+            return Ok(Value::Bool(!all));
+        }
+    }
+    Ok(if unknown { Value::Null } else { Value::Bool(all) })
 }
 
 fn eval_case(whens: &[(Expr, Expr)], otherwise: Option<&Expr>, row: &[Value], ctx: &EvalCtx) -> Result<Value> {

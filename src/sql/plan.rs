@@ -52,12 +52,20 @@ pub enum AggFunc {
     Avg,
     Min,
     Max,
+    /// string_agg(value, delimiter)
+    StringAgg,
 }
 
 #[derive(Debug, Clone)]
 pub struct Aggregate {
     pub func: AggFunc,
     pub arg: Option<Expr>,
+    /// string_agg's delimiter.
+    pub delimiter: Option<Expr>,
+    /// `agg(DISTINCT x)`.
+    pub distinct: bool,
+    /// `agg(x ORDER BY ...)`: keys over the input row.
+    pub order: Vec<SortKey>,
     pub data_type: DataType,
 }
 

@@ -4,14 +4,14 @@
 
 use super::{Binder, Scope};
 use crate::error::{Error, Result};
-use crate::sql::plan::{AggFunc, Aggregate, Rel};
+use crate::sql::plan::{AggFunc, Aggregate, Rel, SortKey};
 use crate::types::cast::CastKind;
 use crate::types::DataType;
 use sqlparser::ast::{self, visit_expressions, Expr as A};
 use std::ops::ControlFlow;
 
 pub fn is_aggregate(name: &str) -> bool {
-    matches!(name, "count" | "sum" | "avg" | "min" | "max")
+    matches!(name, "count" | "sum" | "avg" | "min" | "max" | "string_agg")
 }
 
 /// Adds an Aggregate node when the select list or ORDER BY aggregates.
@@ -45,12 +45,32 @@ pub fn bind(b: &mut Binder, rel: Rel, scope: Scope, items: &[ast::SelectItem], o
 fn bind_call(b: &mut Binder, f: &ast::Function, scope: &Scope) -> Result<Aggregate> {
     let name = f.name.to_string().to_ascii_lowercase();
     let ast::FunctionArguments::List(list) = &f.args else { return Err(Error::unsupported(format!("{name} without arguments"))) };
-    if list.duplicate_treatment.is_some() || !list.clauses.is_empty() {
-        return Err(Error::unsupported(format!("{name}(DISTINCT ...) and ordered aggregates")));
+    let distinct = matches!(list.duplicate_treatment, Some(ast::DuplicateTreatment::Distinct));
+    let mut order = Vec::new();
+    for clause in &list.clauses {
+        let ast::FunctionArgumentClause::OrderBy(keys) = clause else { return Err(Error::unsupported(format!("this clause in {name}()"))) };
+        for k in keys {
+            let expr = b.bind_expr(&k.expr, scope)?.expr;
+            let desc = matches!(k.options.sort, Some(ast::OrderBySort::Desc));
+            order.push(SortKey { expr, desc, nulls_first: k.options.nulls_first.unwrap_or(desc) });
+        }
     }
+    let plain = |e: &ast::FunctionArg| match e {
+        ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => Some(e.clone()),
+        _ => None,
+    };
     match (name.as_str(), list.args.as_slice()) {
         ("count", [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Wildcard)]) => {
-            Ok(Aggregate { func: AggFunc::CountStar, arg: None, data_type: DataType::Int8 })
+            Ok(Aggregate { func: AggFunc::CountStar, arg: None, delimiter: None, distinct: false, order, data_type: DataType::Int8 })
+        }
+        ("string_agg", [v, d]) => {
+            let (Some(v), Some(d)) = (plain(v), plain(d)) else { return Err(Error::unsupported("this form of string_agg()")) };
+            let text = |b: &mut Binder, e: &ast::Expr| -> Result<crate::sql::expr::Expr> {
+                let t = b.bind_expr(e, scope)?;
+                b.coerce(t, &DataType::Text, CastKind::Implicit)
+            };
+            let (arg, delimiter) = (Some(text(b, &v)?), Some(text(b, &d)?));
+            Ok(Aggregate { func: AggFunc::StringAgg, arg, delimiter, distinct, order, data_type: DataType::Text })
         }
         (_, [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e))]) => {
             let t = b.bind_expr(e, scope)?;
@@ -63,7 +83,7 @@ fn bind_call(b: &mut Binder, f: &ast::Function, scope: &Scope) -> Result<Aggrega
             };
             let arg_ty = if matches!(func, AggFunc::Count | AggFunc::Min | AggFunc::Max) { t.ty.clone() } else { ty.clone() };
             let arg = b.coerce(t, &arg_ty, CastKind::Implicit)?;
-            Ok(Aggregate { func, arg: Some(arg), data_type: ty })
+            Ok(Aggregate { func, arg: Some(arg), delimiter: None, distinct, order, data_type: ty })
         }
         _ => Err(Error::unsupported(format!("this form of {name}()"))),
     }

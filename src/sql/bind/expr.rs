@@ -63,6 +63,16 @@ impl Binder<'_> {
                 Ok(Typed::new(self.coerce(inner, &to, CastKind::Explicit)?, to))
             }
             A::Interval(iv) => self.bind_interval(iv, scope),
+            A::AnyOp { left, compare_op, right, .. } => self.bind_any_all(left, compare_op, right, false, scope),
+            A::AllOp { left, compare_op, right } => self.bind_any_all(left, compare_op, right, true, scope),
+            A::Array(arr) => {
+                let items = arr.elem.iter().map(|e| self.bind_expr(e, scope)).collect::<Result<Vec<_>>>()?;
+                if items.is_empty() {
+                    return Err(Error::new("42P18", "cannot determine type of empty array").with_hint("Explicitly cast to the desired type, for example ARRAY[]::integer[]."));
+                }
+                let (exprs, ty) = self.unify_all(items, "ARRAY")?;
+                Ok(Typed::new(Expr::Array(exprs), DataType::Array(Box::new(ty))))
+            }
             A::Case { operand, conditions, else_result, .. } => self.bind_case(operand.as_deref(), conditions, else_result.as_deref(), scope),
             A::Function(f) => self.bind_function(f, scope),
             A::Substring { expr, substring_from, substring_for, .. } => {
@@ -103,6 +113,28 @@ impl Binder<'_> {
         Ok(Typed::new(self.coerce(value, &DataType::Interval, CastKind::Explicit)?, DataType::Interval))
     }
 
+    fn bind_any_all(&mut self, left: &A, op: &B, right: &A, all: bool, scope: &Scope) -> Result<Typed> {
+        let cmp = compare_op(op).ok_or_else(|| Error::unsupported(format!("operator {op} with ANY/ALL")))?;
+        let right = match right {
+            A::Nested(inner) => inner.as_ref(),
+            other => other,
+        };
+        if matches!(right, A::Subquery(_)) {
+            return Err(Error::unsupported("ANY/ALL (subquery)"));
+        }
+        let (l, r) = (self.bind_expr(left, scope)?, self.bind_expr(right, scope)?);
+        let elem = match &r.ty {
+            DataType::Array(e) => e.as_ref().clone(),
+            DataType::Unknown => if l.ty == DataType::Unknown { DataType::Text } else { l.ty.without_modifier() },
+            other => return Err(Error::new(sqlstate::DATATYPE_MISMATCH, format!("op ANY/ALL (array) requires array on right side, not {other}"))),
+        };
+        let ty = super::coerce::common_type(&l.ty, &elem).ok_or_else(|| super::coerce::no_operator(cmp.symbol(), &l.ty, &elem))?;
+        let ty = if ty == DataType::Unknown { DataType::Text } else { ty };
+        let left = self.coerce(l, &ty, CastKind::Implicit)?.boxed();
+        let array = self.coerce(r, &DataType::Array(Box::new(ty)), CastKind::Implicit)?.boxed();
+        Ok(Typed::new(Expr::AnyAll { op: cmp, left, array, all }, DataType::Bool))
+    }
+
     fn bind_compound(&mut self, ids: &[ast::Ident], scope: &Scope) -> Result<Typed> {
         match ids {
             [t, c] | [_, t, c] => scope.column(Some(&super::ident(t)), &super::ident(c)),
@@ -135,16 +167,7 @@ impl Binder<'_> {
     }
 
     fn bind_binary(&mut self, left: &A, op: &B, right: &A, scope: &Scope) -> Result<Typed> {
-        let cmp = match op {
-            B::Eq => Some(CmpOp::Eq),
-            B::NotEq => Some(CmpOp::NotEq),
-            B::Lt => Some(CmpOp::Lt),
-            B::LtEq => Some(CmpOp::LtEq),
-            B::Gt => Some(CmpOp::Gt),
-            B::GtEq => Some(CmpOp::GtEq),
-            _ => None,
-        };
-        if let Some(cmp) = cmp {
+        if let Some(cmp) = compare_op(op) {
             let (l, r) = (self.bind_expr(left, scope)?, self.bind_expr(right, scope)?);
             let (l, r, _) = self.unify(l, r, cmp.symbol())?;
             return Ok(Typed::new(Expr::Compare { op: cmp, left: l.boxed(), right: r.boxed() }, DataType::Bool));
@@ -331,6 +354,18 @@ impl Binder<'_> {
         let types = std::iter::once(ty).chain(exprs.iter().skip(1).map(|_| DataType::Int4)).collect();
         Ok((exprs, types))
     }
+}
+
+fn compare_op(op: &B) -> Option<CmpOp> {
+    Some(match op {
+        B::Eq => CmpOp::Eq,
+        B::NotEq => CmpOp::NotEq,
+        B::Lt => CmpOp::Lt,
+        B::LtEq => CmpOp::LtEq,
+        B::Gt => CmpOp::Gt,
+        B::GtEq => CmpOp::GtEq,
+        _ => return None,
+    })
 }
 
 fn plain_arg(a: &ast::FunctionArg) -> Result<A> {

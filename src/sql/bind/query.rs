@@ -269,6 +269,7 @@ pub fn output_name(e: &ast::Expr) -> String {
         A::TypedString(ts) => type_output_name(&ts.data_type),
         A::Nested(inner) => output_name(inner),
         A::Case { .. } => "case".into(),
+        A::Array(_) => "array".into(),
         A::Substring { .. } => "substring".into(),
         A::Position { .. } => "position".into(),
         A::Trim { .. } => "btrim".into(),

@@ -48,13 +48,13 @@ impl Scope {
 
     /// Resolves `[table.]column`.
     pub fn column(&self, table: Option<&str>, column: &str) -> Result<Typed> {
-        let (table, column) = (table.map(str::to_lowercase), column.to_string());
+        let (table, column) = (table.map(str::to_string), column.to_string());
         let mut found = None;
         for t in &self.tables {
             if table.as_ref().is_some_and(|n| *n != t.name) {
                 continue;
             }
-            if let Some(i) = t.schema.column_index(&column).or_else(|| t.schema.column_index(&column.to_lowercase())) {
+            if let Some(i) = t.schema.column_index(&column) {
                 if found.is_some() {
                     return Err(Error::new(sqlstate::AMBIGUOUS_COLUMN, format!("column reference \"{column}\" is ambiguous")));
                 }
