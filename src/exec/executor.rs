@@ -20,6 +20,8 @@ pub struct Ctx<'a> {
     pub txn: &'a TxnState,
     pub eval: &'a EvalCtx<'a>,
     pub cancel: &'a AtomicBool,
+    /// The session's settings, for pg_settings (None where a statement cannot read them).
+    pub settings: Option<&'a super::settings::Settings>,
 }
 
 impl<'a> Ctx<'a> {
@@ -42,6 +44,7 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
             let out = rows.iter().map(|r| r.iter().map(|e| e.eval(&[], ctx.eval)).collect::<Result<Row>>());
             Box::new(out.collect::<Vec<_>>().into_iter())
         }
+        Rel::Scan { table } if super::pg_catalog::is_virtual(table) => Box::new(super::pg_catalog::scan(table, ctx)?.into_iter().map(Ok)),
         Rel::Scan { .. } | Rel::IndexLookup { .. } => Box::new(stored_rows(rel, ctx)?.map(|r| r.map(|s| s.row))),
         Rel::Filter { input, predicate } => {
             let rows = run(input, ctx)?;

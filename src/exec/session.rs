@@ -234,7 +234,7 @@ impl Session {
                 let eval = EvalCtx { params, opts: &self.settings.format, env: &env };
                 let empty = TxnState::default();
                 let state = self.txn.as_ref().map_or(&empty, |t| &t.state);
-                let ctx = Ctx { snap, txn: state, eval: &eval, cancel: &self.cancel };
+                let ctx = Ctx { snap, txn: state, eval: &eval, cancel: &self.cancel, settings: Some(&self.settings) };
                 let rows = run(rel, &ctx)?.collect::<Result<Vec<_>>>()?;
                 let tag = format!("SELECT {}", rows.len());
                 Ok(result(columns, rows, tag))

@@ -113,8 +113,8 @@ impl Binder<'_> {
                 let ast::TableFactor::Table { name, alias, args: None, .. } = &t.relation else {
                     return Err(Error::unsupported("this kind of FROM item"));
                 };
-                let schema = self.table(name)?;
-                let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
+                let schema = self.relation(name)?;
+                let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| super::relation::scope_name(&schema.name));
                 Ok((Rel::Scan { table: schema.name.clone() }, Scope::of(&alias, schema)))
             }
             _ => Err(Error::unsupported("JOIN")),
