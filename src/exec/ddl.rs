@@ -16,7 +16,12 @@ impl Exec<'_> {
     pub fn ddl(&mut self, ddl: &Ddl) -> Result<()> {
         match ddl {
             Ddl::CreateTable(s) => self.txn.apply_ddl(DdlOp::Create(s.clone()), None),
-            Ddl::DropTable { names } => names.iter().for_each(|n| self.txn.apply_ddl(DdlOp::Drop(n.clone()), None)),
+            Ddl::DropTable { names, detach } => {
+                for s in detach {
+                    self.txn.apply_ddl(DdlOp::Alter { old_name: s.name.clone(), schema: s.clone(), rewrite: false }, None);
+                }
+                names.iter().for_each(|n| self.txn.apply_ddl(DdlOp::Drop(n.clone()), None))
+            }
             Ddl::Truncate { names } => names.iter().for_each(|n| self.txn.apply_ddl(DdlOp::Truncate(n.clone()), None)),
             Ddl::Alter { old_name, schema, rewrite: None } => {
                 self.txn.apply_ddl(DdlOp::Alter { old_name: old_name.clone(), schema: schema.clone(), rewrite: false }, None)

@@ -4,7 +4,7 @@
 
 use super::txn::{TableView, TxnState};
 use crate::error::{sqlstate, Error, Result};
-use crate::sql::expr::{truth, EvalCtx};
+use crate::sql::expr::{truth, EvalCtx, Expr};
 use crate::sql::plan::{AggFunc, Aggregate, Rel, SortKey};
 use crate::storage::{Key, Snapshot, StoredRow};
 use crate::types::ops::{self, BinaryOp};
@@ -44,7 +44,8 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
             let out = rows.iter().map(|r| r.iter().map(|e| e.eval(&[], ctx.eval)).collect::<Result<Row>>());
             Box::new(out.collect::<Vec<_>>().into_iter())
         }
-        Rel::Scan { table } if super::pg_catalog::is_virtual(table) => Box::new(super::pg_catalog::scan(table, ctx)?.into_iter().map(Ok)),
+        Rel::Series { start, stop, step } => series(start, stop, step.as_ref(), ctx)?,
+        Rel::Virtual { table } => Box::new(super::pg_catalog::scan(table, ctx)?.into_iter().map(Ok)),
         Rel::Scan { .. } | Rel::IndexLookup { .. } => Box::new(stored_rows(rel, ctx)?.map(|r| r.map(|s| s.row))),
         Rel::Filter { input, predicate } => {
             let rows = run(input, ctx)?;
@@ -63,7 +64,7 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
         }
         Rel::Sort { input, keys } => Box::new(sort(run(input, ctx)?, keys, ctx)?.into_iter().map(Ok)),
         Rel::Limit { input, limit, offset } => {
-            let count = |e: &Option<crate::sql::expr::Expr>, what: &str, code: &'static str| -> Result<Option<usize>> {
+            let count = |e: &Option<Expr>, what: &str, code: &'static str| -> Result<Option<usize>> {
                 let Some(e) = e else { return Ok(None) };
                 match e.eval(&[], ctx.eval)? {
                     Value::Null => Ok(None),
@@ -117,7 +118,20 @@ pub fn stored_rows<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Box<dyn Iterato
     })
 }
 
-fn lookup(table: &str, columns: &[usize], keys: &[Vec<crate::sql::expr::Expr>], ctx: &Ctx) -> Result<Vec<StoredRow>> {
+/// generate_series over integers, in the type of `start`.
+fn series<'a>(start: &Expr, stop: &Expr, step: Option<&Expr>, ctx: &Ctx) -> Result<Rows<'a>> {
+    let start = start.eval(&[], ctx.eval)?;
+    let (stop, step) = (stop.eval(&[], ctx.eval)?, step.map_or(Ok(Value::Int4(1)), |e| e.eval(&[], ctx.eval))?);
+    let (Some(a), Some(b), Some(s)) = (start.as_i64(), stop.as_i64(), step.as_i64()) else { return Ok(Box::new(std::iter::empty())) };
+    if s == 0 {
+        return Err(Error::new(sqlstate::INVALID_PARAMETER_VALUE, "step size cannot equal zero"));
+    }
+    let wide = matches!(start, Value::Int8(_));
+    let values = std::iter::successors(Some(a), move |x| x.checked_add(s)).take_while(move |x| if s > 0 { *x <= b } else { *x >= b });
+    Ok(Box::new(values.map(move |x| Ok(vec![if wide { Value::Int8(x) } else { Value::Int4(x as i32) }]))))
+}
+
+fn lookup(table: &str, columns: &[usize], keys: &[Vec<Expr>], ctx: &Ctx) -> Result<Vec<StoredRow>> {
     let view = ctx.view(table)?;
     let is_pk = view.schema.primary_key_columns() == columns;
     let mut out = Vec::new();

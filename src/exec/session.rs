@@ -229,6 +229,7 @@ impl Session {
             Plan::Txn(cmd) => self.transaction(cmd),
             Plan::Session(cmd) => self.session_cmd(cmd),
             Plan::Empty => Ok(result(None, Vec::new(), String::new())),
+            Plan::NoOp { tag } => Ok(result(None, Vec::new(), tag.clone())),
             Plan::Query { rel, .. } => {
                 let env = self.env_now();
                 let eval = EvalCtx { params, opts: &self.settings.format, env: &env };
@@ -359,6 +360,13 @@ impl Session {
             SessionCmd::Reset { name } => {
                 self.settings.reset(name.as_deref())?;
                 Ok(result(None, Vec::new(), "RESET".into()))
+            }
+            SessionCmd::Discard => {
+                if self.txn.as_ref().is_some_and(|t| !t.implicit) {
+                    return Err(Error::new(sqlstate::ACTIVE_SQL_TRANSACTION, "DISCARD ALL cannot run inside a transaction block"));
+                }
+                self.settings.reset(None)?;
+                Ok(result(None, Vec::new(), "DISCARD ALL".into()))
             }
             SessionCmd::Show { name } => {
                 let value = self.settings.get(name)?.to_string();

@@ -190,7 +190,8 @@ fn timezone(v: &str) -> Option<String> {
     if v.parse::<i32>().is_ok() {
         return Some(format!("<{}>{}", v, v.trim_start_matches('+')));
     }
-    jiff::tz::TimeZone::get(v).ok().map(|_| v.to_string())
+    let posix = v.starts_with('<') || v.starts_with(['+', '-']) || v.to_ascii_uppercase().starts_with("UTC");
+    (posix || jiff::tz::TimeZone::get(v).is_ok()).then(|| v.to_string())
 }
 
 fn duration_ms(v: &str) -> Option<String> {

@@ -37,6 +37,8 @@ pub enum Func {
     CurrentDatabase,
     CurrentUser,
     PgBackendPid,
+    /// Releases advisory locks; SmarterBase takes none, so there is nothing to release.
+    PgAdvisoryUnlockAll,
 }
 
 /// How the binder must type a function's arguments.
@@ -88,6 +90,7 @@ impl Func {
             "current_database" | "current_catalog" => Func::CurrentDatabase,
             "current_user" | "session_user" | "user" => Func::CurrentUser,
             "pg_backend_pid" => Func::PgBackendPid,
+            "pg_advisory_unlock_all" => Func::PgAdvisoryUnlockAll,
             _ => return None,
         })
     }
@@ -122,6 +125,7 @@ impl Func {
             Func::CurrentDatabase => "current_database",
             Func::CurrentUser => "current_user",
             Func::PgBackendPid => "pg_backend_pid",
+            Func::PgAdvisoryUnlockAll => "pg_advisory_unlock_all",
         }
     }
 
@@ -140,7 +144,7 @@ impl Func {
             Nullif if n == 2 => Some(ArgRule::Common),
             Abs | Ceil | Floor if n == 1 => Some(ArgRule::Numeric),
             Round if n == 1 || n == 2 => Some(ArgRule::Numeric),
-            Now | CurrentDate | GenRandomUuid | UuidV7 | Version | CurrentSchema | CurrentDatabase | CurrentUser | PgBackendPid => fixed(&[]),
+            Now | CurrentDate | GenRandomUuid | UuidV7 | Version | CurrentSchema | CurrentDatabase | CurrentUser | PgBackendPid | PgAdvisoryUnlockAll => fixed(&[]),
             _ => None,
         }
     }
@@ -149,7 +153,7 @@ impl Func {
     pub fn result_type(self, args: &[DataType]) -> DataType {
         use Func::*;
         match self {
-            Lower | Upper | Substring | Btrim | Ltrim | Rtrim | Replace | Concat | Version => DataType::Text,
+            Lower | Upper | Substring | Btrim | Ltrim | Rtrim | Replace | Concat | Version | PgAdvisoryUnlockAll => DataType::Text,
             Length | Position | PgBackendPid => DataType::Int4,
             Coalesce | Nullif | Greatest | Least | Abs | Ceil | Floor => args[0].clone(),
             Round if args.len() == 2 => DataType::Numeric(None),
@@ -211,6 +215,7 @@ impl Func {
             CurrentDatabase => Value::Text(ctx.env.database.clone()),
             CurrentUser => Value::Text(ctx.env.user.clone()),
             PgBackendPid => Value::Int4(ctx.env.pid),
+            PgAdvisoryUnlockAll => Value::Text(String::new()),
             Coalesce => unreachable!("coalesce is evaluated lazily"),
         })
     }

@@ -1,5 +1,6 @@
 //! SQL: parsing with sqlparser ([`parse`]), binding into typed plans ([`bind`], [`plan`]),
 //! and the expressions and functions plans evaluate ([`expr`], [`functions`], [`like`]).
+//! Virtual catalog tables are `Rel::Virtual` scans, computed in `exec::pg_catalog`.
 
 pub mod bind;
 pub mod expr;

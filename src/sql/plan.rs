@@ -31,6 +31,11 @@ pub struct SortKey {
 pub enum Rel {
     /// Literal rows (VALUES, and the single empty row of SELECT without FROM).
     Values { rows: Vec<Vec<Expr>> },
+    /// generate_series(start, stop[, step]) as a one-column row source.
+    Series { start: Expr, stop: Expr, step: Option<Expr> },
+    /// A virtual catalog table (`pg_catalog.pg_class`, `information_schema.columns`, ...),
+    /// computed from the schemas (see `exec::pg_catalog`).
+    Virtual { table: String },
     /// Every row of a table, in file order.
     Scan { table: String },
     /// Rows whose `columns` equal one of `keys` (equality or IN on an indexed column set).
@@ -130,7 +135,9 @@ pub struct DeletePlan {
 #[derive(Debug, Clone)]
 pub enum Ddl {
     CreateTable(Arc<TableSchema>),
-    DropTable { names: Vec<String> },
+    /// DROP TABLE; with CASCADE, `detach` holds the other tables' schemas without their
+    /// foreign keys to the dropped tables.
+    DropTable { names: Vec<String>, detach: Vec<Arc<TableSchema>> },
     /// ALTER TABLE / CREATE INDEX / DROP INDEX: the new schema; `rewrite` maps each new column
     /// to an expression over the old row when the rows must change shape.
     Alter { old_name: String, schema: Arc<TableSchema>, rewrite: Option<Vec<Expr>> },
@@ -154,6 +161,8 @@ pub enum SessionCmd {
     /// SET name = value (None = DEFAULT), local to the transaction when `local`.
     Set { name: String, value: Option<String>, local: bool },
     Reset { name: Option<String> },
+    /// DISCARD ALL: RESET ALL plus dropping session state.
+    Discard,
     Show { name: String },
 }
 
@@ -165,6 +174,9 @@ pub enum Plan {
     Update(UpdatePlan),
     Delete(DeletePlan),
     Ddl { ddl: Ddl, tag: &'static str },
+    /// A statement accepted without effect here (CLOSE ALL, UNLISTEN *, DEALLOCATE: the
+    /// protocol layer owns prepared statements), with its tag.
+    NoOp { tag: String },
     Txn(TxnCmd),
     Session(SessionCmd),
     Empty,
@@ -190,7 +202,9 @@ impl Rel {
         let list = |e: &[Expr]| e.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ");
         let input = match self {
             Rel::Values { rows } => return writeln!(f, "{pad}Values rows={}", rows.len()),
+            Rel::Series { start, stop, .. } => return writeln!(f, "{pad}Series {start} .. {stop}"),
             Rel::Scan { table } => return writeln!(f, "{pad}Scan {table}"),
+            Rel::Virtual { table } => return writeln!(f, "{pad}Virtual {table}"),
             Rel::IndexLookup { table, columns, keys } => return writeln!(f, "{pad}IndexLookup {table} columns={columns:?} keys={}", keys.len()),
             Rel::Filter { input, predicate } => {
                 writeln!(f, "{pad}Filter {predicate}")?;

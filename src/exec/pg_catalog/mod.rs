@@ -15,4 +15,4 @@ mod relations;
 mod source;
 
 pub use oids::relation_oid;
-pub use registry::{is_virtual, lookup, scan};
+pub use registry::{lookup, scan};

@@ -44,11 +44,6 @@ pub fn lookup(name: &str) -> Option<Arc<TableSchema>> {
     find(&qualified).map(|(s, _)| s.clone())
 }
 
-/// Whether a Scan's table name is a virtual table (their schemas carry qualified names).
-pub fn is_virtual(table: &str) -> bool {
-    table.contains('.') && find(table).is_some()
-}
-
 /// The rows of a virtual table as the running statement's transaction sees the catalog.
 pub fn scan(table: &str, ctx: &Ctx) -> Result<Vec<Row>> {
     let (_, rows) = find(table).ok_or_else(|| crate::sql::bind::undefined_table(table))?;
@@ -76,6 +71,5 @@ mod tests {
         assert!(lookup("information_schema.columns").is_some());
         assert!(lookup("columns").is_none());
         assert!(lookup("pg_catalog.nope").is_none());
-        assert!(is_virtual("pg_catalog.pg_type") && !is_virtual("pg_type"));
     }
 }

@@ -224,22 +224,29 @@ impl Binder<'_> {
                 return Err(Error::new(sqlstate::UNDEFINED_TABLE, format!("table \"{name}\" does not exist")));
             }
         }
-        if cascade {
-            return Err(Error::unsupported("DROP TABLE ... CASCADE"));
-        }
-        self.check_no_dependents(&out)?;
         if out.is_empty() {
             return Ok(Ddl::Nothing { notice: notices.join("\n") });
         }
-        Ok(Ddl::DropTable { names: out })
+        let detach = self.dependents(&out, cascade)?;
+        Ok(Ddl::DropTable { names: out, detach })
     }
 
-    fn check_no_dependents(&self, dropping: &[String]) -> Result<()> {
+    /// Other tables whose foreign keys point at the tables being dropped: an error, or with
+    /// CASCADE their schemas without those foreign keys.
+    fn dependents(&self, dropping: &[String], cascade: bool) -> Result<Vec<Arc<TableSchema>>> {
+        let mut detach = Vec::new();
         for t in self.catalog.table_names() {
             if dropping.contains(&t) {
                 continue;
             }
             let Some(s) = self.catalog.table(&t) else { continue };
+            let points_at = |c: &Constraint| matches!(&c.kind, ConstraintKind::ForeignKey(fk) if dropping.contains(&fk.ref_table));
+            if cascade && s.constraints.iter().any(points_at) {
+                let mut new = (*s).clone();
+                new.constraints.retain(|c| !points_at(c));
+                detach.push(Arc::new(new));
+                continue;
+            }
             for c in &s.constraints {
                 if let ConstraintKind::ForeignKey(fk) = &c.kind {
                     if dropping.contains(&fk.ref_table) {
@@ -250,7 +257,7 @@ impl Binder<'_> {
                 }
             }
         }
-        Ok(())
+        Ok(detach)
     }
 
     fn bind_alter_table(&mut self, a: &ast::AlterTable) -> Result<Ddl> {

@@ -8,7 +8,9 @@ use crate::sql::expr::Expr;
 use crate::sql::plan::{OutCol, Plan, Rel, SortKey};
 use crate::types::cast::CastKind;
 use crate::types::{DataType, Value};
+use crate::catalog::{ColumnDef, TableSchema};
 use sqlparser::ast::{self, SelectItem, SetExpr};
+use std::sync::Arc;
 
 /// A bound select list: expressions and their output columns.
 pub struct Projection {
@@ -110,15 +112,46 @@ impl Binder<'_> {
         match from {
             [] => Ok((Rel::Values { rows: vec![vec![]] }, Scope::empty())),
             [t] if t.joins.is_empty() => {
+                if let ast::TableFactor::Table { name, alias, args: Some(args), .. } = &t.relation {
+                    return self.bind_table_function(name, alias.as_ref(), args);
+                }
                 let ast::TableFactor::Table { name, alias, args: None, .. } = &t.relation else {
                     return Err(Error::unsupported("this kind of FROM item"));
                 };
-                let schema = self.relation(name)?;
+                let (rel, schema) = self.relation(name)?;
                 let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| super::relation::scope_name(&schema.name));
-                Ok((Rel::Scan { table: schema.name.clone() }, Scope::of(&alias, schema)))
+                Ok((rel, Scope::of(&alias, schema)))
             }
             _ => Err(Error::unsupported("JOIN")),
         }
+    }
+
+    /// `generate_series(start, stop[, step]) [AS] alias`: a one-column virtual table.
+    fn bind_table_function(&mut self, name: &ast::ObjectName, alias: Option<&ast::TableAlias>, args: &ast::TableFunctionArgs) -> Result<(Rel, Scope)> {
+        let fname = super::table_name(name)?;
+        if fname != "generate_series" {
+            return Err(Error::unsupported(format!("table function {fname}")));
+        }
+        let mut typed = Vec::new();
+        for a in &args.args {
+            let ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) = a else { return Err(Error::unsupported("named arguments")) };
+            typed.push(self.bind_expr(e, &Scope::empty())?);
+        }
+        if !(2..=3).contains(&typed.len()) {
+            return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("function generate_series with {} arguments does not exist", typed.len())));
+        }
+        let (exprs, common) = self.unify_all(typed, "generate_series")?;
+        let ty = match &common {
+            DataType::Int8 => DataType::Int8,
+            DataType::Int2 | DataType::Int4 | DataType::Text => DataType::Int4,
+            other => return Err(Error::unsupported(format!("generate_series over {other}"))),
+        };
+        let mut it = exprs.into_iter().map(|e| if common == ty { e } else { Expr::Cast { expr: e.boxed(), from: common.clone(), to: ty.clone(), kind: CastKind::Implicit } });
+        let (start, stop, step) = (it.next().unwrap_or(Expr::Literal(Value::Null)), it.next().unwrap_or(Expr::Literal(Value::Null)), it.next());
+        let alias = alias.map(|a| ident(&a.name)).unwrap_or_else(|| fname.clone());
+        let column = ColumnDef { name: alias.clone(), data_type: ty, primary_key: false, not_null: false, default: None, identity: None };
+        let schema = TableSchema { name: fname, columns: vec![column], primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() };
+        Ok((Rel::Series { start, stop, step }, Scope::of(&alias, Arc::new(schema))))
     }
 
     pub fn bind_projection(&mut self, items: &[SelectItem], scope: &Scope) -> Result<Projection> {

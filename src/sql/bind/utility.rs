@@ -30,6 +30,11 @@ impl Binder<'_> {
                 let words: Vec<String> = variable.iter().map(ident).collect();
                 Plan::Session(SessionCmd::Show { name: setting_name(&words.join(" ")) })
             }
+            Statement::Close { cursor: ast::CloseCursor::All } => Plan::NoOp { tag: "CLOSE CURSOR ALL".into() },
+            Statement::UNLISTEN { .. } => Plan::NoOp { tag: "UNLISTEN".into() },
+            Statement::Deallocate { name, .. } if name.quote_style.is_none() && name.value.eq_ignore_ascii_case("all") => Plan::NoOp { tag: "DEALLOCATE ALL".into() },
+            Statement::Deallocate { .. } => Plan::NoOp { tag: "DEALLOCATE".into() },
+            Statement::Discard { object_type: ast::DiscardObject::ALL } => Plan::Session(SessionCmd::Discard),
             other => return Err(Error::unsupported(statement_kind(other))),
         })
     }
@@ -55,7 +60,7 @@ fn bind_set(set: &ast::Set) -> Result<SessionCmd> {
             let value = setting_value(values);
             SessionCmd::Set { name, value, local }
         }
-        S::SetTimeZone { local, value } => SessionCmd::Set { name: "timezone".into(), value: setting_value(std::slice::from_ref(value)), local: *local },
+        S::SetTimeZone { local, value } => SessionCmd::Set { name: "timezone".into(), value: time_zone_value(value), local: *local },
         S::SetNames { charset_name, .. } => SessionCmd::Set { name: "client_encoding".into(), value: Some(charset_name.value.clone()), local: false },
         S::SetTransaction { modes, session, snapshot: None } => {
             let (iso, ro) = transaction_modes(modes);
@@ -79,6 +84,23 @@ pub fn setting_name(raw: &str) -> String {
         "session authorization" => "session_authorization".into(),
         _ => lower,
     }
+}
+
+/// `SET TIME ZONE 'x'`, or `SET TIME ZONE INTERVAL '+02:00' HOUR TO MINUTE` (an offset east of
+/// UTC, kept in PostgreSQL's POSIX form `<+02:00>-02:00`).
+fn time_zone_value(value: &ast::Expr) -> Option<String> {
+    if let ast::Expr::Interval(iv) = value {
+        if let ast::Expr::Value(v) = iv.value.as_ref() {
+            if let ast::Value::SingleQuotedString(s) = &v.value {
+                let flipped = match s.strip_prefix('-') {
+                    Some(rest) => format!("+{rest}"),
+                    None => format!("-{}", s.trim_start_matches('+')),
+                };
+                return Some(format!("<{s}>{flipped}"));
+            }
+        }
+    }
+    setting_value(std::slice::from_ref(value))
 }
 
 /// A SET value list as the text PostgreSQL stores (`a, b` for lists); None for DEFAULT.
