@@ -135,11 +135,14 @@ fn lookup(table: &str, columns: &[usize], keys: &[Vec<Expr>], ctx: &Ctx) -> Resu
     let view = ctx.view(table)?;
     let is_pk = view.schema.primary_key_columns() == columns;
     let mut out = Vec::new();
-    let mut seen = ahash::AHashSet::new();
+    let mut seen: Vec<Vec<Value>> = Vec::new();
     for key in keys {
         let values = key.iter().map(|e| e.eval(&[], ctx.eval)).collect::<Result<Vec<_>>>()?;
-        if values.iter().any(Value::is_null) || !seen.insert(values.clone()) {
+        if values.iter().any(Value::is_null) || seen.contains(&values) {
             continue;
+        }
+        if keys.len() > 1 {
+            seen.push(values.clone());
         }
         if is_pk {
             out.extend(view.get(&Key(values.into_iter().collect()))?);

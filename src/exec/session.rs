@@ -18,6 +18,9 @@ use std::sync::Arc;
 
 static NEXT_PID: AtomicI32 = AtomicI32::new(0);
 
+/// What a statement outside a transaction block sees besides committed data: nothing.
+static NO_WRITES: std::sync::LazyLock<TxnState> = std::sync::LazyLock::new(TxnState::default);
+
 /// A transaction in progress.
 struct Txn {
     state: TxnState,
@@ -49,7 +52,7 @@ impl Session {
             let _ = settings.set(&k.to_lowercase(), Some(v.clone()), false);
         }
         let pid = std::process::id() as i32 % 100_000 * 10 + NEXT_PID.fetch_add(1, Ordering::Relaxed);
-        let env = Env { now: 0, user, database, schema: "public".into(), pid };
+        let env = Env { now: 0, user: user.into(), database: database.into(), schema: "public".into(), pid };
         Session { engine, settings, env, txn: None, cancel: Arc::new(AtomicBool::new(false)) }
     }
 
@@ -161,15 +164,18 @@ impl Session {
         self.txn = None;
     }
 
+    /// The open transaction's writes, or none.
+    fn state(&self) -> &TxnState {
+        self.txn.as_ref().map_or(&NO_WRITES, |t| &t.state)
+    }
+
     fn new_txn(&self, read_only: bool, implicit: bool) -> Txn {
         Txn { state: TxnState::default(), savepoints: Vec::new(), read_only, implicit, failed: false, started: now_micros() }
     }
 
     fn bind(&self, stmt: &sqlparser::ast::Statement, param_types: &[DataType]) -> Result<Bound> {
         let snap = self.engine.store.snapshot()?;
-        let empty = TxnState::default();
-        let state = self.txn.as_ref().map_or(&empty, |t| &t.state);
-        bind::bind(&state.catalog(&snap), stmt, param_types)
+        bind::bind(&self.state().catalog(&snap), stmt, param_types)
     }
 
     /// Binds (or reuses a prepared plan whose tables did not change) and runs a statement;
@@ -195,9 +201,7 @@ impl Session {
             (Some(p), _) => &p.plan.bound,
             (None, Some(s)) => {
                 let types = prepared.map_or(&[][..], |p| &p.param_types[..]);
-                let empty = TxnState::default();
-                let state = self.txn.as_ref().map_or(&empty, |t| &t.state);
-                fresh = bind::bind(&state.catalog(&snap), s, types);
+                fresh = bind::bind(&self.state().catalog(&snap), s, types);
                 self.check_failed(fresh.as_ref().ok().map(|b| &b.plan))?;
                 fresh.as_ref().map_err(Clone::clone)?
             }
@@ -208,8 +212,7 @@ impl Session {
     }
 
     fn plan_is_current(&self, bound: &Bound, snap: &Snapshot) -> bool {
-        let empty = TxnState::default();
-        let state = self.txn.as_ref().map_or(&empty, |t| &t.state);
+        let state = self.state();
         bound.deps.iter().all(|d| state.schema(snap, &d.name).is_some_and(|s| Arc::ptr_eq(&s, d) || *s == **d))
     }
 
@@ -233,9 +236,7 @@ impl Session {
             Plan::Query { rel, .. } => {
                 let env = self.env_now();
                 let eval = EvalCtx { params, opts: &self.settings.format, env: &env };
-                let empty = TxnState::default();
-                let state = self.txn.as_ref().map_or(&empty, |t| &t.state);
-                let ctx = Ctx { snap, txn: state, eval: &eval, cancel: &self.cancel, settings: Some(&self.settings) };
+                let ctx = Ctx { snap, txn: self.state(), eval: &eval, cancel: &self.cancel, settings: Some(&self.settings) };
                 let rows = run(rel, &ctx)?.collect::<Result<Vec<_>>>()?;
                 let tag = format!("SELECT {}", rows.len());
                 Ok(result(columns, rows, tag))
@@ -463,6 +464,9 @@ mod tests {
         assert_eq!(p.param_types, vec![DataType::Text, DataType::Int8]);
         let p = s.prepare("SELECT $1::int + 1", &[DataType::Unknown]).unwrap();
         assert_eq!(p.param_types, vec![DataType::Int4]);
+        let p = s.prepare("SELECT name FROM t WHERE id = $1", &[DataType::Int8]).unwrap();
+        assert!(p.plan.bound.plan.to_string().contains("IndexLookup t columns=[0]"), "{}", p.plan.bound.plan);
+        assert_eq!(s.execute(&p, &[Value::Int8(2)]).unwrap().rows, vec![vec![Value::Text("b".into())]]);
         let p = s.prepare("UPDATE t SET score = $1 WHERE name = $2", &[DataType::Int4]).unwrap();
         assert_eq!(p.param_types, vec![DataType::Int4, DataType::Text]);
     }

@@ -13,6 +13,7 @@ use crate::types::ops::{self, BinaryOp, UnaryOp};
 use crate::types::{DataType, FormatOptions, Value};
 use std::cmp::Ordering;
 use std::fmt;
+use std::sync::Arc;
 
 /// Comparison operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,9 +91,9 @@ pub struct EvalCtx<'a> {
 pub struct Env {
     /// Transaction start, microseconds since 2000-01-01 UTC (now() and current_timestamp).
     pub now: i64,
-    pub user: String,
-    pub database: String,
-    pub schema: String,
+    pub user: Arc<str>,
+    pub database: Arc<str>,
+    pub schema: Arc<str>,
     pub pid: i32,
 }
 

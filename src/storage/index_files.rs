@@ -124,3 +124,35 @@ fn remove_empty_dirs(dir: &Path) {
     }
     let _ = std::fs::remove_dir(dir); // fails unless empty, which is the point
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::TableSchema;
+
+    #[test]
+    fn plan_follows_the_documented_layout() {
+        let text = r#"{"name":"t","columns":[{"name":"id","type":"integer","primary_key":true},{"name":"email","type":"text"},{"name":"role","type":"text"}],
+            "indexes":[{"name":"e","columns":["email"],"unique":true},{"name":"r","columns":["role"]},{"name":"er","columns":["email","role"]}]}"#;
+        let schema: TableSchema = serde_json::from_str(text).unwrap();
+        let mut state = State::empty(&schema, 0);
+        let long = "x".repeat(300);
+        for (id, email, role) in [(1, "a@x", "Admin"), (2, "b@x", long.as_str())] {
+            let row = vec![Value::Int4(id), Value::Text(email.into()), Value::Text(role.into())];
+            let key = Key([Value::Int4(id)].into());
+            state.secondary.iter_mut().for_each(|ix| ix.add(&row, &key));
+        }
+        let plan = plan(&state);
+        assert_eq!(plan["email.json"], b"{\"a@x\":1,\"b@x\":2}\n");
+        assert_eq!(plan["role/%41dmin.json"], b"[1]\n");
+        let hashed = plan.iter().find(|(k, _)| k.starts_with("role/x") && k.contains('~')).unwrap();
+        assert!(String::from_utf8_lossy(hashed.1).starts_with(&format!("{{\"value\":\"{long}\",\"keys\":[2]}}")));
+        assert!(plan.contains_key(&format!("email,role/{}.json", encode_index_value(Some("[\"a@x\",\"Admin\"]")))));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("gone")).unwrap();
+        std::fs::write(dir.path().join("gone/x.json"), "[]").unwrap();
+        write(dir.path(), &plan).unwrap();
+        assert!(!dir.path().join("gone").exists());
+        assert_eq!(std::fs::read(dir.path().join("email.json")).unwrap(), plan["email.json"]);
+    }
+}

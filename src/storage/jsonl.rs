@@ -129,8 +129,17 @@ fn encode_json_text(text: &str, out: &mut Vec<u8>) {
 /// Decodes one line (without its newline) of a table with `columns` and primary key
 /// `key_cols`.
 pub fn decode_line(bytes: &[u8], columns: &[ColumnDef], key_cols: &[usize], at: Origin) -> Result<Line> {
+    BUFFERS.with_borrow_mut(|buffers| decode_with(bytes, buffers, columns, key_cols, at))
+}
+
+thread_local! {
+    /// simd-json's scratch space, reused across the lines a thread decodes.
+    static BUFFERS: std::cell::RefCell<simd_json::Buffers> = std::cell::RefCell::new(simd_json::Buffers::default());
+}
+
+fn decode_with(bytes: &[u8], buffers: &mut simd_json::Buffers, columns: &[ColumnDef], key_cols: &[usize], at: Origin) -> Result<Line> {
     let mut buf = bytes.to_vec();
-    let parsed = simd_json::to_borrowed_value(&mut buf).map_err(|e| corrupt(at, None, &format!("not valid JSON: {e}")))?;
+    let parsed = simd_json::value::borrowed::to_value_with_buffers(&mut buf, buffers).map_err(|e| corrupt(at, None, &format!("not valid JSON: {e}")))?;
     let Json::Object(obj) = parsed else {
         return Err(corrupt(at, None, "expected a JSON object"));
     };

@@ -428,4 +428,68 @@ mod tests {
         assert!(!dir.path().join("_idx/users/role/user.json").exists());
         assert_eq!(store.next_sequence_value("users", "id").unwrap(), 2);
     }
+
+    #[test]
+    fn keyless_tables_update_and_delete_by_row_id_across_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut log = users();
+        log.name = "log".into();
+        log.columns[0].primary_key = false;
+        log.indexes.clear();
+        let add = |id| Change::Insert { table: "log".into(), row: row(id, "same", "r") };
+        commit(&store, vec![Change::CreateTable(log), add(1), add(1), add(2)]).unwrap();
+        let t = store.snapshot().unwrap().table("log").unwrap().clone();
+        let found: Vec<_> = t.scan().unwrap().map(|r| r.unwrap()).collect();
+        let (first, second) = (&found[0], &found[1]);
+        commit(&store, vec![Change::Update { table: "log".into(), key: first.key.clone(), expected_version: first.version, row: row(9, "same", "r") }]).unwrap();
+        commit(&store, vec![Change::Delete { table: "log".into(), key: second.key.clone(), expected_version: second.version }]).unwrap();
+        let ids = |t: &Table| -> Vec<i64> { t.scan().unwrap().map(|r| r.unwrap().row[0].as_i64().unwrap()).collect() };
+        assert_eq!(ids(&t), vec![2, 9]);
+        drop((t, store));
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(ids(store.snapshot().unwrap().table("log").unwrap()), vec![2, 9]);
+    }
+
+    #[test]
+    fn one_batch_may_create_fill_and_alter_a_table_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut v2 = users();
+        v2.indexes.clear();
+        let mut v3 = v2.clone();
+        v3.name = "members".into();
+        commit(&store, vec![Change::CreateTable(users()), insert(1, "a@x", "admin"), Change::AlterTable { old_name: "users".into(), schema: v2, rows: None },
+            insert(2, "b@x", "user"), Change::AlterTable { old_name: "users".into(), schema: v3, rows: None }]).unwrap();
+        let t = store.snapshot().unwrap().table("members").unwrap().clone();
+        assert_eq!(t.scan().unwrap().count(), 2);
+        assert_eq!(std::fs::read_to_string(dir.path().join("members.jsonl")).unwrap().lines().count(), 2);
+        drop((t, store));
+        assert_eq!(Store::open(dir.path()).unwrap().snapshot().unwrap().table("members").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn compaction_keeps_up_with_concurrent_writers() {
+        let (dir, store) = setup();
+        let t = table(&store);
+        let writer = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for i in 10..300 {
+                    commit(&store, vec![insert(i, &format!("{i}@x"), "w")]).unwrap();
+                    let v = store.snapshot().unwrap().table("users").unwrap().get(&key(i)).unwrap().unwrap().version;
+                    commit(&store, vec![Change::Update { table: "users".into(), key: key(i), expected_version: v, row: row(i, &format!("{i}@y"), "w") }]).unwrap();
+                }
+            })
+        };
+        while !writer.is_finished() {
+            crate::storage::compact::compact(&store, &t).unwrap();
+        }
+        writer.join().unwrap();
+        let rows: Vec<Row> = t.scan().unwrap().map(|r| r.unwrap().row).collect();
+        assert_eq!(rows.len(), 292);
+        assert!(rows.iter().skip(2).all(|r| matches!(&r[1], Value::Text(e) if e.ends_with("@y"))));
+        store.close().unwrap();
+        assert_eq!(file(&dir).lines().count(), 292);
+    }
 }

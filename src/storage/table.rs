@@ -26,6 +26,7 @@ use std::time::Instant;
 pub struct Table {
     schema: Arc<TableSchema>,
     key_cols: Vec<usize>,
+    file_name: String,
     pub(super) path: PathBuf,
     pub(super) schema_fp: Fingerprint,
     pub(super) state: Arc<RwLock<State>>,
@@ -72,20 +73,26 @@ impl State {
     }
 
     /// Builds the image of file content `bytes` (`file` names it in errors).
+    /// Lines are decoded on several threads (chunks split at line ends), then applied in
+    /// file order.
     pub fn build(schema: &TableSchema, bytes: &[u8], file: &str, version: u32) -> Result<State> {
         let mut load = Loader { state: State::empty(schema, version), schema, bytes, file, keyless: AHashMap::new() };
         load.state.offsets.reserve(bytes.len() / 64);
-        let mut offset = 0u64;
-        for (n, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
-            let line = trim_line(raw);
-            if !line.iter().all(u8::is_ascii_whitespace) {
-                let at = Origin { file, line: n as u64 + 1 };
-                let loc = Loc { offset, len: raw.len() as u32, version };
-                load.line(jsonl::decode_line(line, &schema.columns, &load.state.key_cols, at)?, loc, at)?;
+        let chunks = split_chunks(bytes);
+        let decoded: Vec<Result<Vec<Decoded>>> = std::thread::scope(|scope| {
+            let load = &load;
+            let jobs: Vec<_> = chunks.iter().map(|&(start, first_line)| {
+                let end = chunks.iter().map(|c| c.0).find(|&e| e > start).unwrap_or(bytes.len());
+                scope.spawn(move || load.decode_chunk(start, end, first_line, version))
+            }).collect();
+            jobs.into_iter().map(|j| j.join().unwrap_or_else(|_| Err(Error::internal("a table loading thread panicked")))).collect()
+        });
+        for chunk in decoded {
+            for d in chunk? {
+                load.line(d.item, d.loc, Origin { file, line: d.line })?;
             }
-            offset += raw.len() as u64;
         }
-        load.state.len = offset;
+        load.state.len = bytes.len() as u64;
         Ok(load.state)
     }
 
@@ -126,24 +133,79 @@ struct Loader<'a> {
     keyless: AHashMap<u64, i64>,
 }
 
+/// One decoded line: only what loading needs is kept (the whole row only when secondary
+/// indexes need it), so a large file's decoded lines stay small.
+struct Decoded {
+    item: Item,
+    loc: Loc,
+    line: u64,
+}
+
+enum Item {
+    /// A row: its key (None for a table without a key) and, when indexes need it, the row.
+    Row(Option<Key>, Option<Row>),
+    Deleted(Key),
+    DeletedAt(u64),
+}
+
+/// (start offset, 1-based first line number) of each chunk to decode in parallel.
+fn split_chunks(bytes: &[u8]) -> Vec<(usize, u64)> {
+    let threads = if bytes.len() < 1 << 20 { 1 } else { std::thread::available_parallelism().map_or(1, |n| n.get().min(4)) };
+    let mut chunks = vec![(0usize, 1u64)];
+    for i in 1..threads {
+        let (prev, prev_line) = chunks[chunks.len() - 1];
+        let guess = (bytes.len() * i / threads).max(prev);
+        if let Some(nl) = bytes[guess..].iter().position(|&b| b == b'\n') {
+            let start = guess + nl + 1;
+            if start < bytes.len() {
+                chunks.push((start, prev_line + bytes[prev..start].iter().filter(|&&b| b == b'\n').count() as u64));
+            }
+        }
+    }
+    chunks
+}
+
 impl Loader<'_> {
-    fn line(&mut self, line: Line, loc: Loc, at: Origin) -> Result<()> {
-        match line {
-            Line::Row(row) => self.row(row, loc, at),
-            Line::Deleted(values) => self.delete(&Key(values.into())),
-            Line::DeletedAt(off) => {
+    /// Decodes the lines of `bytes[start..end]`.
+    fn decode_chunk(&self, start: usize, end: usize, first_line: u64, version: u32) -> Result<Vec<Decoded>> {
+        let key_cols = &self.state.key_cols;
+        let keep_rows = !self.state.secondary.is_empty();
+        let mut out = Vec::with_capacity((end - start) / 64);
+        let mut offset = start as u64;
+        for (n, raw) in self.bytes[start..end].split_inclusive(|&b| b == b'\n').enumerate() {
+            let line = trim_line(raw);
+            if !line.iter().all(u8::is_ascii_whitespace) {
+                let at = Origin { file: self.file, line: first_line + n as u64 };
+                let item = match jsonl::decode_line(line, &self.schema.columns, key_cols, at)? {
+                    Line::Row(row) => Item::Row((!key_cols.is_empty()).then(|| key_of(&row, key_cols)), keep_rows.then_some(row)),
+                    Line::Deleted(values) => Item::Deleted(Key(values.into())),
+                    Line::DeletedAt(off) => Item::DeletedAt(off),
+                };
+                out.push(Decoded { item, loc: Loc { offset, len: raw.len() as u32, version }, line: at.line });
+            }
+            offset += raw.len() as u64;
+        }
+        Ok(out)
+    }
+
+    fn line(&mut self, item: Item, loc: Loc, at: Origin) -> Result<()> {
+        match item {
+            Item::Row(key, row) => self.row(key, row.unwrap_or_default(), loc, at),
+            Item::Deleted(key) => self.delete(&key),
+            Item::DeletedAt(off) => {
                 let id = self.keyless.remove(&off).unwrap_or(0);
                 self.delete(&Key([Value::Int8(id)].into()))
             }
         }
     }
 
-    fn row(&mut self, row: Row, loc: Loc, at: Origin) -> Result<()> {
-        let key = if self.state.key_cols.is_empty() {
-            self.keyless.insert(loc.offset, self.state.next_rowid);
-            self.state.new_rowid()
-        } else {
-            key_of(&row, &self.state.key_cols)
+    fn row(&mut self, key: Option<Key>, row: Row, loc: Loc, at: Origin) -> Result<()> {
+        let key = match key {
+            Some(key) => key,
+            None => {
+                self.keyless.insert(loc.offset, self.state.next_rowid);
+                self.state.new_rowid()
+            }
         };
         if key.0.iter().any(Value::is_null) {
             return Err(Error::corrupt(format!("{} line {}: the primary key is null", at.file, at.line)));
@@ -214,7 +276,7 @@ impl Table {
     }
 
     pub fn new(schema: Arc<TableSchema>, path: PathBuf, schema_fp: Fingerprint, state: State, broken: Option<Error>) -> Table {
-        Table { key_cols: schema.primary_key_columns(), schema, path, schema_fp, state: Arc::new(RwLock::new(state)), broken }
+        Table { key_cols: schema.primary_key_columns(), file_name: format!("{}.jsonl", schema.name), schema, path, schema_fp, state: Arc::new(RwLock::new(state)), broken }
     }
 
     pub fn schema(&self) -> &Arc<TableSchema> {
@@ -252,8 +314,8 @@ impl Table {
     }
 
     fn decode_row(&self, raw: &[u8], offset: u64, file: &File) -> Result<Row> {
-        let name = self.file_name();
-        let decoded = jsonl::decode_line(trim_line(raw), &self.schema.columns, &self.key_cols, Origin { file: &name, line: 0 });
+        let name = &self.file_name;
+        let decoded = jsonl::decode_line(trim_line(raw), &self.schema.columns, &self.key_cols, Origin { file: name, line: 0 });
         match decoded {
             Ok(Line::Row(row)) => Ok(row),
             Ok(_) => Err(Error::corrupt(format!("{name}: expected a row at byte {offset}, found a tombstone"))),
@@ -261,8 +323,8 @@ impl Table {
         }
     }
 
-    pub fn file_name(&self) -> String {
-        format!("{}.jsonl", self.schema.name)
+    pub fn file_name(&self) -> &str {
+        &self.file_name
     }
 
     /// Keys of the rows whose `columns` equal `values`, through the primary key or the
@@ -397,5 +459,88 @@ impl Iterator for Scan<'_> {
             None => Err(Error::internal("table has no file")),
         });
         Some(row.map(|row| (loc, StoredRow { key, version: loc.version as u64, row })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(keyed: bool) -> TableSchema {
+        let pk = if keyed { r#","primary_key":true"# } else { "" };
+        let text = format!(r#"{{"name":"t","columns":[{{"name":"id","type":"integer"{pk}}},{{"name":"v","type":"text"}}],"indexes":[{{"name":"t_v","columns":["v"]}}]}}"#);
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn open(dir: &tempfile::TempDir, keyed: bool, content: &str) -> Table {
+        let paths = Paths { root: dir.path().to_path_buf() };
+        std::fs::write(paths.table("t"), content).unwrap();
+        Table::open(&paths, schema(keyed), Fingerprint::default(), 0)
+    }
+
+    fn rows(t: &Table) -> Vec<Row> {
+        t.scan().unwrap().map(|r| r.unwrap().row).collect()
+    }
+
+    fn r(id: i32, v: &str) -> Row {
+        vec![Value::Int4(id), Value::Text(v.into())]
+    }
+
+    #[test]
+    fn later_lines_supersede_and_tombstones_delete() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = open(&dir, true, "{\"id\":1,\"v\":\"a\"}\n{\"id\":2,\"v\":\"b\"}\n\n{\"id\":1,\"v\":\"c\"}\n{\"$deleted\":{\"id\":2}}\n");
+        assert_eq!(rows(&t), vec![r(1, "c")]);
+        assert_eq!(t.lookup(&[1], &[Value::Text("a".into())]).unwrap(), Some(vec![]));
+        assert_eq!(t.lookup(&[1], &[Value::Text("c".into())]).unwrap().unwrap().len(), 1);
+        assert_eq!(t.state.read().garbage, 3);
+    }
+
+    #[test]
+    fn keyless_tables_get_row_ids_and_offset_tombstones() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = open(&dir, false, "{\"id\":1,\"v\":\"a\"}\n{\"id\":1,\"v\":\"a\"}\n{\"$deleted_at\":0}\n");
+        assert_eq!(rows(&t), vec![r(1, "a")], "the duplicate row survives, the first is deleted");
+        assert_eq!(t.scan().unwrap().next().unwrap().unwrap().key, Key([Value::Int8(2)].into()));
+    }
+
+    #[test]
+    fn torn_last_line_is_cut_and_a_missing_newline_is_added() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = open(&dir, true, "{\"id\":1,\"v\":\"a\"}\n{\"id\":2,\"v");
+        assert_eq!(rows(&t), vec![r(1, "a")]);
+        assert_eq!(std::fs::read_to_string(dir.path().join("t.jsonl")).unwrap(), "{\"id\":1,\"v\":\"a\"}\n");
+        let t = open(&dir, true, "{\"id\":1,\"v\":\"a\"}\n{\"id\":2,\"v\":\"b\"}");
+        assert_eq!(rows(&t).len(), 2);
+        assert!(std::fs::read_to_string(dir.path().join("t.jsonl")).unwrap().ends_with("}\n"));
+    }
+
+    #[test]
+    fn a_bad_line_breaks_the_table_with_a_precise_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = open(&dir, true, "{\"id\":1,\"v\":\"a\"}\n{\"id\":null,\"v\":\"b\"}\n");
+        let err = t.get(&Key([Value::Int4(1)].into())).unwrap_err();
+        assert_eq!(err.message, "t.jsonl line 2: the primary key is null");
+        assert!(t.scan().is_err() && t.lookup(&[0], &[Value::Int4(1)]).is_err());
+    }
+
+    #[test]
+    fn large_files_load_in_parallel_chunks_with_exact_line_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text: String = (0..40_000).map(|i| format!("{{\"id\":{i},\"v\":\"value number {i}\"}}\n")).collect();
+        text.push_str("{\"id\":5,\"v\":\"late\"}\n{\"$deleted\":{\"id\":39999}}\n");
+        assert!(text.len() > 1 << 20 && split_chunks(text.as_bytes()).len() >= 1);
+        let t = open(&dir, true, &text);
+        assert_eq!(t.len(), 39_999);
+        assert_eq!(t.get(&Key([Value::Int4(5)].into())).unwrap().unwrap().row, r(5, "late"));
+        assert_eq!(t.lookup(&[1], &[Value::Text("value number 5".into())]).unwrap(), Some(vec![]));
+        let bad = text.replace("\"id\":30000,", "\"id\":\"x\",");
+        let err = open(&dir, true, &bad).check().unwrap_err();
+        assert_eq!(err.message, "t.jsonl line 30001, column \"id\": expected an integer, found \"x\"");
+        let chunks = split_chunks(text.as_bytes());
+        for pair in chunks.windows(2) {
+            assert_eq!(text.as_bytes()[pair[1].0 - 1], b'\n');
+            assert_eq!(pair[1].1, 1 + text[..pair[1].0].matches('\n').count() as u64);
+        }
     }
 }

@@ -51,15 +51,25 @@ fn keys_for(cols: &[usize], conjuncts: &[&Expr]) -> Option<Vec<Vec<Expr>>> {
 fn equality(e: &Expr, col: usize) -> Option<&Expr> {
     let Expr::Compare { op: CmpOp::Eq, left, right } = e else { return None };
     match (left.as_ref(), right.as_ref()) {
-        (Expr::Column(c), v) | (v, Expr::Column(c)) if *c == col && !reads_row(v) => Some(v),
+        (c, v) | (v, c) if is_column(c, col) && !reads_row(v) => Some(v),
         _ => None,
     }
 }
 
 fn in_list(e: &Expr, col: usize) -> Option<&[Expr]> {
     match e {
-        Expr::InList { expr, list, negated: false } if matches!(expr.as_ref(), Expr::Column(c) if *c == col) && !list.iter().any(reads_row) => Some(list),
+        Expr::InList { expr, list, negated: false } if is_column(expr, col) && !list.iter().any(reads_row) => Some(list),
         _ => None,
+    }
+}
+
+/// The column itself, or the column widened to a larger integer type (an int4 key compared
+/// with an int8 parameter): integer values of any width are equal keys.
+fn is_column(e: &Expr, col: usize) -> bool {
+    match e {
+        Expr::Column(c) => *c == col,
+        Expr::Cast { expr, from, to, .. } if from.is_integer() && to.is_integer() => matches!(expr.as_ref(), Expr::Column(c) if *c == col),
+        _ => false,
     }
 }
 
@@ -99,5 +109,8 @@ mod tests {
         assert!(plan.to_string().contains("Scan t"), "{plan}");
         let in_list = Expr::InList { expr: Expr::Column(0).boxed(), list: vec![Expr::Param(0), Expr::Param(1)], negated: false };
         assert!(choose(scan(), in_list, &scope).to_string().contains("keys=2"));
+        let widened = Expr::Cast { expr: Expr::Column(0).boxed(), from: crate::types::DataType::Int4, to: crate::types::DataType::Int8, kind: crate::types::cast::CastKind::Implicit };
+        let eq8 = Expr::Compare { op: CmpOp::Eq, left: widened.boxed(), right: Expr::Param(0).boxed() };
+        assert!(choose(scan(), eq8, &scope).to_string().contains("IndexLookup t columns=[0]"));
     }
 }
