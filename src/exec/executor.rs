@@ -136,12 +136,13 @@ fn lookup(table: &str, columns: &[usize], keys: &[Vec<Expr>], ctx: &Ctx) -> Resu
     let is_pk = view.schema.primary_key_columns() == columns;
     let mut out = Vec::new();
     let mut seen: Vec<Vec<Value>> = Vec::new();
-    for key in keys {
-        let values = key.iter().map(|e| e.eval(&[], ctx.eval)).collect::<Result<Vec<_>>>()?;
+    let tuples = key_tuples(keys, columns, &view.schema, ctx)?;
+    let many = tuples.len() > 1;
+    for values in tuples {
         if values.iter().any(Value::is_null) || seen.contains(&values) {
             continue;
         }
-        if keys.len() > 1 {
+        if many {
             seen.push(values.clone());
         }
         if is_pk {
@@ -151,6 +152,21 @@ fn lookup(table: &str, columns: &[usize], keys: &[Vec<Expr>], ctx: &Ctx) -> Resu
         match view.lookup(columns, &values)? {
             Some(rows) => out.extend(rows),
             None => return view.scan()?.collect(),
+        }
+    }
+    Ok(out)
+}
+
+/// The key tuples to look up: each key's values, where a one-column key that evaluates to an
+/// array for a column that is no array (`col = ANY(array)`) stands for each element.
+fn key_tuples(keys: &[Vec<Expr>], columns: &[usize], schema: &crate::catalog::TableSchema, ctx: &Ctx) -> Result<Vec<Vec<Value>>> {
+    let spreads = matches!(columns, [c] if !matches!(schema.columns[*c].data_type, crate::types::DataType::Array(_)));
+    let mut out = Vec::with_capacity(keys.len());
+    for key in keys {
+        let values = key.iter().map(|e| e.eval(&[], ctx.eval)).collect::<Result<Vec<_>>>()?;
+        match values.as_slice() {
+            [Value::Array(items)] if spreads => out.extend(items.iter().map(|v| vec![v.clone()])),
+            _ => out.push(values),
         }
     }
     Ok(out)
