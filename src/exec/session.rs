@@ -378,6 +378,13 @@ impl Session {
     }
 }
 
+impl Drop for Session {
+    /// A session's advisory locks end with it.
+    fn drop(&mut self) {
+        crate::sql::advisory::unlock_all(self.env.pid);
+    }
+}
+
 fn run_write(exec: &mut Exec, plan: &Plan) -> Result<(String, Written)> {
     Ok(match plan {
         Plan::Insert(p) => {

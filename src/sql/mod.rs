@@ -2,6 +2,7 @@
 //! and the expressions and functions plans evaluate ([`expr`], [`functions`], [`like`]).
 //! Virtual catalog tables are `Rel::Virtual` scans, computed in `exec::pg_catalog`.
 
+pub mod advisory;
 pub mod bind;
 pub mod expr;
 pub mod functions;

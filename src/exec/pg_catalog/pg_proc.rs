@@ -33,8 +33,9 @@ const FUNCTIONS: &str = "
 2244 max a f i 1042 1042|2131 min a f i 20 20|2132 min a f i 23 23|2133 min a f i 21 21|2134 min a f i 26 26
 2135 min a f i 700 700|2136 min a f i 701 701|2138 min a f i 1082 1082|2139 min a f i 1083 1083|2142 min a f i 1114 1114
 2143 min a f i 1184 1184|2144 min a f i 1186 1186|2145 min a f i 25 25|2146 min a f i 1700 1700|2245 min a f i 1042 1042
-1299 now f t s 1184 -|2880 pg_advisory_lock f t v 2278 20|2884 pg_advisory_unlock f t v 16 20
-2892 pg_advisory_unlock_all f t v 2278 -|2882 pg_try_advisory_lock f t v 16 20|2026 pg_backend_pid f t s 23 -
+1299 now f t s 1184 -|2880 pg_advisory_lock f t v 2278 20|2886 pg_advisory_lock f t v 2278 23,23
+2884 pg_advisory_unlock f t v 16 20|2890 pg_advisory_unlock f t v 16 23,23|2892 pg_advisory_unlock_all f t v 2278 -
+2882 pg_try_advisory_lock f t v 16 20|2888 pg_try_advisory_lock f t v 16 23,23|2026 pg_backend_pid f t s 23 -
 2087 replace f t i 25 25,25,25|1342 round f t i 701 701|1707 round f t i 1700 1700,23|1708 round f t i 1700 1700
 876 rtrim f t i 25 25,25|882 rtrim f t i 25 25|746 session_user f t s 19 -|2648 statement_timestamp f t s 1184 -
 3538 string_agg a f i 25 25,25|2107 sum a f i 1700 20|2108 sum a f i 20 23|2109 sum a f i 20 21|2110 sum a f i 700 700
