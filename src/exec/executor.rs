@@ -93,7 +93,7 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
             }
             Box::new(out.into_iter().map(Ok))
         }
-        Rel::Aggregate { input, aggs } => Box::new(std::iter::once(aggregate(run(input, ctx)?, aggs, ctx))),
+        Rel::Aggregate { input, groups, aggs } => Box::new(aggregate(run(input, ctx)?, groups, aggs, ctx)?.into_iter().map(Ok)),
     })
 }
 
@@ -197,22 +197,49 @@ pub fn compare_keys(a: &[Value], b: &[Value], keys: &[SortKey]) -> Ordering {
     Ordering::Equal
 }
 
-/// Folds the input into one row. Each aggregate first gathers its (sort keys, value,
-/// delimiter) inputs, so DISTINCT and ORDER BY inside the call apply before folding.
-fn aggregate(rows: Rows, aggs: &[Aggregate], ctx: &Ctx) -> Result<Row> {
-    let mut inputs: Vec<Vec<(Vec<Value>, Value, Value)>> = vec![Vec::new(); aggs.len()];
+type AggInputs = Vec<Vec<(Vec<Value>, Value, Value)>>;
+
+/// Groups the input (one group when there are no group columns, even for no rows) and
+/// folds each group into a row: group values, then aggregate values, groups in first-seen order.
+fn aggregate(rows: Rows, groups: &[usize], aggs: &[Aggregate], ctx: &Ctx) -> Result<Vec<Row>> {
+    let mut index: ahash::AHashMap<Vec<Value>, usize> = ahash::AHashMap::new();
+    let mut states: Vec<(Vec<Value>, AggInputs)> = Vec::new();
+    if groups.is_empty() {
+        states.push((Vec::new(), vec![Vec::new(); aggs.len()]));
+    }
     for row in rows {
         let row = row?;
-        for (a, acc) in aggs.iter().zip(inputs.iter_mut()) {
-            let v = a.arg.as_ref().map_or(Ok(Value::Bool(true)), |e| e.eval(&row, ctx.eval))?;
-            if v.is_null() {
-                continue;
+        let key: Vec<Value> = groups.iter().map(|g| row[*g].clone()).collect();
+        let slot = match index.get(&key) {
+            Some(i) => *i,
+            None if groups.is_empty() => 0,
+            None => {
+                index.insert(key.clone(), states.len());
+                states.push((key, vec![Vec::new(); aggs.len()]));
+                states.len() - 1
             }
-            let keys = a.order.iter().map(|k| k.expr.eval(&row, ctx.eval)).collect::<Result<Vec<_>>>()?;
-            let delim = a.delimiter.as_ref().map_or(Ok(Value::Null), |e| e.eval(&row, ctx.eval))?;
-            acc.push((keys, v, delim));
-        }
+        };
+        gather(&row, aggs, &mut states[slot].1, ctx)?;
     }
+    states.into_iter().map(|(key, inputs)| Ok(key.into_iter().chain(finish_group(aggs, inputs)?).collect())).collect()
+}
+
+/// Each aggregate first gathers its (sort keys, value, delimiter) inputs, so DISTINCT and
+/// ORDER BY inside the call apply before folding.
+fn gather(row: &Row, aggs: &[Aggregate], inputs: &mut AggInputs, ctx: &Ctx) -> Result<()> {
+    for (a, acc) in aggs.iter().zip(inputs.iter_mut()) {
+        let v = a.arg.as_ref().map_or(Ok(Value::Bool(true)), |e| e.eval(row, ctx.eval))?;
+        if v.is_null() {
+            continue;
+        }
+        let keys = a.order.iter().map(|k| k.expr.eval(row, ctx.eval)).collect::<Result<Vec<_>>>()?;
+        let delim = a.delimiter.as_ref().map_or(Ok(Value::Null), |e| e.eval(row, ctx.eval))?;
+        acc.push((keys, v, delim));
+    }
+    Ok(())
+}
+
+fn finish_group(aggs: &[Aggregate], inputs: AggInputs) -> Result<Vec<Value>> {
     aggs.iter().zip(inputs).map(|(a, mut vals)| {
         if !a.order.is_empty() {
             vals.sort_by(|x, y| compare_keys(&x.0, &y.0, &a.order));

@@ -119,6 +119,7 @@ impl Session {
             Some(s) => self.bind(s, param_types)?,
             None => Bound { plan: Plan::Empty, params: param_types.to_vec(), columns: None, deps: Vec::new() },
         };
+        self.check_failed(Some(&bound.plan))?;
         let columns = columns_of(&bound);
         Ok(Prepared { param_types: bound.params.clone(), columns, plan: Arc::new(PreparedPlan { stmt, bound }) })
     }
@@ -511,6 +512,8 @@ mod tests {
         assert_eq!(s.transaction_status(), b'T');
         err(&mut s, "SELECT 1/0");
         assert_eq!(s.transaction_status(), b'E');
+        assert_eq!(s.prepare("SELECT 1", &[]).unwrap_err().code, "25P02");
+        assert!(s.prepare("ROLLBACK", &[]).is_ok());
         assert_eq!(run(&mut s, "COMMIT").tag, "ROLLBACK");
         assert_eq!(s.transaction_status(), b'I');
         let params = s.reported_parameters();

@@ -45,8 +45,9 @@ pub enum Rel {
     Sort { input: Box<Rel>, keys: Vec<SortKey> },
     Limit { input: Box<Rel>, limit: Option<Expr>, offset: Option<Expr> },
     Distinct { input: Box<Rel> },
-    /// count(*) and friends over the whole input (no GROUP BY yet).
-    Aggregate { input: Box<Rel>, aggs: Vec<Aggregate> },
+    /// Aggregates over the whole input, or per group of the `groups` input columns; each
+    /// output row is the group's column values followed by the aggregate values.
+    Aggregate { input: Box<Rel>, groups: Vec<usize>, aggs: Vec<Aggregate> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,8 +228,8 @@ impl Rel {
                 writeln!(f, "{pad}Distinct")?;
                 input
             }
-            Rel::Aggregate { input, aggs } => {
-                writeln!(f, "{pad}Aggregate {:?}", aggs.iter().map(|a| a.func).collect::<Vec<_>>())?;
+            Rel::Aggregate { input, groups, aggs } => {
+                writeln!(f, "{pad}Aggregate groups={groups:?} {:?}", aggs.iter().map(|a| a.func).collect::<Vec<_>>())?;
                 input
             }
         };

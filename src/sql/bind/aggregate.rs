@@ -1,6 +1,7 @@
-//! Aggregates without GROUP BY: count(*), count, sum, avg, min, max over the whole input.
-//! The calls found in the select list and ORDER BY become an Aggregate node; the select
-//! list is then bound against its output (see `Scope::aggregates`).
+//! Aggregation: count(*), count, sum, avg, min, max, string_agg, over the whole input or per
+//! GROUP BY group (plain columns). The calls found in the select list, HAVING and ORDER BY
+//! become an Aggregate node whose rows are the group columns then the aggregate values; the
+//! select list is then bound against that output (see `Scope::aggregates`).
 
 use super::{Binder, Scope};
 use crate::error::{Error, Result};
@@ -14,8 +15,17 @@ pub fn is_aggregate(name: &str) -> bool {
     matches!(name, "count" | "sum" | "avg" | "min" | "max" | "string_agg")
 }
 
-/// Adds an Aggregate node when the select list or ORDER BY aggregates.
-pub fn bind(b: &mut Binder, rel: Rel, scope: Scope, items: &[ast::SelectItem], order: &[ast::OrderByExpr]) -> Result<(Rel, Scope)> {
+/// The parts of a SELECT that aggregation looks at.
+pub struct Clauses<'a> {
+    pub items: &'a [ast::SelectItem],
+    pub order: &'a [ast::OrderByExpr],
+    pub group_by: &'a [A],
+    pub having: Option<&'a A>,
+}
+
+/// Adds an Aggregate node (and HAVING's filter) when the query groups or aggregates.
+pub fn bind(b: &mut Binder, rel: Rel, scope: Scope, q: &Clauses) -> Result<(Rel, Scope)> {
+    let (items, order) = (q.items, q.order);
     let mut calls: Vec<ast::Function> = Vec::new();
     let mut collect = |e: &A| {
         if let A::Function(f) = e {
@@ -28,9 +38,11 @@ pub fn bind(b: &mut Binder, rel: Rel, scope: Scope, items: &[ast::SelectItem], o
     };
     let _ = visit_expressions(&items.to_vec(), &mut collect);
     let _ = visit_expressions(&order.to_vec(), &mut collect);
-    if calls.is_empty() {
+    let _ = visit_expressions(&q.having.cloned(), &mut collect);
+    if calls.is_empty() && q.group_by.is_empty() && q.having.is_none() {
         return Ok((rel, scope));
     }
+    let groups = q.group_by.iter().map(|g| group_column(b, g, items, &scope)).collect::<Result<Vec<_>>>()?;
     let mut aggs = Vec::with_capacity(calls.len());
     let mut names = Vec::with_capacity(calls.len());
     for f in &calls {
@@ -38,8 +50,39 @@ pub fn bind(b: &mut Binder, rel: Rel, scope: Scope, items: &[ast::SelectItem], o
         names.push((f.to_string(), agg.data_type.clone()));
         aggs.push(agg);
     }
-    let out = Scope { tables: scope.tables, aggregates: Some(names) };
-    Ok((Rel::Aggregate { input: Box::new(rel), aggs }, out))
+    let out = Scope { tables: scope.tables, aggregates: Some(names), groups: groups.clone() };
+    let mut rel = Rel::Aggregate { input: Box::new(rel), groups, aggs };
+    if let Some(h) = q.having {
+        let predicate = b.bind_predicate(h, &out, "HAVING")?;
+        rel = Rel::Filter { input: Box::new(rel), predicate };
+    }
+    Ok((rel, out))
+}
+
+/// A GROUP BY item: a column, or a select-list position or alias naming a column.
+fn group_column(b: &mut Binder, g: &A, items: &[ast::SelectItem], scope: &Scope) -> Result<usize> {
+    let by_output = match g {
+        A::Value(v) => match &v.value {
+            ast::Value::Number(n, _) => {
+                let i: usize = n.parse().unwrap_or(0);
+                let item = i.checked_sub(1).and_then(|i| items.get(i)).ok_or_else(|| {
+                    Error::new(crate::error::sqlstate::INVALID_COLUMN_REFERENCE, format!("GROUP BY position {n} is not in select list"))
+                })?;
+                Some(item)
+            }
+            _ => None,
+        },
+        A::Identifier(id) => items.iter().find(|i| matches!(i, ast::SelectItem::ExprWithAlias { alias, .. } if super::ident(alias) == super::ident(id))),
+        _ => None,
+    };
+    let expr = match by_output {
+        Some(ast::SelectItem::UnnamedExpr(e) | ast::SelectItem::ExprWithAlias { expr: e, .. }) => e,
+        _ => g,
+    };
+    match b.bind_expr(expr, scope)?.expr {
+        crate::sql::expr::Expr::Column(c) => Ok(c),
+        _ => Err(Error::unsupported("GROUP BY on an expression")),
+    }
 }
 
 fn bind_call(b: &mut Binder, f: &ast::Function, scope: &Scope) -> Result<Aggregate> {

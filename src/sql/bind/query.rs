@@ -74,18 +74,17 @@ impl Binder<'_> {
     }
 
     fn bind_select(&mut self, s: &ast::Select, order: &[ast::OrderByExpr]) -> Result<(Rel, Vec<OutCol>)> {
-        if !matches!(&s.group_by, ast::GroupByExpr::Expressions(e, _) if e.is_empty()) {
-            return Err(Error::unsupported("GROUP BY"));
-        }
-        if s.having.is_some() {
-            return Err(Error::unsupported("HAVING"));
-        }
+        let group_by = match &s.group_by {
+            ast::GroupByExpr::Expressions(e, mods) if mods.is_empty() => e.as_slice(),
+            _ => return Err(Error::unsupported("GROUP BY ALL / ROLLUP / CUBE")),
+        };
         let (mut rel, scope) = self.bind_from(&s.from)?;
         if let Some(w) = &s.selection {
             let predicate = self.bind_predicate(w, &scope, "WHERE")?;
             rel = access::choose(rel, predicate, &scope);
         }
-        let (rel, scope) = aggregate::bind(self, rel, scope, &s.projection, order)?;
+        let clauses = aggregate::Clauses { items: &s.projection, order, group_by, having: s.having.as_ref() };
+        let (rel, scope) = aggregate::bind(self, rel, scope, &clauses)?;
         let mut proj = self.bind_projection(&s.projection, &scope)?;
         let visible = proj.exprs.len();
         let distinct = match &s.distinct {

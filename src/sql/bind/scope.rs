@@ -24,6 +24,8 @@ pub struct Scope {
     /// Set when the input is an aggregate's output: the aggregate calls (by their SQL text)
     /// and their types, in output order. Plain columns are then out of reach.
     pub aggregates: Option<Vec<(String, DataType)>>,
+    /// Input positions of the GROUP BY columns; the aggregate's output starts with them.
+    pub groups: Vec<usize>,
 }
 
 impl Scope {
@@ -32,7 +34,7 @@ impl Scope {
     }
 
     pub fn of(name: &str, schema: Arc<TableSchema>) -> Scope {
-        Scope { tables: vec![ScopeTable { name: name.to_string(), schema, offset: 0 }], aggregates: None }
+        Scope { tables: vec![ScopeTable { name: name.to_string(), schema, offset: 0 }], aggregates: None, groups: Vec::new() }
     }
 
     /// Adds a table after the existing ones (EXCLUDED in ON CONFLICT).
@@ -71,6 +73,9 @@ impl Scope {
         }
         let (pos, ty, name) = found.ok_or_else(|| undefined_column(table.as_deref(), &column))?;
         if self.aggregates.is_some() {
+            if let Some(g) = self.groups.iter().position(|p| *p == pos) {
+                return Ok(Typed::new(Expr::Column(g), ty));
+            }
             let tname = &self.tables[0].name;
             return Err(Error::new(sqlstate::GROUPING_ERROR, format!("column \"{tname}.{name}\" must appear in the GROUP BY clause or be used in an aggregate function")));
         }
@@ -84,7 +89,7 @@ impl Scope {
             Error::new(sqlstate::GROUPING_ERROR, "aggregate functions are not allowed here")
         })?;
         let i = aggs.iter().position(|(k, _)| *k == key).ok_or_else(|| Error::internal(format!("aggregate {key} not collected")))?;
-        Ok(Typed::new(Expr::Column(i), aggs[i].1.clone()))
+        Ok(Typed::new(Expr::Column(self.groups.len() + i), aggs[i].1.clone()))
     }
 }
 
