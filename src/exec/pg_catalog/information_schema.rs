@@ -74,7 +74,7 @@ fn default_text(t: &TableSchema, c: &ColumnDef) -> Option<String> {
     match c.identity {
         Some(Identity::Serial) => Some(format!("nextval('{}_{}_seq'::regclass)", t.name, c.name)),
         Some(_) => None,
-        None => c.default.clone(),
+        None => c.default.as_deref().map(|d| super::defaults::deparse(d, &c.data_type)),
     }
 }
 

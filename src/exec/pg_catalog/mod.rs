@@ -5,6 +5,7 @@
 
 mod attributes;
 mod columns;
+mod defaults;
 mod information_schema;
 mod oids;
 mod pg_proc;
