@@ -45,6 +45,24 @@ fn attribute_row(rel: u32, num: usize, c: &ColumnDef, of_table: bool) -> Row {
     ]
 }
 
+pub fn pg_attrdef() -> TableSchema {
+    schema("pg_catalog.pg_attrdef", "oid:oid adrelid:oid adnum:smallint adbin:text")
+}
+
+/// Column defaults; `adbin` holds the expression as PostgreSQL prints it (what
+/// `pg_get_expr(adbin, adrelid)` returns there).
+pub fn attrdef_rows(src: &Source) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for t in &src.tables {
+        for (i, c) in t.columns.iter().enumerate() {
+            if let Some(d) = super::defaults::column_default(t, c) {
+                rows.push(vec![oid(relation_oid(&format!("{}.{}.default", t.name, c.name))), oid(relation_oid(&t.name)), int2(i + 1), name(&d)]);
+            }
+        }
+    }
+    rows
+}
+
 pub fn pg_index() -> TableSchema {
     schema(
         "pg_catalog.pg_index",
@@ -83,6 +101,13 @@ mod tests {
         let key = rows.iter().find(|r| r[0] == oid(relation_oid("t_e_key"))).unwrap();
         assert_eq!((&key[1], &key[5], &key[13]), (&name("e"), &int2(1), &flag(false)));
         assert!(rows.iter().all(|r| r.len() == pg_attribute().columns.len()));
+    }
+
+    #[test]
+    fn defaults_of_serial_and_plain_columns() {
+        let rows = attrdef_rows(&sample());
+        let adbin: Vec<(Value, Value)> = rows.iter().map(|r| (r[2].clone(), r[3].clone())).collect();
+        assert_eq!(adbin, vec![(int2(1), name("nextval('t_id_seq'::regclass)")), (int2(4), name("'{}'::text[]"))]);
     }
 
     #[test]

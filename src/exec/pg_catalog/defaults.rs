@@ -4,7 +4,18 @@
 //! number is `'-1'::integer`. Anything else (function calls, casts already written, positive
 //! numbers, booleans) prints as written.
 
+use crate::catalog::{ColumnDef, Identity, TableSchema};
 use crate::types::DataType;
+
+/// A column's default as PostgreSQL prints it: the sequence call behind a serial column,
+/// none for an identity column, else the stored default deparsed.
+pub fn column_default(t: &TableSchema, c: &ColumnDef) -> Option<String> {
+    match c.identity {
+        Some(Identity::Serial) => Some(format!("nextval('{}_{}_seq'::regclass)", t.name, c.name)),
+        Some(_) => None,
+        None => c.default.as_deref().map(|d| deparse(d, &c.data_type)),
+    }
+}
 
 /// The default expression `written` for a column of type `ty`, as PostgreSQL prints it.
 pub fn deparse(written: &str, ty: &DataType) -> String {

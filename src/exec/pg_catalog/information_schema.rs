@@ -4,6 +4,7 @@
 //! yes_or_no as varchar(3), cardinal_number as integer.
 
 use super::columns::{int4, name, opt, schema};
+use super::defaults::column_default;
 use super::pg_type::typname;
 use super::source::Source;
 use crate::catalog::{ColumnDef, Identity, TableSchema};
@@ -58,7 +59,7 @@ fn column_row(src: &Source, t: &TableSchema, pos: usize, c: &ColumnDef) -> Row {
     let yes_no = |b: bool| name(if b { "YES" } else { "NO" });
     let (precision, radix, scale) = numeric_facts(ty);
     let mut r = vec![name(&src.database), name("public"), name(&t.name), name(&c.name), int4(pos as i64)];
-    r.extend([opt(default_text(t, c), |d| name(&d)), yes_no(!(c.not_null || c.primary_key)), name(&data_type(ty))]);
+    r.extend([opt(column_default(t, c), |d| name(&d)), yes_no(!(c.not_null || c.primary_key)), name(&data_type(ty))]);
     r.extend([opt(max_length(ty), int4), opt(octet_length(ty), int4), opt(precision, int4), opt(radix, int4), opt(scale, int4)]);
     r.extend([opt(datetime_precision(ty), int4), Value::Null, Value::Null]);
     r.extend(std::iter::repeat_n(Value::Null, 9));
@@ -67,15 +68,6 @@ fn column_row(src: &Source, t: &TableSchema, pos: usize, c: &ColumnDef) -> Row {
     r.extend(identity_facts(c));
     r.extend([name("NEVER"), Value::Null, yes_no(true)]);
     r
-}
-
-/// column_default: the stored default, or the sequence call behind a serial column.
-fn default_text(t: &TableSchema, c: &ColumnDef) -> Option<String> {
-    match c.identity {
-        Some(Identity::Serial) => Some(format!("nextval('{}_{}_seq'::regclass)", t.name, c.name)),
-        Some(_) => None,
-        None => c.default.as_deref().map(|d| super::defaults::deparse(d, &c.data_type)),
-    }
 }
 
 fn data_type(t: &DataType) -> String {

@@ -1,11 +1,14 @@
 //! Virtual catalog tables: pg_catalog (pg_namespace, pg_class, pg_tables, pg_database,
-//! pg_attribute, pg_index, pg_type, pg_proc, pg_settings) and information_schema (tables,
-//! columns), computed from the schemas a statement's transaction sees and read through the
-//! executor like any table. `registry` resolves names and scans; one file per table family.
+//! pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_sequence, pg_type, pg_proc, pg_am,
+//! pg_description, pg_settings) and information_schema (tables, columns), computed from the
+//! schemas a statement's transaction sees and read through the executor like any table.
+//! `registry` resolves names and scans; one file per table family.
 
 mod attributes;
 mod columns;
+mod constraints;
 mod defaults;
+mod fixed;
 mod information_schema;
 mod oids;
 mod pg_proc;
@@ -13,6 +16,7 @@ mod pg_settings;
 mod pg_type;
 mod registry;
 mod relations;
+mod sequences;
 mod source;
 
 pub use oids::relation_oid;

@@ -5,7 +5,7 @@
 //! tables, so a statement sees the tables its own transaction created or dropped.
 
 use super::source::Source;
-use super::{attributes, information_schema, pg_proc, pg_settings, pg_type, relations};
+use super::{attributes, constraints, fixed, information_schema, pg_proc, pg_settings, pg_type, relations, sequences};
 use crate::catalog::TableSchema;
 use crate::error::Result;
 use crate::exec::executor::Ctx;
@@ -15,13 +15,18 @@ use std::sync::{Arc, OnceLock};
 
 type RowsFn = fn(&Source) -> Vec<Row>;
 
-const TABLES: [(fn() -> TableSchema, RowsFn); 11] = [
+const TABLES: [(fn() -> TableSchema, RowsFn); 16] = [
     (relations::pg_namespace, relations::namespace_rows),
     (relations::pg_class, relations::class_rows),
     (relations::pg_tables, relations::tables_rows),
     (relations::pg_database, relations::database_rows),
     (attributes::pg_attribute, attributes::attribute_rows),
     (attributes::pg_index, attributes::index_rows),
+    (attributes::pg_attrdef, attributes::attrdef_rows),
+    (constraints::table, constraints::rows),
+    (sequences::table, sequences::rows),
+    (fixed::pg_am, fixed::am_rows),
+    (fixed::pg_description, fixed::description_rows),
     (pg_type::table, pg_type::rows),
     (pg_proc::table, pg_proc::rows),
     (pg_settings::table, pg_settings::rows),
