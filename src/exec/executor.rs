@@ -45,6 +45,17 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
             Box::new(out.collect::<Vec<_>>().into_iter())
         }
         Rel::Series { start, stop, step } => series(start, stop, step.as_ref(), ctx)?,
+        Rel::Unnest { arrays } => {
+            let arrays = arrays.iter().map(|e| e.eval(&[], ctx.eval)).collect::<Result<Vec<_>>>()?;
+            let items = |v: &Value| match v {
+                Value::Array(items) => items.clone(),
+                _ => Vec::new(),
+            };
+            let arrays: Vec<Vec<Value>> = arrays.iter().map(items).collect();
+            let len = arrays.iter().map(Vec::len).max().unwrap_or(0);
+            let rows = (0..len).map(move |i| Ok(arrays.iter().map(|a| a.get(i).cloned().unwrap_or(Value::Null)).collect()));
+            Box::new(rows)
+        }
         Rel::Virtual { table } => Box::new(super::pg_catalog::scan(table, ctx)?.into_iter().map(Ok)),
         Rel::Scan { .. } | Rel::IndexLookup { .. } => Box::new(stored_rows(rel, ctx)?.map(|r| r.map(|s| s.row))),
         Rel::Filter { input, predicate } => {
@@ -58,6 +69,7 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
                 }
             }))
         }
+        Rel::Join { left, right, on, left_outer, right_width } => join(run(left, ctx)?, run(right, ctx)?.collect::<Result<Vec<_>>>()?, on.as_ref(), *left_outer, *right_width, ctx),
         Rel::Project { input, exprs } => {
             let rows = run(input, ctx)?;
             Box::new(rows.map(move |r| r.and_then(|row| exprs.iter().map(|e| e.eval(&row, ctx.eval)).collect())))
@@ -116,6 +128,29 @@ pub fn stored_rows<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Box<dyn Iterato
         })),
         other => return Err(Error::internal(format!("not a table access path: {other}"))),
     })
+}
+
+/// Nested-loop join of streamed left rows with materialized right rows.
+fn join<'a>(left: Rows<'a>, right: Vec<Row>, on: Option<&'a Expr>, left_outer: bool, right_width: usize, ctx: &'a Ctx<'a>) -> Rows<'a> {
+    Box::new(left.flat_map(move |l| {
+        let out: Result<Vec<Row>> = l.and_then(|l| {
+            let mut rows = Vec::new();
+            for r in &right {
+                let row: Row = l.iter().chain(r).cloned().collect();
+                if on.map_or(Ok(true), |p| p.eval(&row, ctx.eval).map(|v| truth(&v)))? {
+                    rows.push(row);
+                }
+            }
+            if rows.is_empty() && left_outer {
+                rows.push(l.iter().cloned().chain(std::iter::repeat_n(Value::Null, right_width)).collect());
+            }
+            Ok(rows)
+        });
+        match out {
+            Ok(rows) => rows.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => vec![Err(e)],
+        }
+    }))
 }
 
 /// generate_series over integers, in the type of `start`.

@@ -1,8 +1,9 @@
 //! The plan tree the binder produces and the executor runs.
 //!
-//! Row-producing nodes ([`Rel`]) form a tree over one input at a time today (Scan or
-//! IndexLookup at the leaves); a Join node, an Aggregate node and virtual catalog tables slot
-//! in as further variants without changing the others. Statements ([`Plan`]) wrap a `Rel`
+//! Row-producing nodes ([`Rel`]) form a tree: leaves read tables (Scan, IndexLookup), virtual
+//! catalog tables (Virtual), table functions (Series) or literal rows (Values); Join,
+//! Filter, Aggregate, Project, Distinct, Sort and Limit transform their inputs. Subqueries and
+//! CTEs fit as further leaves over a bound inner `Rel`. Statements ([`Plan`]) wrap a `Rel`
 //! for queries and DML, or carry DDL / session / transaction commands. `Display` prints an
 //! EXPLAIN-like tree used in tests.
 
@@ -33,6 +34,8 @@ pub enum Rel {
     Values { rows: Vec<Vec<Expr>> },
     /// generate_series(start, stop[, step]) as a one-column row source.
     Series { start: Expr, stop: Expr, step: Option<Expr> },
+    /// unnest(array, ...): one row per position, one column per array (NULL past an end).
+    Unnest { arrays: Vec<Expr> },
     /// A virtual catalog table (`pg_catalog.pg_class`, `information_schema.columns`, ...),
     /// computed from the schemas (see `exec::pg_catalog`).
     Virtual { table: String },
@@ -40,6 +43,9 @@ pub enum Rel {
     Scan { table: String },
     /// Rows whose `columns` equal one of `keys` (equality or IN on an indexed column set).
     IndexLookup { table: String, columns: Vec<usize>, keys: Vec<Vec<Expr>> },
+    /// Nested-loop join: each left row with each right row (`left ++ right`) passing `on`;
+    /// a LEFT join keeps unmatched left rows padded with `right_width` NULLs.
+    Join { left: Box<Rel>, right: Box<Rel>, on: Option<Expr>, left_outer: bool, right_width: usize },
     Filter { input: Box<Rel>, predicate: Expr },
     Project { input: Box<Rel>, exprs: Vec<Expr> },
     Sort { input: Box<Rel>, keys: Vec<SortKey> },
@@ -206,10 +212,16 @@ impl Rel {
             Rel::Series { start, stop, .. } => return writeln!(f, "{pad}Series {start} .. {stop}"),
             Rel::Scan { table } => return writeln!(f, "{pad}Scan {table}"),
             Rel::Virtual { table } => return writeln!(f, "{pad}Virtual {table}"),
+            Rel::Unnest { arrays } => return writeln!(f, "{pad}Unnest {}", list(arrays)),
             Rel::IndexLookup { table, columns, keys } => return writeln!(f, "{pad}IndexLookup {table} columns={columns:?} keys={}", keys.len()),
             Rel::Filter { input, predicate } => {
                 writeln!(f, "{pad}Filter {predicate}")?;
                 input
+            }
+            Rel::Join { left, right, on, left_outer, .. } => {
+                writeln!(f, "{pad}{}Join on {}", if *left_outer { "Left" } else { "" }, opt(on))?;
+                left.fmt_tree(f, depth + 1)?;
+                right
             }
             Rel::Project { input, exprs } => {
                 writeln!(f, "{pad}Project {}", list(exprs))?;

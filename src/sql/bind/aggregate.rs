@@ -42,7 +42,8 @@ pub fn bind(b: &mut Binder, rel: Rel, scope: Scope, q: &Clauses) -> Result<(Rel,
     if calls.is_empty() && q.group_by.is_empty() && q.having.is_none() {
         return Ok((rel, scope));
     }
-    let groups = q.group_by.iter().map(|g| group_column(b, g, items, &scope)).collect::<Result<Vec<_>>>()?;
+    let mut groups = q.group_by.iter().map(|g| group_column(b, g, items, &scope)).collect::<Result<Vec<_>>>()?;
+    add_dependent_columns(&mut groups, &scope);
     let mut aggs = Vec::with_capacity(calls.len());
     let mut names = Vec::with_capacity(calls.len());
     for f in &calls {
@@ -57,6 +58,18 @@ pub fn bind(b: &mut Binder, rel: Rel, scope: Scope, q: &Clauses) -> Result<(Rel,
         rel = Rel::Filter { input: Box::new(rel), predicate };
     }
     Ok((rel, out))
+}
+
+/// Grouping by a table's whole primary key makes its other columns functionally dependent:
+/// PostgreSQL lets the select list use them, so they join the group columns.
+fn add_dependent_columns(groups: &mut Vec<usize>, scope: &Scope) {
+    for t in &scope.tables {
+        let pk = t.schema.primary_key_columns();
+        if !pk.is_empty() && pk.iter().all(|c| groups.contains(&(t.offset + c))) {
+            let rest: Vec<usize> = (0..t.schema.columns.len()).map(|c| t.offset + c).filter(|c| !groups.contains(c)).collect();
+            groups.extend(rest);
+        }
+    }
 }
 
 /// A GROUP BY item: a column, or a select-list position or alias naming a column.

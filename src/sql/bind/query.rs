@@ -1,4 +1,4 @@
-//! SELECT binding: FROM (one table or none), WHERE with access-path choice, aggregates,
+//! SELECT binding: FROM (tables, joins, table functions), WHERE with access-path choice, aggregates,
 //! the select list with PostgreSQL's output names, DISTINCT, ORDER BY (by output name,
 //! position or any input expression), LIMIT/OFFSET/FETCH.
 
@@ -16,6 +16,8 @@ use std::sync::Arc;
 pub struct Projection {
     pub exprs: Vec<Expr>,
     pub columns: Vec<OutCol>,
+    /// Each output's SQL text (`t.col` for `*`), so ORDER BY can name an output by expression.
+    pub sources: Vec<String>,
 }
 
 impl Binder<'_> {
@@ -107,22 +109,102 @@ impl Binder<'_> {
         Ok((rel, proj.columns))
     }
 
+    /// FROM: nothing (one empty row), or tables, table functions and virtual tables joined
+    /// left to right (a comma is a cross join).
     fn bind_from(&mut self, from: &[ast::TableWithJoins]) -> Result<(Rel, Scope)> {
-        match from {
-            [] => Ok((Rel::Values { rows: vec![vec![]] }, Scope::empty())),
-            [t] if t.joins.is_empty() => {
-                if let ast::TableFactor::Table { name, alias, args: Some(args), .. } = &t.relation {
-                    return self.bind_table_function(name, alias.as_ref(), args);
-                }
-                let ast::TableFactor::Table { name, alias, args: None, .. } = &t.relation else {
-                    return Err(Error::unsupported("this kind of FROM item"));
+        let mut acc: Option<(Rel, Scope)> = None;
+        for t in from {
+            let item = self.bind_factor(&t.relation)?;
+            acc = Some(match acc {
+                None => item,
+                Some(left) => self.join(left, item, None, false)?,
+            });
+            for j in &t.joins {
+                let right = self.bind_factor(&j.relation)?;
+                let (left, scope) = acc.take().expect("a left side");
+                let (constraint, left_outer) = match &j.join_operator {
+                    ast::JoinOperator::Join(c) | ast::JoinOperator::Inner(c) => (Some(c), false),
+                    ast::JoinOperator::Left(c) | ast::JoinOperator::LeftOuter(c) => (Some(c), true),
+                    ast::JoinOperator::CrossJoin(_) => (None, false),
+                    _ => return Err(Error::unsupported("RIGHT, FULL and other JOIN kinds")),
                 };
-                let (rel, schema) = self.relation(name)?;
-                let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| super::relation::scope_name(&schema.name));
-                Ok((rel, Scope::of(&alias, schema)))
+                let on = match constraint {
+                    Some(ast::JoinConstraint::On(e)) => Some(e),
+                    None | Some(ast::JoinConstraint::None) => None,
+                    Some(_) => return Err(Error::unsupported("JOIN ... USING / NATURAL JOIN")),
+                };
+                acc = Some(self.join((left, scope), right, on, left_outer)?);
             }
-            _ => Err(Error::unsupported("JOIN")),
         }
+        Ok(acc.unwrap_or_else(|| (Rel::Values { rows: vec![vec![]] }, Scope::empty())))
+    }
+
+    fn join(&mut self, (left, scope): (Rel, Scope), (right, right_scope): (Rel, Scope), on: Option<&ast::Expr>, left_outer: bool) -> Result<(Rel, Scope)> {
+        let mut scope = scope;
+        let right_width = right_scope.width();
+        for t in right_scope.tables {
+            if scope.tables.iter().any(|x| x.name == t.name) {
+                return Err(Error::new("42712", format!("table name \"{}\" specified more than once", t.name)));
+            }
+            scope = scope.with(&t.name, t.schema);
+        }
+        let on = on.map(|e| self.bind_predicate(e, &scope, "JOIN/ON")).transpose()?;
+        Ok((Rel::Join { left: Box::new(left), right: Box::new(right), on, left_outer, right_width }, scope))
+    }
+
+    /// One FROM item.
+    fn bind_factor(&mut self, factor: &ast::TableFactor) -> Result<(Rel, Scope)> {
+        if let ast::TableFactor::Table { name, alias, args: Some(args), .. } = factor {
+            return self.bind_table_function(name, alias.as_ref(), args);
+        }
+        if let ast::TableFactor::Derived { lateral: false, subquery, alias, .. } = factor {
+            return self.bind_derived(subquery, alias.as_ref());
+        }
+        if let ast::TableFactor::UNNEST { alias, array_exprs, with_offset: false, with_ordinality: false, .. } = factor {
+            return self.bind_unnest(array_exprs, alias.as_ref());
+        }
+        let ast::TableFactor::Table { name, alias, args: None, .. } = factor else {
+            return Err(Error::unsupported("this kind of FROM item"));
+        };
+        let (rel, schema) = self.relation(name)?;
+        let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| super::relation::scope_name(&schema.name));
+        Ok((rel, Scope::of(&alias, schema)))
+    }
+
+    /// `unnest(a, b, ...) [alias [(columns)]]`: the arrays side by side as rows.
+    fn bind_unnest(&mut self, arrays: &[ast::Expr], alias: Option<&ast::TableAlias>) -> Result<(Rel, Scope)> {
+        let mut exprs = Vec::with_capacity(arrays.len());
+        let mut columns = Vec::with_capacity(arrays.len());
+        for (i, a) in arrays.iter().enumerate() {
+            let t = self.bind_expr(a, &Scope::empty())?;
+            let DataType::Array(elem) = &t.ty else {
+                return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("function unnest({}) does not exist", t.ty)));
+            };
+            let name = alias.and_then(|a| a.columns.get(i)).map(|c| ident(&c.name)).unwrap_or_else(|| "unnest".to_string());
+            columns.push(ColumnDef { name, data_type: (**elem).clone(), primary_key: false, not_null: false, default: None, identity: None });
+            exprs.push(t.expr);
+        }
+        let name = alias.map(|a| ident(&a.name)).unwrap_or_else(|| "unnest".to_string());
+        let schema = TableSchema { name: name.clone(), columns, primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() };
+        Ok((Rel::Unnest { arrays: exprs }, Scope::of(&name, Arc::new(schema))))
+    }
+
+    /// `(SELECT ...) alias [(column names)]`: the subquery's rows as a table.
+    fn bind_derived(&mut self, q: &ast::Query, alias: Option<&ast::TableAlias>) -> Result<(Rel, Scope)> {
+        let alias = alias.ok_or_else(|| Error::syntax("subquery in FROM must have an alias").with_hint("For example, FROM (SELECT ...) [AS] foo."))?;
+        let (rel, out) = self.bind_query(q)?;
+        let renamed: Vec<String> = alias.columns.iter().map(|c| ident(&c.name)).collect();
+        let columns = out
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let name = renamed.get(i).cloned().unwrap_or_else(|| c.name.clone());
+                ColumnDef { name, data_type: c.data_type.clone(), primary_key: false, not_null: false, default: None, identity: None }
+            })
+            .collect();
+        let name = ident(&alias.name);
+        let schema = TableSchema { name: name.clone(), columns, primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() };
+        Ok((rel, Scope::of(&name, Arc::new(schema))))
     }
 
     /// `generate_series(start, stop[, step]) [AS] alias`: a one-column virtual table.
@@ -154,16 +236,16 @@ impl Binder<'_> {
     }
 
     pub fn bind_projection(&mut self, items: &[SelectItem], scope: &Scope) -> Result<Projection> {
-        let mut p = Projection { exprs: Vec::new(), columns: Vec::new() };
+        let mut p = Projection { exprs: Vec::new(), columns: Vec::new(), sources: Vec::new() };
         for item in items {
             match item {
                 SelectItem::UnnamedExpr(e) => {
                     let t = self.bind_output(e, scope)?;
-                    p.push(t, output_name(e));
+                    p.push(t, output_name(e), e.to_string());
                 }
                 SelectItem::ExprWithAlias { expr, alias } => {
                     let t = self.bind_output(expr, scope)?;
-                    p.push(t, ident(alias));
+                    p.push(t, ident(alias), expr.to_string());
                 }
                 SelectItem::Wildcard(_) => self.expand(&mut p, scope, None)?,
                 SelectItem::QualifiedWildcard(ast::SelectItemQualifiedWildcardKind::ObjectName(n), _) => {
@@ -195,9 +277,12 @@ impl Binder<'_> {
             }
         }
         for t in scope.tables.iter().filter(|t| table.as_ref().is_none_or(|n| *n == t.name)) {
-            for c in &t.schema.columns {
-                let typed = scope.column(Some(&t.name), &c.name)?;
-                p.push(typed, c.name.clone());
+            for (i, c) in t.schema.columns.iter().enumerate() {
+                let typed = match scope.aggregates {
+                    Some(_) => scope.column(Some(&t.name), &c.name)?,
+                    None => Typed::new(Expr::Column(t.offset + i), c.data_type.clone()),
+                };
+                p.push(typed, c.name.clone(), format!("{}.{}", t.name, c.name));
             }
         }
         Ok(())
@@ -237,11 +322,14 @@ impl Binder<'_> {
                 return Ok(*i);
             }
         }
+        if let Some(i) = proj.sources.iter().position(|s| *s == e.to_string()) {
+            return Ok(i);
+        }
         if distinct {
             return Err(Error::new(sqlstate::INVALID_COLUMN_REFERENCE, "for SELECT DISTINCT, ORDER BY expressions must appear in select list"));
         }
         let t = self.bind_output(e, scope)?;
-        proj.push(t, String::new());
+        proj.push(t, String::new(), String::new());
         Ok(proj.exprs.len() - 1)
     }
 
@@ -272,9 +360,10 @@ impl Binder<'_> {
 }
 
 impl Projection {
-    fn push(&mut self, t: Typed, name: String) {
+    fn push(&mut self, t: Typed, name: String, source: String) {
         self.exprs.push(t.expr);
         self.columns.push(OutCol { name, data_type: t.ty });
+        self.sources.push(source);
     }
 }
 
