@@ -3,6 +3,7 @@
 //! coalesce, concat, greatest and least are not strict).
 
 use super::advisory::{self, LockKey};
+use super::catalog_functions::CatalogFn;
 use super::expr::{text, EvalCtx, Expr};
 use crate::error::{sqlstate, Error, Result};
 use crate::types::ops;
@@ -45,6 +46,8 @@ pub enum Func {
     PgAdvisoryLock,
     PgTryAdvisoryLock,
     PgAdvisoryUnlock,
+    /// format_type, pg_table_is_visible and the other catalog-query helpers.
+    Catalog(CatalogFn),
 }
 
 /// How the binder must type a function's arguments.
@@ -100,7 +103,7 @@ impl Func {
             "pg_advisory_lock" => Func::PgAdvisoryLock,
             "pg_try_advisory_lock" => Func::PgTryAdvisoryLock,
             "pg_advisory_unlock" => Func::PgAdvisoryUnlock,
-            _ => return None,
+            other => return CatalogFn::lookup(other).map(Func::Catalog),
         })
     }
 
@@ -138,6 +141,7 @@ impl Func {
             Func::PgAdvisoryLock => "pg_advisory_lock",
             Func::PgTryAdvisoryLock => "pg_try_advisory_lock",
             Func::PgAdvisoryUnlock => "pg_advisory_unlock",
+            Func::Catalog(f) => f.name(),
         }
     }
 
@@ -158,6 +162,7 @@ impl Func {
             Round if n == 1 || n == 2 => Some(ArgRule::Numeric),
             PgAdvisoryLock | PgTryAdvisoryLock | PgAdvisoryUnlock => fixed(if n == 1 { &[DataType::Int8] } else { &[DataType::Int4, DataType::Int4] }),
             Now | CurrentDate | GenRandomUuid | UuidV7 | Version | CurrentSchema | CurrentDatabase | CurrentUser | PgBackendPid | PgAdvisoryUnlockAll => fixed(&[]),
+            Catalog(f) => f.arg_types(n).map(ArgRule::Fixed),
             _ => None,
         }
     }
@@ -168,6 +173,7 @@ impl Func {
         match self {
             Lower | Upper | Substring | Btrim | Ltrim | Rtrim | Replace | Concat | Version | PgAdvisoryUnlockAll | PgAdvisoryLock => DataType::Text,
             PgTryAdvisoryLock | PgAdvisoryUnlock => DataType::Bool,
+            Catalog(f) => f.result_type(),
             Length | Position | PgBackendPid => DataType::Int4,
             Coalesce | Nullif | Greatest | Least | Abs | Ceil | Floor => args[0].clone(),
             Round if args.len() == 2 => DataType::Numeric(None),
@@ -239,6 +245,7 @@ impl Func {
             }
             PgTryAdvisoryLock => Value::Bool(advisory::try_lock(LockKey::of(v), ctx.env.pid)),
             PgAdvisoryUnlock => Value::Bool(advisory::unlock(LockKey::of(v), ctx.env.pid)),
+            Catalog(f) => f.apply(v),
             Coalesce => unreachable!("coalesce is evaluated lazily"),
         })
     }

@@ -4,6 +4,7 @@
 
 pub mod advisory;
 pub mod bind;
+pub mod catalog_functions;
 pub mod expr;
 pub mod functions;
 pub mod like;
