@@ -10,7 +10,7 @@ use super::{columns_of, Engine, FormatOptions, Prepared, PreparedPlan, QueryResu
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::bind::{self, Bound};
 use crate::sql::expr::{Env, EvalCtx};
-use crate::sql::plan::{Plan, SessionCmd, TxnCmd};
+use crate::sql::plan::{Plan, SessionCmd, SubqueryKind, TxnCmd};
 use crate::storage::{Durable, Snapshot};
 use crate::types::{DataType, Value};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
@@ -117,7 +117,7 @@ impl Session {
         let stmt = stmts.pop();
         let bound = match &stmt {
             Some(s) => self.bind(s, param_types)?,
-            None => Bound { plan: Plan::Empty, params: param_types.to_vec(), columns: None, deps: Vec::new() },
+            None => Bound { plan: Plan::Empty, params: param_types.to_vec(), columns: None, deps: Vec::new(), subqueries: Vec::new() },
         };
         self.check_failed(Some(&bound.plan))?;
         let columns = columns_of(&bound);
@@ -236,41 +236,50 @@ impl Session {
             Plan::NoOp { tag } => Ok(result(None, Vec::new(), tag.clone())),
             Plan::Query { rel, .. } => {
                 let env = self.env_now();
-                let eval = EvalCtx { params, opts: &self.settings.format, env: &env };
+                let subqueries = self.subqueries(bound, snap, params, &env)?;
+                let eval = EvalCtx { params, subqueries: &subqueries, opts: &self.settings.format, env: &env };
                 let ctx = Ctx { snap, txn: self.state(), eval: &eval, cancel: &self.cancel, settings: Some(&self.settings) };
                 let rows = run(rel, &ctx)?.collect::<Result<Vec<_>>>()?;
                 let tag = format!("SELECT {}", rows.len());
                 Ok(result(columns, rows, tag))
             }
-            plan => self.write(plan, columns, snap, params),
+            plan => {
+                let env = self.env_now();
+                let subqueries = self.subqueries(bound, snap, params, &env)?;
+                let opts = self.settings.format.clone();
+                let eval = EvalCtx { params, subqueries: &subqueries, opts: &opts, env: &env };
+                self.write(plan, columns, snap, &eval)
+            }
         }
     }
 
+    /// Runs the statement's subqueries, each seeing the values of those before it.
+    fn subqueries(&self, bound: &Bound, snap: &Snapshot, params: &[Value], env: &Env) -> Result<Vec<Value>> {
+        let mut values = Vec::with_capacity(bound.subqueries.len());
+        for sq in &bound.subqueries {
+            let eval = EvalCtx { params, subqueries: &values, opts: &self.settings.format, env };
+            let ctx = Ctx { snap, txn: self.state(), eval: &eval, cancel: &self.cancel, settings: Some(&self.settings) };
+            let value = subquery_value(sq.kind, run(&sq.rel, &ctx)?)?;
+            values.push(value);
+        }
+        Ok(values)
+    }
+
     /// INSERT / UPDATE / DELETE / DDL: into the open transaction, or as one of their own.
-    fn write(&mut self, plan: &Plan, columns: Option<Vec<super::Column>>, snap: &Snapshot, params: &[Value]) -> Result<QueryResult> {
+    fn write(&mut self, plan: &Plan, columns: Option<Vec<super::Column>>, snap: &Snapshot, eval: &EvalCtx) -> Result<QueryResult> {
         if self.txn.as_ref().is_some_and(|t| t.read_only) {
             return Err(read_only_error(&command_word(plan)));
         }
-        let env = self.env_now();
-        let eval = EvalCtx { params, opts: &self.settings.format, env: &env };
         let mut own = TxnState::default();
         let autocommit = self.txn.is_none();
         let state = match &mut self.txn {
             Some(t) => &mut t.state,
             None => &mut own,
         };
-        let backup = (!autocommit).then(|| state.clone());
-        let mut exec = Exec { store: &self.engine.store, snap, txn: state, eval: &eval, cancel: &self.cancel };
-        let outcome = run_write(&mut exec, plan);
-        let (tag, written) = match outcome {
-            Ok(x) => x,
-            Err(e) => {
-                if let (Some(b), Some(t)) = (backup, &mut self.txn) {
-                    t.state = b;
-                }
-                return Err(e);
-            }
-        };
+        // A failed statement leaves the block failed: its partial writes are never seen, as
+        // only ROLLBACK (discarding all) or ROLLBACK TO (restoring a copy) can follow.
+        let mut exec = Exec { store: &self.engine.store, snap, txn: state, eval, cancel: &self.cancel };
+        let (tag, written) = run_write(&mut exec, plan)?;
         let durable = if autocommit { self.commit_state(own)? } else { None };
         let mut r = result(columns, written.rows, tag);
         r.durable = durable;
@@ -384,6 +393,21 @@ impl Drop for Session {
     fn drop(&mut self) {
         crate::sql::advisory::unlock_all(self.env.pid);
     }
+}
+
+/// A subquery's rows as the single value its expression stands for.
+fn subquery_value(kind: SubqueryKind, mut rows: super::executor::Rows) -> Result<Value> {
+    Ok(match kind {
+        SubqueryKind::Exists => Value::Bool(rows.next().transpose()?.is_some()),
+        SubqueryKind::List => Value::Array(rows.map(|r| r.map(|mut r| r.swap_remove(0))).collect::<Result<_>>()?),
+        SubqueryKind::Scalar => {
+            let first = rows.next().transpose()?;
+            if rows.next().transpose()?.is_some() {
+                return Err(Error::new(sqlstate::CARDINALITY_VIOLATION, "more than one row returned by a subquery used as an expression"));
+            }
+            first.map_or(Value::Null, |mut r| r.swap_remove(0))
+        }
+    })
 }
 
 fn run_write(exec: &mut Exec, plan: &Plan) -> Result<(String, Written)> {

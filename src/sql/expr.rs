@@ -58,6 +58,9 @@ pub enum Expr {
     Column(usize),
     /// `$n` (0-based here).
     Param(usize),
+    /// The value of the statement's k-th uncorrelated subquery, computed before the statement
+    /// runs (a scalar, EXISTS's boolean, or IN's list as an array).
+    Subquery(usize),
     Binary { op: BinaryOp, left: Box<Expr>, right: Box<Expr> },
     Unary { op: UnaryOp, expr: Box<Expr> },
     Compare { op: CmpOp, left: Box<Expr>, right: Box<Expr> },
@@ -82,6 +85,7 @@ pub enum Expr {
 /// What evaluation needs besides the row: parameters and session facts.
 pub struct EvalCtx<'a> {
     pub params: &'a [Value],
+    pub subqueries: &'a [Value],
     pub opts: &'a FormatOptions,
     pub env: &'a Env,
 }
@@ -108,6 +112,7 @@ impl Expr {
             Expr::Literal(v) => Ok(v.clone()),
             Expr::Column(i) => Ok(row[*i].clone()),
             Expr::Param(i) => ctx.params.get(*i).cloned().ok_or_else(|| missing_param(*i)),
+            Expr::Subquery(i) => ctx.subqueries.get(*i).cloned().ok_or_else(|| Error::internal(format!("subquery {i} not evaluated"))),
             Expr::Binary { op, left, right } => strict2(left.eval(row, ctx)?, right.eval(row, ctx)?, |l, r| ops::binary(*op, &l, &r)),
             Expr::Unary { op, expr } => strict1(expr.eval(row, ctx)?, |v| ops::unary(*op, &v)),
             Expr::Compare { op, left, right } => {
@@ -149,7 +154,7 @@ impl Expr {
     /// Whether the expression reads no row and no parameter (so it can run once).
     pub fn is_constant(&self) -> bool {
         let mut constant = true;
-        self.walk(&mut |e| constant &= !matches!(e, Expr::Column(_) | Expr::Param(_) | Expr::Call { .. }));
+        self.walk(&mut |e| constant &= !matches!(e, Expr::Column(_) | Expr::Param(_) | Expr::Subquery(_) | Expr::Call { .. }));
         constant
     }
 
@@ -158,7 +163,7 @@ impl Expr {
         f(self);
         let mut each = |e: &Expr| e.walk(f);
         match self {
-            Expr::Literal(_) | Expr::Column(_) | Expr::Param(_) => {}
+            Expr::Literal(_) | Expr::Column(_) | Expr::Param(_) | Expr::Subquery(_) => {}
             Expr::Binary { left, right, .. }
             | Expr::Compare { left, right, .. }
             | Expr::IsDistinct { left, right, .. }
@@ -293,6 +298,7 @@ impl fmt::Display for Expr {
             Expr::Literal(v) => write!(f, "{v:?}"),
             Expr::Column(i) => write!(f, "#{i}"),
             Expr::Param(i) => write!(f, "${}", i + 1),
+            Expr::Subquery(i) => write!(f, "(subquery {i})"),
             Expr::Binary { op, left, right } => write!(f, "({left} {op:?} {right})"),
             Expr::Unary { expr, .. } => write!(f, "(-{expr})"),
             Expr::Compare { op, left, right } => write!(f, "({left} {} {right})", op.symbol()),
@@ -316,7 +322,7 @@ mod tests {
     fn ctx_eval(e: &Expr) -> Value {
         let env = Env { now: 0, user: "u".into(), database: "d".into(), schema: "public".into(), pid: 1 };
         let opts = FormatOptions::default();
-        e.eval(&[Value::Null, Value::Int4(3)], &EvalCtx { params: &[], opts: &opts, env: &env }).unwrap()
+        e.eval(&[Value::Null, Value::Int4(3)], &EvalCtx { params: &[], subqueries: &[], opts: &opts, env: &env }).unwrap()
     }
 
     #[test]

@@ -81,6 +81,23 @@ pub struct Aggregate {
     pub data_type: DataType,
 }
 
+/// An uncorrelated subquery, run once before its statement.
+#[derive(Debug, Clone)]
+pub struct SubQuery {
+    pub rel: Rel,
+    pub kind: SubqueryKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubqueryKind {
+    /// `(SELECT x ...)`: one value (NULL for no row, 21000 for several).
+    Scalar,
+    /// `EXISTS (SELECT ...)`
+    Exists,
+    /// `x IN (SELECT ...)`: every value, as an array.
+    List,
+}
+
 /// Where a DML statement's target rows come from.
 #[derive(Debug, Clone)]
 pub struct Target {

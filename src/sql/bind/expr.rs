@@ -5,6 +5,7 @@ use super::{Binder, Scope, Typed};
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::expr::{CmpOp, Expr};
 use crate::sql::functions::{ArgRule, Func};
+use crate::sql::plan::SubqueryKind;
 use crate::types::cast::CastKind;
 use crate::types::ops::{self, BinaryOp, UnaryOp};
 use crate::types::{DataType, Value};
@@ -63,6 +64,21 @@ impl Binder<'_> {
                 Ok(Typed::new(self.coerce(inner, &to, CastKind::Explicit)?, to))
             }
             A::Interval(iv) => self.bind_interval(iv, scope),
+            A::Subquery(q) => self.bind_subquery(q, SubqueryKind::Scalar),
+            A::Exists { subquery, negated } => {
+                let t = self.bind_subquery(subquery, SubqueryKind::Exists)?;
+                Ok(if *negated { Typed::new(Expr::Not(t.expr.boxed()), DataType::Bool) } else { t })
+            }
+            A::InSubquery { expr, subquery, negated } => {
+                let list = self.bind_subquery(subquery, SubqueryKind::List)?;
+                let DataType::Array(elem) = list.ty.clone() else { return Err(Error::internal("IN subquery is not a list")) };
+                let l = self.bind_expr(expr, scope)?;
+                let ty = super::coerce::common_type(&l.ty, &elem).ok_or_else(|| super::coerce::no_operator("=", &l.ty, &elem))?;
+                let left = self.coerce(l, &ty, CastKind::Implicit)?.boxed();
+                let array = self.coerce(list, &DataType::Array(Box::new(ty)), CastKind::Implicit)?.boxed();
+                let any = Expr::AnyAll { op: CmpOp::Eq, left, array, all: false };
+                Ok(Typed::new(if *negated { Expr::Not(any.boxed()) } else { any }, DataType::Bool))
+            }
             A::AnyOp { left, compare_op, right, .. } => self.bind_any_all(left, compare_op, right, false, scope),
             A::AllOp { left, compare_op, right } => self.bind_any_all(left, compare_op, right, true, scope),
             A::Array(arr) => {

@@ -21,7 +21,7 @@ pub use scope::Scope;
 use crate::catalog::TableSchema;
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::expr::Expr;
-use crate::sql::plan::{OutCol, Plan};
+use crate::sql::plan::{OutCol, Plan, SubQuery, SubqueryKind};
 use crate::types::DataType;
 use sqlparser::ast::{self, Statement};
 use std::sync::Arc;
@@ -60,12 +60,15 @@ pub struct Bound {
     pub columns: Option<Vec<OutCol>>,
     /// The tables bound against, to notice a schema change before reusing the plan.
     pub deps: Vec<Arc<TableSchema>>,
+    /// Uncorrelated subqueries, in the order they must run (inner ones first).
+    pub subqueries: Vec<SubQuery>,
 }
 
 pub struct Binder<'a> {
     catalog: &'a dyn Catalog,
     pub params: Vec<DataType>,
     deps: Vec<Arc<TableSchema>>,
+    subqueries: Vec<SubQuery>,
 }
 
 /// Binds one statement. `params` are the types the client gave (Unknown where unspecified).
@@ -75,12 +78,12 @@ pub fn bind(catalog: &dyn Catalog, stmt: &Statement, params: &[DataType]) -> Res
     let (plan, returning) = b.bind_statement(stmt)?;
     let columns = plan.columns(&returning);
     let params = b.params.into_iter().map(|t| if t == DataType::Unknown { DataType::Text } else { t }).collect();
-    Ok(Bound { plan, params, columns, deps: b.deps })
+    Ok(Bound { plan, params, columns, deps: b.deps, subqueries: b.subqueries })
 }
 
 impl<'a> Binder<'a> {
     pub fn new(catalog: &'a dyn Catalog) -> Binder<'a> {
-        Binder { catalog, params: Vec::new(), deps: Vec::new() }
+        Binder { catalog, params: Vec::new(), deps: Vec::new(), subqueries: Vec::new() }
     }
 }
 
@@ -105,6 +108,20 @@ impl Binder<'_> {
         let schema = self.catalog.table(&name).ok_or_else(|| undefined_table(&name))?;
         self.deps.push(schema.clone());
         Ok(schema)
+    }
+
+    /// Binds an uncorrelated subquery (it sees no outer columns) and returns the expression
+    /// standing for its value, typed: the column's type, boolean for EXISTS, an array for IN.
+    pub fn bind_subquery(&mut self, q: &ast::Query, kind: SubqueryKind) -> Result<Typed> {
+        let (rel, cols) = self.bind_query(q)?;
+        let ty = match (kind, cols.as_slice()) {
+            (SubqueryKind::Exists, _) => DataType::Bool,
+            (_, [c]) if kind == SubqueryKind::List => DataType::Array(Box::new(c.data_type.clone())),
+            (_, [c]) => c.data_type.clone(),
+            _ => return Err(Error::syntax("subquery must return only one column")),
+        };
+        self.subqueries.push(SubQuery { rel, kind });
+        Ok(Typed::new(Expr::Subquery(self.subqueries.len() - 1), ty))
     }
 
     pub fn table_exists(&self, name: &str) -> bool {
