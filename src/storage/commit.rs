@@ -241,7 +241,15 @@ impl<'s> Stage<'s> {
         if !self.slots.contains_key(name) {
             let table = self.tables.get(name).filter(|_| self.names.contains(name)).ok_or_else(|| undefined(name))?;
             table.check()?;
-            self.slots.insert(name.to_string(), Slot::locked(table));
+            let slot = Slot::locked(table);
+            if let Image::Locked(state) = &slot.image {
+                if state.fp != Fingerprint::of(&table.path) {
+                    // Edited by hand since the last snapshot: appending at our length would
+                    // overwrite the edit. The retry's snapshot reloads the table.
+                    return Err(conflict().with_detail(format!("{} was changed on disk.", table.file_name())));
+                }
+            }
+            self.slots.insert(name.to_string(), slot);
         }
         self.slots.get_mut(name).ok_or_else(|| undefined(name))
     }
@@ -323,7 +331,7 @@ impl<'s> Stage<'s> {
             None => slot.content()?,
         };
         self.retire(old)?;
-        let state = State::build(&schema, &content, &format!("{new}.jsonl"), self.store.next_generation())?;
+        let state = State::build(&schema, &content, &format!("{new}.jsonl"), self.store.next_generation(), false)?;
         if old != new {
             self.ops.push(FileOp::Rename { from: old.to_string(), to: new.clone() });
             self.names.remove(old);

@@ -14,7 +14,7 @@ use super::index_files;
 use super::jsonl;
 use super::offsets::Loc;
 use super::store::Store;
-use super::table::Table;
+use super::table::{self, Table};
 use crate::error::{Error, Result};
 use std::fs::File;
 use std::io::Write;
@@ -66,6 +66,7 @@ pub fn compact(store: &Store, table: &Arc<Table>) -> Result<()> {
     files::rename_durably(&tmp, &table.path)?;
     state.file = Some(Arc::new(files::open_rw(&table.path)?));
     (state.len, state.garbage, state.fp) = (out_len, 0, Fingerprint::of(&table.path));
+    table::mark_checked(&store.paths, table.name(), state.fp);
     Ok(())
 }
 

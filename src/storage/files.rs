@@ -35,6 +35,10 @@ impl Paths {
     pub fn lock(&self) -> PathBuf {
         self.root.join(".lock")
     }
+    /// The fingerprint of the table file as last fully checked (see `Table::open`).
+    pub fn checked(&self, name: &str) -> PathBuf {
+        self.index_dir(name).join(".checked")
+    }
 }
 
 /// An exclusive lock on a data directory (released when dropped): two servers writing the
@@ -64,6 +68,11 @@ impl Fingerprint {
     }
     pub fn exists(&self) -> bool {
         self.0.is_some()
+    }
+
+    /// A one-line text form (`mtime.nsec size inode`), empty for a missing file.
+    pub fn to_text(&self) -> String {
+        self.0.map(|(s, ns, len, ino)| format!("{s}.{ns} {len} {ino}")).unwrap_or_default()
     }
 }
 

@@ -109,6 +109,8 @@ fn list(root: &Path, dir: &Path) -> Result<Vec<String>> {
         let path = entry.path();
         if path.is_dir() {
             out.extend(list(root, &path)?);
+        } else if entry.file_name().to_string_lossy().starts_with('.') {
+            continue; // the `.checked` marker is not an index file
         } else if let Ok(rel) = path.strip_prefix(root) {
             out.push(rel.to_string_lossy().into_owned());
         }

@@ -95,12 +95,14 @@ struct Queue {
 pub struct Flusher {
     queue: Mutex<Queue>,
     wake: Condvar,
+    /// fdatasyncs run so far.
+    pub syncs: std::sync::atomic::AtomicU64,
 }
 
 impl Flusher {
     /// Starts the thread syncing `journal` (a handle on the journal file).
     pub fn start(journal: File, path: PathBuf) -> Arc<Flusher> {
-        let flusher = Arc::new(Flusher { queue: Mutex::new(Queue::default()), wake: Condvar::new() });
+        let flusher = Arc::new(Flusher { queue: Mutex::new(Queue::default()), wake: Condvar::new(), syncs: Default::default() });
         let me = flusher.clone();
         let spawned = std::thread::Builder::new().name("sb-flusher".into()).spawn(move || me.run(&journal, &path));
         if let Err(e) = spawned {
@@ -122,6 +124,7 @@ impl Flusher {
                 std::mem::take(&mut q.waiters)
             };
             let synced = journal.sync_data().map_err(|e| Error::io(path, "fdatasync", e));
+            self.syncs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             for w in group {
                 let _ = w.send(synced.clone());
             }

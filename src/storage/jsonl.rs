@@ -129,17 +129,37 @@ fn encode_json_text(text: &str, out: &mut Vec<u8>) {
 /// Decodes one line (without its newline) of a table with `columns` and primary key
 /// `key_cols`.
 pub fn decode_line(bytes: &[u8], columns: &[ColumnDef], key_cols: &[usize], at: Origin) -> Result<Line> {
-    BUFFERS.with_borrow_mut(|buffers| decode_with(bytes, buffers, columns, key_cols, at))
+    decode_columns(bytes, columns, key_cols, at, None)
+}
+
+/// Like [`decode_line`], but only the columns flagged in `needed` (when given) are decoded;
+/// the others read as NULL. The line must still be a valid JSON object.
+pub fn decode_columns(bytes: &[u8], columns: &[ColumnDef], key_cols: &[usize], at: Origin, needed: Option<&[bool]>) -> Result<Line> {
+    SCRATCH.with_borrow_mut(|(buffers, copy)| {
+        copy.clear();
+        copy.extend_from_slice(bytes);
+        decode_with(copy, buffers, Columns { all: columns, key_cols, needed }, at)
+    })
+}
+
+/// The columns a line is decoded against.
+#[derive(Clone, Copy)]
+struct Columns<'a> {
+    all: &'a [ColumnDef],
+    key_cols: &'a [usize],
+    needed: Option<&'a [bool]>,
 }
 
 thread_local! {
-    /// simd-json's scratch space, reused across the lines a thread decodes.
-    static BUFFERS: std::cell::RefCell<simd_json::Buffers> = std::cell::RefCell::new(simd_json::Buffers::default());
+    /// simd-json's scratch space and the line copy it parses in place, reused across the
+    /// lines a thread decodes (no allocation per line).
+    static SCRATCH: std::cell::RefCell<(simd_json::Buffers, Vec<u8>)> = std::cell::RefCell::new(Default::default());
 }
 
-fn decode_with(bytes: &[u8], buffers: &mut simd_json::Buffers, columns: &[ColumnDef], key_cols: &[usize], at: Origin) -> Result<Line> {
-    let mut buf = bytes.to_vec();
-    let parsed = simd_json::value::borrowed::to_value_with_buffers(&mut buf, buffers).map_err(|e| corrupt(at, None, &format!("not valid JSON: {e}")))?;
+fn decode_with(buf: &mut [u8], buffers: &mut simd_json::Buffers, cols: Columns, at: Origin) -> Result<Line> {
+    let (columns, key_cols) = (cols.all, cols.key_cols);
+    let ordered = json_columns_in_order(buf, columns); // before simd-json rewrites `buf`
+    let parsed = simd_json::value::borrowed::to_value_with_buffers(buf, buffers).map_err(|e| corrupt(at, None, &format!("not valid JSON: {e}")))?;
     let Json::Object(obj) = parsed else {
         return Err(corrupt(at, None, "expected a JSON object"));
     };
@@ -153,8 +173,9 @@ fn decode_with(bytes: &[u8], buffers: &mut simd_json::Buffers, columns: &[Column
             other => Err(corrupt(at, None, &format!("\"$deleted_at\" must be a byte offset, found {}", show(other)))),
         };
     }
-    let ordered = json_columns_in_order(bytes, columns);
-    let row = columns.iter().map(|col| match (obj.get(col.name.as_str()), ordered.as_ref().and_then(|m| m.get(&col.name))) {
+    let skipped = |i: usize| cols.needed.is_some_and(|n| !n[i]);
+    let row = columns.iter().enumerate().map(|(i, col)| match (obj.get(col.name.as_str()), ordered.as_ref().and_then(|m| m.get(&col.name))) {
+        _ if skipped(i) => Ok(Value::Null),
         (Some(_), Some(json)) if col.data_type == DataType::Json => Ok(Value::Json(json.to_string())),
         (None, _) => Ok(Value::Null),
         (Some(j), _) => decode_value(j, &col.data_type).map_err(|why| corrupt(at, Some(&col.name), &why)),

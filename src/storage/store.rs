@@ -143,6 +143,9 @@ impl Store {
         for table in self.tables().values() {
             compact::compact(self, table)?;
             compact::write_index_files(self, table)?;
+            if table.check().is_ok() {
+                super::table::mark_checked(&self.paths, table.name(), table.state.read().fp);
+            }
         }
         let mut cs = self.commit_lock.lock();
         self.checkpoint(&mut cs)
@@ -190,7 +193,9 @@ impl Store {
 
     /// Did any file change behind our back since we last read or wrote it?
     fn is_stale(&self) -> bool {
-        let catalog = self.catalog.read();
+        // Clone, so no table lock is taken under the catalog lock (a commit holds table
+        // locks while it swaps the catalog).
+        let catalog = self.catalog.read().clone();
         let changed = |t: &Arc<Table>| Fingerprint::of(&self.paths.schema(t.name())) != t.schema_fp || Fingerprint::of(&t.path) != t.state.read().fp;
         Fingerprint::of(&self.paths.schema_dir()) != catalog.dir_fp
             || catalog.broken_fps.iter().any(|(n, fp)| Fingerprint::of(&self.paths.schema(n)) != *fp)
@@ -274,6 +279,7 @@ mod tests {
     use crate::storage::{Change, Key};
     use crate::types::{Row, Value};
     use smallvec::smallvec;
+    use std::io::Write;
 
     fn users() -> TableSchema {
         let text = r#"{"name":"users","columns":[{"name":"id","type":"integer","primary_key":true},{"name":"email","type":"text"},{"name":"role","type":"text"}],
@@ -491,5 +497,63 @@ mod tests {
         assert!(rows.iter().skip(2).all(|r| matches!(&r[1], Value::Text(e) if e.ends_with("@y"))));
         store.close().unwrap();
         assert_eq!(file(&dir).lines().count(), 292);
+    }
+
+    #[test]
+    fn store_table_and_snapshot_are_shareable_across_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Store>();
+        shareable::<Table>();
+        shareable::<Snapshot>();
+        let (_dir, store) = setup();
+        let readers: Vec<_> = (0..4).map(|_| {
+            let snap = store.snapshot().unwrap();
+            std::thread::spawn(move || snap.table("users").unwrap().scan().unwrap().count())
+        }).collect();
+        assert!(readers.into_iter().all(|r| r.join().unwrap() == 2));
+    }
+
+    #[test]
+    fn snapshots_run_alongside_ddl_batches() {
+        let (_dir, store) = setup();
+        let ddl = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for i in 10..40 {
+                    let mut extra = users();
+                    extra.name = "extra".into();
+                    commit(&store, vec![Change::CreateTable(extra), insert(i, &format!("{i}@x"), "r")]).unwrap();
+                    commit(&store, vec![Change::DropTable("extra".into())]).unwrap();
+                }
+            })
+        };
+        while !ddl.is_finished() {
+            assert!(store.snapshot().unwrap().table("users").is_some());
+        }
+        ddl.join().unwrap();
+        assert_eq!(table(&store).len(), 32);
+    }
+
+    #[test]
+    fn a_commit_never_writes_over_an_edit_it_has_not_seen() {
+        let (dir, store) = setup();
+        let t = table(&store);
+        std::fs::OpenOptions::new().append(true).open(dir.path().join("users.jsonl")).unwrap().write_all(b"{\"id\":3}\n").unwrap();
+        let err = commit(&store, vec![insert(4, "d@x", "r")]).unwrap_err();
+        assert_eq!(err.code, sqlstate::SERIALIZATION_FAILURE);
+        assert!(file(&dir).ends_with("{\"id\":3}\n"));
+        store.snapshot().unwrap(); // what a retry does first: the edit is loaded
+        commit(&store, vec![insert(4, "d@x", "r")]).unwrap();
+        assert_eq!(table(&store).len(), 4);
+        assert_eq!(t.len(), 2, "the old image is unchanged");
+    }
+
+    #[test]
+    fn a_batch_of_ten_inserts_is_one_fdatasync() {
+        let (_dir, store) = setup();
+        let before = store.flusher.syncs.load(Ordering::Relaxed);
+        commit(&store, (10..20).map(|i| insert(i, &format!("{i}@x"), "r")).collect()).unwrap();
+        assert_eq!(store.flusher.syncs.load(Ordering::Relaxed) - before, 1);
+        assert_eq!(table(&store).len(), 12);
     }
 }

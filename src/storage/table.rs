@@ -74,9 +74,13 @@ impl State {
 
     /// Builds the image of file content `bytes` (`file` names it in errors).
     /// Lines are decoded on several threads (chunks split at line ends), then applied in
-    /// file order.
-    pub fn build(schema: &TableSchema, bytes: &[u8], file: &str, version: u32) -> Result<State> {
-        let mut load = Loader { state: State::empty(schema, version), schema, bytes, file, keyless: AHashMap::new() };
+    /// file order. A `trusted` file (fully checked before, unchanged since) has only its key
+    /// and indexed columns decoded; otherwise every value of every line is checked.
+    pub fn build(schema: &TableSchema, bytes: &[u8], file: &str, version: u32, trusted: bool) -> Result<State> {
+        let mut load = Loader { state: State::empty(schema, version), schema, bytes, file, keyless: AHashMap::new(), needed: None };
+        if trusted {
+            load.needed = Some(load.state.needed_columns(schema.columns.len()));
+        }
         load.state.offsets.reserve(bytes.len() / 64);
         let chunks = split_chunks(bytes);
         let decoded: Vec<Result<Vec<Decoded>>> = std::thread::scope(|scope| {
@@ -93,7 +97,17 @@ impl State {
             }
         }
         load.state.len = bytes.len() as u64;
+        load.state.offsets.shrink_to_fit();
         Ok(load.state)
+    }
+
+    /// Which columns loading needs: the key's and the secondary indexes'.
+    fn needed_columns(&self, n: usize) -> Vec<bool> {
+        let mut needed = vec![false; n];
+        for &c in self.key_cols.iter().chain(self.secondary.iter().flat_map(|ix| ix.columns.iter())) {
+            needed[c] = true;
+        }
+        needed
     }
 
     pub fn new_rowid(&mut self) -> Key {
@@ -131,6 +145,8 @@ struct Loader<'a> {
     file: &'a str,
     /// Tables without a key: line offset -> row id, for `$deleted_at` tombstones.
     keyless: AHashMap<u64, i64>,
+    /// The columns to decode (None: all, checking every value).
+    needed: Option<Vec<bool>>,
 }
 
 /// One decoded line: only what loading needs is kept (the whole row only when secondary
@@ -176,7 +192,7 @@ impl Loader<'_> {
             let line = trim_line(raw);
             if !line.iter().all(u8::is_ascii_whitespace) {
                 let at = Origin { file: self.file, line: first_line + n as u64 };
-                let item = match jsonl::decode_line(line, &self.schema.columns, key_cols, at)? {
+                let item = match jsonl::decode_columns(line, &self.schema.columns, key_cols, at, self.needed.as_deref())? {
                     Line::Row(row) => Item::Row((!key_cols.is_empty()).then(|| key_of(&row, key_cols)), keep_rows.then_some(row)),
                     Line::Deleted(values) => Item::Deleted(Key(values.into())),
                     Line::DeletedAt(off) => Item::DeletedAt(off),
@@ -209,6 +225,13 @@ impl Loader<'_> {
         };
         if key.0.iter().any(Value::is_null) {
             return Err(Error::corrupt(format!("{} line {}: the primary key is null", at.file, at.line)));
+        }
+        if self.state.secondary.is_empty() {
+            // Nothing to unindex: one probe of the offset index does it all.
+            if self.state.offsets.insert(&key, loc).is_some() {
+                self.state.garbage += 1;
+            }
+            return Ok(());
         }
         let old = self.old_row(&key)?;
         if old.is_some() {
@@ -262,7 +285,7 @@ impl Table {
     /// that cannot be read gives a broken table (see the module doc), never an error here.
     pub fn open(paths: &Paths, schema: TableSchema, schema_fp: Fingerprint, version: u32) -> Table {
         let path = paths.table(&schema.name);
-        let loaded = load_file(&path, &schema, version);
+        let loaded = load_file(paths, &schema, version);
         let (state, broken) = match loaded {
             Ok(state) => (state, None),
             Err(e) => {
@@ -368,15 +391,34 @@ impl Table {
 }
 
 /// Reads a table file whole, repairing a torn last line, and builds its image.
-fn load_file(path: &std::path::Path, schema: &TableSchema, version: u32) -> Result<State> {
+///
+/// Every value of every line is checked, unless the `_idx/<table>/.checked` marker says this
+/// very file (same fingerprint) was checked before or written only by us: then only the key
+/// and indexed columns are decoded (reads still check the rows they return).
+fn load_file(paths: &Paths, schema: &TableSchema, version: u32) -> Result<State> {
+    let path = &paths.table(&schema.name);
     let file = Arc::new(files::open_rw(path)?);
     let mut bytes = std::fs::read(path).map_err(|e| Error::io(path, "read", e))?;
     repair_tail(path, &file, &mut bytes)?;
+    let fp = Fingerprint::of(path);
+    let trusted = std::fs::read_to_string(paths.checked(&schema.name)).is_ok_and(|t| t == fp.to_text());
     let name = format!("{}.jsonl", schema.name);
-    let mut state = State::build(schema, &bytes, &name, version)?;
+    let mut state = State::build(schema, &bytes, &name, version, trusted)?;
     state.file = Some(file);
-    state.fp = Fingerprint::of(path);
+    state.fp = fp;
+    if !trusted {
+        mark_checked(paths, &schema.name, fp);
+    }
     Ok(state)
+}
+
+/// Records that the table file with fingerprint `fp` holds only valid lines.
+pub fn mark_checked(paths: &Paths, table: &str, fp: Fingerprint) {
+    let marker = paths.checked(table);
+    let written = std::fs::create_dir_all(paths.index_dir(table)).and_then(|_| std::fs::write(&marker, fp.to_text()));
+    if let Err(e) = written {
+        tracing::warn!("could not write {}: {e}", marker.display());
+    }
 }
 
 /// A last line without its newline is either a hand edit that forgot it (it parses: the
@@ -529,7 +571,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut text: String = (0..40_000).map(|i| format!("{{\"id\":{i},\"v\":\"value number {i}\"}}\n")).collect();
         text.push_str("{\"id\":5,\"v\":\"late\"}\n{\"$deleted\":{\"id\":39999}}\n");
-        assert!(text.len() > 1 << 20 && split_chunks(text.as_bytes()).len() >= 1);
+        assert!(text.len() > 1 << 20);
         let t = open(&dir, true, &text);
         assert_eq!(t.len(), 39_999);
         assert_eq!(t.get(&Key([Value::Int4(5)].into())).unwrap().unwrap().row, r(5, "late"));
@@ -542,5 +584,23 @@ mod tests {
             assert_eq!(text.as_bytes()[pair[1].0 - 1], b'\n');
             assert_eq!(pair[1].1, 1 + text[..pair[1].0].matches('\n').count() as u64);
         }
+    }
+
+    #[test]
+    fn a_checked_file_loads_only_key_and_index_columns_and_reads_still_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths { root: dir.path().to_path_buf() };
+        let mut plain = schema(true);
+        plain.indexes.clear();
+        plain.columns[1].data_type = crate::types::DataType::Int4;
+        std::fs::write(paths.table("t"), "{\"id\":1,\"v\":2}\n{\"id\":2,\"v\":\"x\"}\n").unwrap();
+        let t = Table::open(&paths, plain.clone(), Fingerprint::default(), 0);
+        assert!(t.check().is_err(), "an unknown file is checked in full");
+        mark_checked(&paths, "t", Fingerprint::of(&paths.table("t")));
+        let t = Table::open(&paths, plain, Fingerprint::default(), 0);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.get(&Key([Value::Int4(1)].into())).unwrap().unwrap().row, vec![Value::Int4(1), Value::Int4(2)]);
+        let err = t.get(&Key([Value::Int4(2)].into())).unwrap_err();
+        assert_eq!(err.message, "t.jsonl line 2, column \"v\": expected an integer, found \"x\"");
     }
 }
