@@ -33,10 +33,16 @@ pub fn serve(config: Config) -> Result<()> {
     let signals = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(io_error)?;
     let stop = signals.block_on(async { shutdown_signal() }).map_err(io_error)?;
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let (server, bound) = start(backend, addr, shared.clone(), threads)?;
+    let (server, finished, bound) = start(backend, addr, shared.clone(), threads)?;
     let name = if backend == Backend::Uring { "io_uring" } else { "tokio" };
     tracing::info!("listening on {bound}, data directory {}, io backend {name} ({why})", config.data.display());
-    signals.block_on(stop);
+    // Wait for a signal, or for the server thread to fail on its own.
+    signals.block_on(async {
+        tokio::select! {
+            _ = stop => {}
+            _ = finished => {}
+        }
+    });
     tracing::info!("shutting down: finishing {} connection(s)", shared.active_connections());
     shared.begin_shutdown();
     server.join().map_err(|_| Error::internal("server thread panicked"))?.map_err(io_error)?;
@@ -79,20 +85,28 @@ fn uring_probe() -> std::result::Result<(), String> {
 }
 
 type ServerThread = std::thread::JoinHandle<std::io::Result<()>>;
+/// Resolves (with an error) when the server thread ends.
+type Finished = tokio::sync::oneshot::Receiver<()>;
 
 /// Binds the listener on this thread (so errors surface before the log line) and serves it
 /// on a background thread.
-fn start(backend: Backend, addr: SocketAddr, shared: Arc<Shared<Arc<Engine>>>, threads: usize) -> Result<(ServerThread, SocketAddr)> {
+fn start(backend: Backend, addr: SocketAddr, shared: Arc<Shared<Arc<Engine>>>, threads: usize) -> Result<(ServerThread, Finished, SocketAddr)> {
     let listener = std::net::TcpListener::bind(addr).map_err(|e| Error::new(sqlstate::IO_ERROR, format!("could not bind to {addr}: {e}")))?;
     let bound = listener.local_addr().map_err(io_error)?;
-    let thread = match backend {
+    let serve = match backend {
         #[cfg(all(feature = "io-uring", target_os = "linux"))]
-        Backend::Uring => std::thread::spawn(move || crate::io::uring::serve(listener, shared, threads)),
+        Backend::Uring => crate::io::uring::serve,
         #[cfg(not(all(feature = "io-uring", target_os = "linux")))]
         Backend::Uring => unreachable!("the probe never picks io_uring without the feature"),
-        Backend::Tokio => std::thread::spawn(move || crate::io::tokio::serve(listener, shared, threads)),
+        Backend::Tokio => crate::io::tokio::serve,
     };
-    Ok((thread, bound))
+    let (done, finished) = tokio::sync::oneshot::channel();
+    let thread = std::thread::spawn(move || {
+        let result = serve(listener, shared, threads);
+        drop(done);
+        result
+    });
+    Ok((thread, finished, bound))
 }
 
 /// Registers SIGINT and SIGTERM handlers now and returns a future that resolves on either.

@@ -1,5 +1,6 @@
-//! Real drivers against the real server: psycopg 3 (tests/clients/python_client.py) and
-//! node-postgres (tests/clients/node_client.js), on each IO backend.
+//! Real drivers against the real server: psycopg 3 (tests/clients/python_client.py),
+//! node-postgres (tests/clients/node_client.js) and pgjdbc (tests/clients/JdbcSmoke.java, with
+//! Debian's libpostgresql-jdbc-java), on each IO backend.
 //!
 //! The drivers live under target/ and are installed by `tests/clients/setup.sh`; this test
 //! FAILS (never skips) when they are missing, saying how to install them.
@@ -48,6 +49,26 @@ fn node(io: &str) {
     let mut cmd = Command::new("node");
     cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/node_client.js")).env("NODE_PATH", modules);
     run_client(&server, cmd, "node");
+}
+
+fn jdbc(io: &str) {
+    let jar = Path::new("/usr/share/java/postgresql.jar");
+    require(jar, "pgjdbc (Debian package libpostgresql-jdbc-java)");
+    let server = Server::start(io, &[]);
+    let mut cmd = Command::new("java");
+    cmd.arg("-cp").arg(jar).arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/JdbcSmoke.java"));
+    run_client(&server, cmd, "jdbc");
+}
+
+#[test]
+fn jdbc_tokio() {
+    jdbc("tokio")
+}
+
+#[cfg(all(feature = "io-uring", target_os = "linux"))]
+#[test]
+fn jdbc_uring() {
+    jdbc("uring")
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Transports and runtimes: the [`transport::Transport`] trait the protocol runs on, the
-//! portable multi-threaded tokio backend, and (Linux, feature `io-uring`) the io_uring backend.
+//! acceptor both backends share, the portable tokio backend, and (Linux, feature `io-uring`)
+//! the io_uring backend.
 
+pub mod acceptor;
 pub mod tokio;
 pub mod transport;
 #[cfg(all(feature = "io-uring", target_os = "linux"))]

@@ -1,16 +1,19 @@
-//! The portable backend: a multi-threaded tokio runtime, one listener, one task per client.
+//! The portable backend: one current-thread tokio runtime (epoll/kqueue) per core serving the
+//! connections the acceptor (`io::acceptor`) deals it.
 //!
-//! Always built (the only backend off Linux or without the `io-uring` feature). Connections
-//! are spawned onto tokio's work-stealing pool, so a client busy in a long statement never
-//! delays the others.
+//! Always built (the only backend off Linux or without the `io-uring` feature). Statements run
+//! synchronously on the connection's thread; one runtime per thread (rather than tokio's
+//! work-stealing pool) keeps a long statement from stalling the IO driver of the whole pool,
+//! and the acceptor keeps cancels flowing while a worker is busy.
 
+use super::acceptor::{serve_with_workers, Handoff, SharedState};
 use super::transport::Transport;
-use crate::exec::Engine;
-use crate::protocol::{self, Shared};
+use crate::protocol::connection::resume;
+use crate::protocol::wire::Wire;
 use std::io;
-use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc::UnboundedReceiver;
 
 pub struct TokioTransport(pub TcpStream);
 
@@ -26,33 +29,22 @@ impl Transport for TokioTransport {
     }
 }
 
-/// Serves `listener` until shutdown is signalled on `shared`, then waits for every
+/// Serves `listener` with `threads` tokio workers until shutdown, then waits for every
 /// connection to end. Blocks the calling thread.
-pub fn serve(listener: std::net::TcpListener, shared: Arc<Shared<Arc<Engine>>>, threads: usize) -> io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build()?;
-    runtime.block_on(async move {
-        listener.set_nonblocking(true)?;
-        let listener = TcpListener::from_std(listener)?;
-        let mut shutdown = shared.shutdown_signal();
-        loop {
-            tokio::select! {
-                accepted = listener.accept() => spawn_connection(accepted, &shared),
-                _ = shutdown.wait_for(|down| *down) => break,
-            }
+pub fn serve(listener: std::net::TcpListener, shared: SharedState, threads: usize) -> io::Result<()> {
+    serve_with_workers(listener, shared, threads, worker)
+}
+
+fn worker(mut connections: UnboundedReceiver<Handoff>, shared: SharedState) -> io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let local = tokio::task::LocalSet::new();
+    local.block_on(&runtime, async move {
+        while let Some(handoff) = connections.recv().await {
+            let Ok(stream) = handoff.stream.set_nonblocking(true).and_then(|()| TcpStream::from_std(handoff.stream)) else { continue };
+            let shared = shared.clone();
+            tokio::task::spawn_local(async move { resume(Wire::with_input(TokioTransport(stream), handoff.input), &shared, &handoff.params).await });
         }
-        drop(listener);
         shared.wait_idle().await;
         Ok(())
     })
-}
-
-fn spawn_connection(accepted: io::Result<(TcpStream, std::net::SocketAddr)>, shared: &Arc<Shared<Arc<Engine>>>) {
-    match accepted {
-        Ok((stream, _)) => {
-            let _ = stream.set_nodelay(true);
-            let shared = shared.clone();
-            tokio::spawn(async move { protocol::run(TokioTransport(stream), &shared).await });
-        }
-        Err(e) => tracing::warn!("accept failed: {e}"),
-    }
 }

@@ -104,6 +104,12 @@ pub(super) fn touches_settings(tag: &str) -> bool {
     matches!(tag.split(' ').next(), Some("SET" | "RESET" | "DISCARD" | "COMMIT" | "ROLLBACK"))
 }
 
+/// Called before each statement runs: a CancelRequest that arrived while the session was
+/// idle must not cancel the next statement (PostgreSQL ignores it too).
+pub(super) fn before_statement(cancel: &AtomicBool) {
+    cancel.store(false, Ordering::Release);
+}
+
 #[derive(PartialEq)]
 enum Flow {
     Continue,
@@ -116,13 +122,6 @@ impl<S: SqlSession> Connection<S> {
         let reported = session.reported_parameters();
         Connection { session, statements: HashMap::new(), portals: HashMap::new(), skipping: false, cancel, reported, settings_touched: false }
     }
-
-    /// Called before each statement runs: a CancelRequest that arrived while the session was
-    /// idle must not cancel the next statement (PostgreSQL ignores it too).
-    pub(super) fn before_statement(&self) {
-        self.cancel.store(false, Ordering::Release);
-    }
-
 
     /// ReadyForQuery, preceded by ParameterStatus for every reported setting that changed.
     pub(super) fn ready(&mut self, out: &mut Vec<u8>) {
@@ -271,7 +270,7 @@ mod tests {
         m
     }
 
-    fn startup() -> Vec<u8> {
+    fn startup_packet() -> Vec<u8> {
         let body = b"\0\x03\0\0user\0u\0\0";
         let mut m = ((body.len() + 4) as i32).to_be_bytes().to_vec();
         m.extend_from_slice(body);
@@ -293,7 +292,7 @@ mod tests {
     /// Runs a connection over `chunks` (each one read) and returns the message types sent
     /// after the startup exchange, plus the number of writes.
     fn converse(chunks: Vec<Vec<u8>>, shared: &Shared<FakeFactory>) -> (Vec<(u8, Vec<u8>)>, usize) {
-        let mut input = vec![startup()];
+        let mut input = vec![startup_packet()];
         input.extend(chunks);
         let transport = MockTransport { input: input.into(), ..Default::default() };
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -365,6 +364,10 @@ mod tests {
         let (out, _) = converse(vec![batch], &shared());
         assert_eq!(tags(&out[5..]), "12DDsDCZ");
         assert_eq!(out[11].1, b"SELECT 1\0");
+        let batch = [parse("s", "select"), bind("p", "s"), execute("p", 3), execute("p", 3), msg(b'S', b"")].concat();
+        let (out, _) = converse(vec![batch], &shared());
+        assert_eq!(tags(&out[5..]), "12DDDsCZ");
+        assert_eq!(out[11].1, b"SELECT 0\0");
     }
 
     #[test]
@@ -389,6 +392,15 @@ mod tests {
             .map(|(i, code)| out[*i].1.windows(6).any(|w| w == code.as_bytes()))
             .collect();
         assert_eq!(codes, [true, true, true]);
+    }
+
+    #[test]
+    fn deallocate_drops_protocol_statements() {
+        let batch = [parse("s", "select"), msg(b'S', b""), msg(b'Q', b"DEALLOCATE s\0"), bind("", "s"), msg(b'S', b"")].concat();
+        let (out, _) = converse(vec![batch], &shared());
+        assert_eq!(tags(&out[5..]), "1ZCZEZ");
+        assert_eq!(out[7].1, b"DEALLOCATE\0");
+        assert!(out[9].1.windows(6).any(|w| w == b"C26000"));
     }
 
     #[test]

@@ -1,14 +1,16 @@
 //! The extended query protocol: Parse, Bind, Describe, Execute and Close.
 //!
-//! A [`Statement`] is the session's prepared form (or nothing, for an empty query string); a
+//! A [`Statement`] is the session's prepared form (or an empty query, or a DEALLOCATE the
+//! protocol layer runs itself); a
 //! [`Portal`] is a statement with decoded parameters and result formats. Execute runs the
 //! statement once, keeps the remaining rows in the portal when a row limit stops it early
 //! (PortalSuspended) and continues from there on the next Execute.
 
-use super::connection::{touches_settings, Connection};
+use super::connection::{before_statement, touches_settings, Connection};
+use super::deallocate::Deallocate;
 use super::encode;
 use super::frame::violation;
-use super::result::{partial_tag, send_rows, Formats};
+use super::result::{command_complete, partial_tag, send_rows, Formats};
 use super::session::SqlSession;
 use super::wire::Wire;
 use crate::error::{sqlstate, Error, Result};
@@ -21,9 +23,15 @@ use pgwire::messages::PgWireFrontendMessage as Msg;
 use std::sync::Arc;
 
 pub struct Statement<P> {
-    /// None for an empty query string (Execute answers EmptyQueryResponse).
-    prepared: Option<P>,
+    body: Body<P>,
     given_types: Vec<DataType>,
+}
+
+enum Body<P> {
+    Sql(P),
+    /// An empty query string: Execute answers EmptyQueryResponse.
+    Empty,
+    Deallocate(Deallocate),
 }
 
 pub struct Portal<P> {
@@ -40,11 +48,17 @@ enum PortalState {
 
 impl<P> Statement<P> {
     fn param_types<S: SqlSession<Statement = P>>(&self) -> &[DataType] {
-        self.prepared.as_ref().map_or(&self.given_types, S::param_types)
+        match &self.body {
+            Body::Sql(prepared) => S::param_types(prepared),
+            _ => &self.given_types,
+        }
     }
 
     fn columns<S: SqlSession<Statement = P>>(&self) -> Option<&[Column]> {
-        self.prepared.as_ref().and_then(S::columns)
+        match &self.body {
+            Body::Sql(prepared) => S::columns(prepared),
+            _ => None,
+        }
     }
 }
 
@@ -69,8 +83,12 @@ impl<S: SqlSession> Connection<S> {
             .map(|&oid| DataType::from_oid(oid).ok_or_else(|| Error::unsupported(format!("parameter type with OID {oid}"))))
             .collect::<Result<Vec<_>>>()?;
         let blank = query.trim_matches(|c: char| c.is_whitespace() || c == ';').is_empty();
-        let prepared = if blank { None } else { Some(self.session.prepare(query, &given_types)?) };
-        self.statements.insert(name, Arc::new(Statement { prepared, given_types }));
+        let body = match Deallocate::parse(query) {
+            _ if blank => Body::Empty,
+            Some(deallocate) => Body::Deallocate(deallocate),
+            None => Body::Sql(self.session.prepare(query, &given_types)?),
+        };
+        self.statements.insert(name, Arc::new(Statement { body, given_types }));
         encode::empty(out, b'1');
         Ok(())
     }
@@ -103,8 +121,8 @@ impl<S: SqlSession> Connection<S> {
         }
         let params = decode_params(&bind.parameters, &bind.parameter_format_codes, types, self.session.format_options())?;
         let formats = Formats(bind.result_column_format_codes);
-        let columns = statement.columns::<S>().map_or(0, |c| c.len());
-        if formats.0.len() > 1 && formats.0.len() != columns {
+        let columns = statement.columns::<S>().map(|c| c.len());
+        if let Some(columns) = columns.filter(|n| formats.0.len() > 1 && formats.0.len() != *n) {
             return Err(violation(format!("bind message has {} result formats but query has {columns} columns", formats.0.len())));
         }
         self.portals.insert(portal_name, Portal { statement, params, formats, state: PortalState::Ready });
@@ -133,11 +151,15 @@ impl<S: SqlSession> Connection<S> {
         self.portal(name)?;
         let portal = self.portals.get_mut(name).expect("checked above");
         if let PortalState::Ready = portal.state {
-            let Some(prepared) = &portal.statement.prepared else {
-                encode::empty(&mut wire.out, b'I');
-                return Ok(());
+            let prepared = match &portal.statement.body {
+                Body::Sql(prepared) => prepared,
+                Body::Empty => return Ok(encode::empty(&mut wire.out, b'I')),
+                Body::Deallocate(deallocate) => {
+                    deallocate.apply(&mut self.statements)?;
+                    return Ok(encode::command_complete(&mut wire.out, deallocate.tag()));
+                }
             };
-            self.cancel.store(false, std::sync::atomic::Ordering::Release);
+            before_statement(&self.cancel);
             let mut result = self.session.execute(prepared, &portal.params)?;
             if let Some(durable) = result.durable.take() {
                 durable.wait().await?;
@@ -149,13 +171,15 @@ impl<S: SqlSession> Connection<S> {
         let PortalState::Running { columns, rows, tag, suspended } = &mut portal.state else { unreachable!("portal started above") };
         let limit = if max_rows > 0 { max_rows as usize } else { usize::MAX };
         let sent = send_rows(wire, rows.by_ref().take(limit), columns, &portal.formats, self.session.format_options()).await?;
-        if rows.len() > 0 {
+        // Like PostgreSQL, a portal that filled the row limit is suspended even when no rows
+        // remain; the next Execute then completes it with zero rows.
+        if sent == limit {
             *suspended = true;
             encode::empty(&mut wire.out, b's');
         } else if *suspended {
-            encode::command_complete(&mut wire.out, &partial_tag(tag, sent));
+            command_complete(&mut wire.out, &partial_tag(tag, sent));
         } else {
-            encode::command_complete(&mut wire.out, tag);
+            command_complete(&mut wire.out, tag);
             *suspended = true;
         }
         Ok(())

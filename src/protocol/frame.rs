@@ -33,8 +33,8 @@ pub fn next_frame(buf: &mut BytesMut) -> Result<Option<BytesMut>> {
         return Ok(None);
     }
     let len = check_len(i32::from_be_bytes([buf[1], buf[2], buf[3], buf[4]]))?;
+    // Memory grows only as bytes arrive: a declared length reserves nothing up front.
     if buf.len() < len + 1 {
-        buf.reserve(len + 1 - buf.len());
         return Ok(None);
     }
     Ok(Some(buf.split_to(len + 1)))

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod connection;
+mod deallocate;
 pub mod encode;
 mod extended;
 pub mod frame;

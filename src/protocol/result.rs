@@ -69,8 +69,18 @@ pub async fn complete(out: &mut Vec<u8>, result: &mut QueryResult, tag: &str) ->
     if let Some(durable) = result.durable.take() {
         durable.wait().await?;
     }
-    encode::command_complete(out, tag);
+    command_complete(out, tag);
     Ok(())
+}
+
+/// CommandComplete, or EmptyQueryResponse for the empty tag the session gives a statement
+/// string with nothing in it (only comments or semicolons).
+pub fn command_complete(out: &mut Vec<u8>, tag: &str) {
+    if tag.is_empty() {
+        encode::empty(out, b'I');
+    } else {
+        encode::command_complete(out, tag);
+    }
 }
 
 /// The tag for a portal run that returned `count` rows this time: SELECT counts what was sent

@@ -4,7 +4,8 @@
 //! CommandComplete (after its commit is durable); an empty string gets EmptyQueryResponse; the
 //! first error ends the string; ReadyForQuery closes the exchange.
 
-use super::connection::{touches_settings, Connection};
+use super::connection::{before_statement, touches_settings, Connection};
+use super::deallocate::Deallocate;
 use super::encode;
 use super::result::{complete, send_rows, Formats};
 use super::session::SqlSession;
@@ -15,7 +16,15 @@ use crate::io::transport::Transport;
 
 impl<S: SqlSession> Connection<S> {
     pub(super) async fn simple_query<T: Transport>(&mut self, wire: &mut Wire<T>, sql: &str) -> Result<()> {
-        self.before_statement();
+        if let Some(deallocate) = Deallocate::parse(sql) {
+            match deallocate.apply(&mut self.statements) {
+                Ok(()) => encode::command_complete(&mut wire.out, deallocate.tag()),
+                Err(e) => self.fail(&mut wire.out, e)?,
+            }
+            self.ready(&mut wire.out);
+            return Ok(());
+        }
+        before_statement(&self.cancel);
         let results = self.session.execute_simple(sql);
         if results.is_empty() {
             encode::empty(&mut wire.out, b'I');
