@@ -15,7 +15,7 @@ use std::sync::{Arc, OnceLock};
 
 type RowsFn = fn(&Source) -> Vec<Row>;
 
-const TABLES: [(fn() -> TableSchema, RowsFn); 16] = [
+const TABLES: [(fn() -> TableSchema, RowsFn); 23] = [
     (relations::pg_namespace, relations::namespace_rows),
     (relations::pg_class, relations::class_rows),
     (relations::pg_tables, relations::tables_rows),
@@ -26,7 +26,14 @@ const TABLES: [(fn() -> TableSchema, RowsFn); 16] = [
     (constraints::table, constraints::rows),
     (sequences::table, sequences::rows),
     (fixed::pg_am, fixed::am_rows),
-    (fixed::pg_description, fixed::description_rows),
+    (fixed::pg_collation, fixed::collation_rows),
+    (fixed::pg_tablespace, fixed::tablespace_rows),
+    (fixed::pg_roles, fixed::roles_rows),
+    (fixed::pg_description, fixed::no_rows),
+    (fixed::pg_inherits, fixed::no_rows),
+    (fixed::pg_enum, fixed::no_rows),
+    (fixed::pg_range, fixed::no_rows),
+    (fixed::pg_depend, fixed::no_rows),
     (pg_type::table, pg_type::rows),
     (pg_proc::table, pg_proc::rows),
     (pg_settings::table, pg_settings::rows),
