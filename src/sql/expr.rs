@@ -151,13 +151,6 @@ impl Expr {
         }
     }
 
-    /// Whether the expression reads no row and no parameter (so it can run once).
-    pub fn is_constant(&self) -> bool {
-        let mut constant = true;
-        self.walk(&mut |e| constant &= !matches!(e, Expr::Column(_) | Expr::Param(_) | Expr::Subquery(_) | Expr::Call { .. }));
-        constant
-    }
-
     /// Visits this expression and every sub-expression.
     pub fn walk(&self, f: &mut dyn FnMut(&Expr)) {
         f(self);

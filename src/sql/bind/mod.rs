@@ -15,7 +15,6 @@ mod relation;
 mod scope;
 mod utility;
 
-pub use coerce::common_type;
 pub use scope::Scope;
 
 use crate::catalog::TableSchema;
