@@ -18,35 +18,39 @@ pub fn table() -> TableSchema {
     )
 }
 
-/// One constraint's varying parts.
-struct Con<'a> {
-    name: &'a str,
-    kind: char,
+/// One constraint of a table.
+pub struct Con<'a> {
+    pub name: String,
+    /// 'p', 'u', 'f' or 'c'.
+    pub kind: char,
     index: u32,
-    columns: Vec<usize>,
-    fk: Option<(&'a ForeignKey, Option<&'a TableSchema>)>,
+    /// Column positions (0-based).
+    pub columns: Vec<usize>,
+    pub fk: Option<(&'a ForeignKey, Option<&'a TableSchema>)>,
+}
+
+/// A table's constraints: primary key, unique constraints, then foreign keys and checks.
+pub fn constraints_of<'a>(src: &'a Source, t: &'a TableSchema) -> Vec<Con<'a>> {
+    let mut out = Vec::new();
+    for ix in indexes_of(t).into_iter().filter(|i| i.primary || is_constraint(t, &i.name)) {
+        let kind = if ix.primary { 'p' } else { 'u' };
+        out.push(Con { name: ix.name.clone(), kind, index: relation_oid(&ix.name), columns: ix.columns, fk: None });
+    }
+    for c in &t.constraints {
+        out.push(match &c.kind {
+            ConstraintKind::ForeignKey(fk) => {
+                let target = src.tables.iter().find(|s| s.name == fk.ref_table).map(|s| s.as_ref());
+                let columns = positions(t, &fk.columns);
+                Con { name: c.name.clone(), kind: 'f', index: target.map_or(0, |s| referenced_index(s, fk)), columns, fk: Some((fk, target)) }
+            }
+            ConstraintKind::Check { expr } => Con { name: c.name.clone(), kind: 'c', index: 0, columns: named_columns(t, expr), fk: None },
+        });
+    }
+    out
 }
 
 pub fn rows(src: &Source) -> Vec<Row> {
-    let mut rows = Vec::new();
-    for t in &src.tables {
-        for ix in indexes_of(t).into_iter().filter(|i| i.primary || is_constraint(t, &i.name)) {
-            let kind = if ix.primary { 'p' } else { 'u' };
-            rows.push(row(t, &Con { name: &ix.name, kind, index: relation_oid(&ix.name), columns: ix.columns, fk: None }));
-        }
-        for c in &t.constraints {
-            let con = match &c.kind {
-                ConstraintKind::ForeignKey(fk) => {
-                    let target = src.tables.iter().find(|s| s.name == fk.ref_table).map(|s| s.as_ref());
-                    let columns = positions(t, &fk.columns);
-                    Con { name: &c.name, kind: 'f', index: target.map_or(0, |s| referenced_index(s, fk)), columns, fk: Some((fk, target)) }
-                }
-                ConstraintKind::Check { expr } => Con { name: &c.name, kind: 'c', index: 0, columns: named_columns(t, expr), fk: None },
-            };
-            rows.push(row(t, &con));
-        }
-    }
-    rows
+    src.tables.iter().flat_map(|t| constraints_of(src, t).into_iter().map(move |c| row(t, &c))).collect()
 }
 
 fn is_constraint(t: &TableSchema, index: &str) -> bool {
@@ -63,7 +67,7 @@ fn row(t: &TableSchema, c: &Con) -> Row {
         None => (0, ' ', ' ', ' ', Value::Null),
     };
     vec![
-        oid(relation_oid(&format!("{}.{}", t.name, c.name))), name(c.name), oid(oids::PUBLIC), char1(c.kind), flag(false), flag(false),
+        oid(relation_oid(&format!("{}.{}", t.name, c.name))), name(&c.name), oid(oids::PUBLIC), char1(c.kind), flag(false), flag(false),
         flag(true), oid(relation_oid(&t.name)), oid(0), oid(c.index), oid(0), oid(confrel), char1(upd), char1(del), char1(matching),
         flag(true), int4(0), flag(c.kind != 'c'), keys(&c.columns), confkey,
     ]

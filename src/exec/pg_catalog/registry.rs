@@ -5,7 +5,7 @@
 //! tables, so a statement sees the tables its own transaction created or dropped.
 
 use super::source::Source;
-use super::{attributes, constraints, fixed, information_schema, pg_proc, pg_settings, pg_type, relations, sequences};
+use super::{attributes, constraint_views, constraints, fixed, information_schema, pg_proc, pg_settings, pg_type, relations, sequences};
 use crate::catalog::TableSchema;
 use crate::error::Result;
 use crate::exec::executor::Ctx;
@@ -15,7 +15,7 @@ use std::sync::{Arc, OnceLock};
 
 type RowsFn = fn(&Source) -> Vec<Row>;
 
-const TABLES: [(fn() -> TableSchema, RowsFn); 23] = [
+const TABLES: [(fn() -> TableSchema, RowsFn); 25] = [
     (relations::pg_namespace, relations::namespace_rows),
     (relations::pg_class, relations::class_rows),
     (relations::pg_tables, relations::tables_rows),
@@ -39,6 +39,8 @@ const TABLES: [(fn() -> TableSchema, RowsFn); 23] = [
     (pg_settings::table, pg_settings::rows),
     (information_schema::tables, information_schema::tables_rows),
     (information_schema::columns, information_schema::columns_rows),
+    (constraint_views::table_constraints, constraint_views::table_constraints_rows),
+    (constraint_views::key_column_usage, constraint_views::key_column_usage_rows),
 ];
 
 fn all() -> &'static [(Arc<TableSchema>, RowsFn)] {
