@@ -570,6 +570,19 @@ mod tests {
             assert_eq!(r.rows.len(), 1);
         }
         println!("prepared point query: {:.2} us", start.elapsed().as_secs_f64() * 1e6 / n as f64);
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            s.engine.store.snapshot().unwrap();
+        }
+        println!("  of which store.snapshot(): {:.2} us", start.elapsed().as_secs_f64() * 1e6 / n as f64);
+        let snap = s.engine.store.snapshot().unwrap();
+        let table = snap.table("t").unwrap();
+        let start = std::time::Instant::now();
+        for i in 0..n {
+            let key = crate::storage::Key(smallvec::smallvec![Value::Int4(i % 1999 + 1)]);
+            table.get(&key).unwrap().unwrap();
+        }
+        println!("  of which Table::get: {:.2} us", start.elapsed().as_secs_f64() * 1e6 / n as f64);
         let p = s.prepare("SELECT id FROM t WHERE score > $1", &[]).unwrap();
         let start = std::time::Instant::now();
         let reps = 50;
