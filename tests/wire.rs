@@ -261,7 +261,7 @@ async fn cancel_request(io: &str) {
     // 2000 scans of 1000 rows: far longer than the test waits unless the cancel lands.
     let result = client.simple_query(&"SELECT count(*) FROM c WHERE id % 7 = 3;".repeat(2000)).await;
     canceller.abort();
-    let e = result.err().expect("the query was cancelled");
+    let e = result.expect_err("the query was cancelled");
     assert_eq!(code(&e), Some(&SqlState::QUERY_CANCELED), "{:?}", e.as_db_error());
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
     assert_eq!(simple_row(&client, "SELECT 2").await, [Some("2".to_string())]);

@@ -17,7 +17,7 @@ pub fn begin(out: &mut Vec<u8>, tag: u8) -> usize {
 }
 
 /// Patches the length of the message begun at `at` (the length counts itself, not the tag).
-pub fn finish(out: &mut Vec<u8>, at: usize) {
+pub fn finish(out: &mut [u8], at: usize) {
     let len = (out.len() - at) as u32;
     out[at..at + 4].copy_from_slice(&len.to_be_bytes());
 }

@@ -153,10 +153,14 @@ impl<S: SqlSession> Connection<S> {
         if let PortalState::Ready = portal.state {
             let prepared = match &portal.statement.body {
                 Body::Sql(prepared) => prepared,
-                Body::Empty => return Ok(encode::empty(&mut wire.out, b'I')),
+                Body::Empty => {
+                    encode::empty(&mut wire.out, b'I');
+                    return Ok(());
+                }
                 Body::Deallocate(deallocate) => {
                     deallocate.apply(&mut self.statements)?;
-                    return Ok(encode::command_complete(&mut wire.out, deallocate.tag()));
+                    encode::command_complete(&mut wire.out, deallocate.tag());
+                    return Ok(());
                 }
             };
             before_statement(&self.cancel);
