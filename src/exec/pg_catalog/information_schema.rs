@@ -1,5 +1,5 @@
-//! information_schema.tables and information_schema.columns for the user tables, with the
-//! values PostgreSQL 15's views compute. Their domain types are served as PostgreSQL sends
+//! information_schema.schemata, and information_schema.tables and information_schema.columns
+//! for the user tables, with the values PostgreSQL 15's views compute. Their domain types are served as PostgreSQL sends
 //! them on the wire (the base types): sql_identifier as name, character_data as varchar,
 //! yes_or_no as varchar(3), cardinal_number as integer.
 
@@ -9,6 +9,25 @@ use super::pg_type::typname;
 use super::source::Source;
 use crate::catalog::{ColumnDef, Identity, TableSchema};
 use crate::types::{DataType, Row, Value};
+
+pub fn schemata() -> TableSchema {
+    schema(
+        "information_schema.schemata",
+        "catalog_name:name schema_name:name schema_owner:name default_character_set_catalog:name \
+         default_character_set_schema:name default_character_set_name:name sql_path:varchar",
+    )
+}
+
+/// The four schemas; `public` is owned by pg_database_owner, as in PostgreSQL 15.
+pub fn schemata_rows(src: &Source) -> Vec<Row> {
+    let schemas = [("information_schema", "postgres"), ("pg_catalog", "postgres"), ("pg_toast", "postgres"), ("public", "pg_database_owner")];
+    let row = |(s, owner): &(&str, &str)| {
+        let mut r = vec![name(&src.database), name(s), name(owner)];
+        r.extend(std::iter::repeat_n(Value::Null, 4));
+        r
+    };
+    schemas.iter().map(row).collect()
+}
 
 pub fn tables() -> TableSchema {
     schema(
@@ -149,6 +168,13 @@ mod tests {
         let n = col("p", "n");
         assert_eq!(n[10..13], [int4(10), int4(10), int4(2)]);
         assert_eq!((&col("t", "tags")[7], &col("t", "tags")[27]), (&name("ARRAY"), &name("_text")));
+    }
+
+    #[test]
+    fn schemata_list_the_four_schemas() {
+        let rows = schemata_rows(&sample());
+        assert_eq!(rows[3][1..3], [name("public"), name("pg_database_owner")]);
+        assert!(rows.iter().all(|r| r.len() == schemata().columns.len()));
     }
 
     #[test]

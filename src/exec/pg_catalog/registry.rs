@@ -15,7 +15,7 @@ use std::sync::{Arc, OnceLock};
 
 type RowsFn = fn(&Source) -> Vec<Row>;
 
-const TABLES: [(fn() -> TableSchema, RowsFn); 25] = [
+const TABLES: [(fn() -> TableSchema, RowsFn); 26] = [
     (relations::pg_namespace, relations::namespace_rows),
     (relations::pg_class, relations::class_rows),
     (relations::pg_tables, relations::tables_rows),
@@ -37,6 +37,7 @@ const TABLES: [(fn() -> TableSchema, RowsFn); 25] = [
     (pg_type::table, pg_type::rows),
     (pg_proc::table, pg_proc::rows),
     (pg_settings::table, pg_settings::rows),
+    (information_schema::schemata, information_schema::schemata_rows),
     (information_schema::tables, information_schema::tables_rows),
     (information_schema::columns, information_schema::columns_rows),
     (constraint_views::table_constraints, constraint_views::table_constraints_rows),
