@@ -5,7 +5,7 @@
 //! tables, so a statement sees the tables its own transaction created or dropped.
 
 use super::source::Source;
-use super::{attributes, constraint_views, constraints, fixed, information_schema, pg_proc, pg_settings, pg_type, relations, sequences};
+use super::{attributes, constraint_views, constraints, fixed, information_schema, pg_indexes, pg_proc, pg_settings, pg_type, relations, sequences};
 use crate::catalog::TableSchema;
 use crate::error::Result;
 use crate::exec::executor::Ctx;
@@ -15,7 +15,7 @@ use std::sync::{Arc, OnceLock};
 
 type RowsFn = fn(&Source) -> Vec<Row>;
 
-const TABLES: [(fn() -> TableSchema, RowsFn); 26] = [
+const TABLES: [(fn() -> TableSchema, RowsFn); 28] = [
     (relations::pg_namespace, relations::namespace_rows),
     (relations::pg_class, relations::class_rows),
     (relations::pg_tables, relations::tables_rows),
@@ -23,6 +23,8 @@ const TABLES: [(fn() -> TableSchema, RowsFn); 26] = [
     (attributes::pg_attribute, attributes::attribute_rows),
     (attributes::pg_index, attributes::index_rows),
     (attributes::pg_attrdef, attributes::attrdef_rows),
+    (pg_indexes::pg_indexes, pg_indexes::indexes_rows),
+    (pg_indexes::pg_views, fixed::no_rows),
     (constraints::table, constraints::rows),
     (sequences::table, sequences::rows),
     (fixed::pg_am, fixed::am_rows),
