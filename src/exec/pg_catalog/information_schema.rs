@@ -1,5 +1,6 @@
 //! information_schema.schemata, and information_schema.tables and information_schema.columns
-//! for the user tables, with the values PostgreSQL 15's views compute. Their domain types are served as PostgreSQL sends
+//! for the user tables (and the virtual catalog tables themselves, as PostgreSQL lists its
+//! catalogs there), with the values PostgreSQL 15's views compute. Their domain types are served as PostgreSQL sends
 //! them on the wire (the base types): sql_identifier as name, character_data as varchar,
 //! yes_or_no as varchar(3), cardinal_number as integer.
 
@@ -38,14 +39,24 @@ pub fn tables() -> TableSchema {
     )
 }
 
+/// The pg_catalog relations PostgreSQL defines as views (every information_schema one is).
+const VIEWS: [&str; 5] = ["pg_tables", "pg_indexes", "pg_views", "pg_settings", "pg_roles"];
+
 pub fn tables_rows(src: &Source) -> Vec<Row> {
     let row = |t: &TableSchema| {
-        let mut r = vec![name(&src.database), name("public"), name(&t.name), name("BASE TABLE")];
+        let (space, table) = split_name(t);
+        let view = space == "information_schema" || (space == "pg_catalog" && VIEWS.contains(&table));
+        let mut r = vec![name(&src.database), name(space), name(table), name(if view { "VIEW" } else { "BASE TABLE" })];
         r.extend(std::iter::repeat_n(Value::Null, 5));
-        r.extend([name("YES"), name("NO"), Value::Null]);
+        r.extend([name(if view { "NO" } else { "YES" }), name("NO"), Value::Null]);
         r
     };
-    src.tables.iter().map(|t| row(t)).collect()
+    src.tables.iter().chain(&src.system).map(|t| row(t)).collect()
+}
+
+/// A table's schema and name: `public` for user tables, the prefix for virtual ones.
+fn split_name(t: &TableSchema) -> (&str, &str) {
+    t.name.split_once('.').unwrap_or(("public", &t.name))
 }
 
 pub fn columns() -> TableSchema {
@@ -67,7 +78,7 @@ pub fn columns() -> TableSchema {
 
 pub fn columns_rows(src: &Source) -> Vec<Row> {
     let mut rows = Vec::new();
-    for t in &src.tables {
+    for t in src.tables.iter().chain(&src.system) {
         rows.extend(t.columns.iter().enumerate().map(|(i, c)| column_row(src, t, i + 1, c)));
     }
     rows
@@ -77,7 +88,8 @@ fn column_row(src: &Source, t: &TableSchema, pos: usize, c: &ColumnDef) -> Row {
     let ty = &c.data_type;
     let yes_no = |b: bool| name(if b { "YES" } else { "NO" });
     let (precision, radix, scale) = numeric_facts(ty);
-    let mut r = vec![name(&src.database), name("public"), name(&t.name), name(&c.name), int4(pos as i64)];
+    let (space, table) = split_name(t);
+    let mut r = vec![name(&src.database), name(space), name(table), name(&c.name), int4(pos as i64)];
     r.extend([opt(column_default(t, c), |d| name(&d)), yes_no(!(c.not_null || c.primary_key)), name(&data_type(ty))]);
     r.extend([opt(max_length(ty), int4), opt(octet_length(ty), int4), opt(precision, int4), opt(radix, int4), opt(scale, int4)]);
     r.extend([opt(datetime_precision(ty), int4), Value::Null, Value::Null]);

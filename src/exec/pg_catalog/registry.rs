@@ -74,7 +74,8 @@ fn source(ctx: &Ctx) -> Source {
     let tables = names.iter().filter_map(|n| catalog.table(n)).collect();
     let settings = ctx.settings.map(|s| s.all()).unwrap_or_default();
     let env = ctx.eval.env;
-    Source { tables, database: env.database.to_string(), settings }
+    let system = all().iter().map(|(s, _)| s.clone()).collect();
+    Source { tables, system, database: env.database.to_string(), settings }
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@ use std::sync::Arc;
 pub struct Source {
     /// The visible tables, by name.
     pub tables: Vec<Arc<TableSchema>>,
+    /// The virtual catalog tables themselves (qualified names), for information_schema.
+    pub system: Vec<Arc<TableSchema>>,
     pub database: String,
     /// The session's settings (name, value), by name.
     pub settings: Vec<(String, String)>,
@@ -79,7 +81,7 @@ pub mod tests {
             "constraints":[{"name":"t_p_id_fkey","kind":"foreign_key","columns":["p_id"],"ref_table":"p","ref_columns":["id"]}]}"#;
         let p = r#"{"name":"p","columns":[{"name":"id","type":"bigint","primary_key":true},{"name":"n","type":"numeric(10,2)"}],"indexes":[]}"#;
         let tables = [p, t].iter().map(|s| Arc::new(serde_json::from_str::<TableSchema>(s).unwrap())).collect();
-        Source { tables, database: "postgres".into(), settings: vec![("timezone".into(), "UTC".into())] }
+        Source { tables, system: Vec::new(), database: "postgres".into(), settings: vec![("timezone".into(), "UTC".into())] }
     }
 
     #[test]
