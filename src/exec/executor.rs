@@ -20,6 +20,8 @@ pub struct Ctx<'a> {
     pub txn: &'a TxnState,
     pub eval: &'a EvalCtx<'a>,
     pub cancel: &'a AtomicBool,
+    /// The session's settings, for pg_settings (None where a statement cannot read them).
+    pub settings: Option<&'a super::settings::Settings>,
 }
 
 impl<'a> Ctx<'a> {
@@ -54,13 +56,7 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
             let rows = (0..len).map(move |i| Ok(arrays.iter().map(|a| a.get(i).cloned().unwrap_or(Value::Null)).collect()));
             Box::new(rows)
         }
-        Rel::Virtual { .. } => {
-            let catalog = ctx.txn.catalog(ctx.snap);
-            let mut names = crate::sql::bind::Catalog::table_names(&catalog);
-            names.sort();
-            let tables: Vec<_> = names.iter().filter_map(|n| crate::sql::bind::Catalog::table(&catalog, n)).collect();
-            Box::new(crate::sql::virtual_tables::pg_tables_rows(&tables, &ctx.eval.env.user).into_iter().map(Ok))
-        }
+        Rel::Virtual { table } => Box::new(super::pg_catalog::scan(table, ctx)?.into_iter().map(Ok)),
         Rel::Scan { .. } | Rel::IndexLookup { .. } => Box::new(stored_rows(rel, ctx)?.map(|r| r.map(|s| s.row))),
         Rel::Filter { input, predicate } => {
             let rows = run(input, ctx)?;
@@ -175,12 +171,13 @@ fn lookup(table: &str, columns: &[usize], keys: &[Vec<Expr>], ctx: &Ctx) -> Resu
     let is_pk = view.schema.primary_key_columns() == columns;
     let mut out = Vec::new();
     let mut seen: Vec<Vec<Value>> = Vec::new();
-    for key in keys {
-        let values = key.iter().map(|e| e.eval(&[], ctx.eval)).collect::<Result<Vec<_>>>()?;
+    let tuples = key_tuples(keys, columns, &view.schema, ctx)?;
+    let many = tuples.len() > 1;
+    for values in tuples {
         if values.iter().any(Value::is_null) || seen.contains(&values) {
             continue;
         }
-        if keys.len() > 1 {
+        if many {
             seen.push(values.clone());
         }
         if is_pk {
@@ -190,6 +187,21 @@ fn lookup(table: &str, columns: &[usize], keys: &[Vec<Expr>], ctx: &Ctx) -> Resu
         match view.lookup(columns, &values)? {
             Some(rows) => out.extend(rows),
             None => return view.scan()?.collect(),
+        }
+    }
+    Ok(out)
+}
+
+/// The key tuples to look up: each key's values, where a one-column key that evaluates to an
+/// array for a column that is no array (`col = ANY(array)`) stands for each element.
+fn key_tuples(keys: &[Vec<Expr>], columns: &[usize], schema: &crate::catalog::TableSchema, ctx: &Ctx) -> Result<Vec<Vec<Value>>> {
+    let spreads = matches!(columns, [c] if !matches!(schema.columns[*c].data_type, crate::types::DataType::Array(_)));
+    let mut out = Vec::with_capacity(keys.len());
+    for key in keys {
+        let values = key.iter().map(|e| e.eval(&[], ctx.eval)).collect::<Result<Vec<_>>>()?;
+        match values.as_slice() {
+            [Value::Array(items)] if spreads => out.extend(items.iter().map(|v| vec![v.clone()])),
+            _ => out.push(values),
         }
     }
     Ok(out)

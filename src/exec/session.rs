@@ -238,7 +238,7 @@ impl Session {
                 let env = self.env_now();
                 let subqueries = self.subqueries(bound, snap, params, &env)?;
                 let eval = EvalCtx { params, subqueries: &subqueries, opts: &self.settings.format, env: &env };
-                let ctx = Ctx { snap, txn: self.state(), eval: &eval, cancel: &self.cancel };
+                let ctx = Ctx { snap, txn: self.state(), eval: &eval, cancel: &self.cancel, settings: Some(&self.settings) };
                 let rows = run(rel, &ctx)?.collect::<Result<Vec<_>>>()?;
                 let tag = format!("SELECT {}", rows.len());
                 Ok(result(columns, rows, tag))
@@ -258,7 +258,7 @@ impl Session {
         let mut values = Vec::with_capacity(bound.subqueries.len());
         for sq in &bound.subqueries {
             let eval = EvalCtx { params, subqueries: &values, opts: &self.settings.format, env };
-            let ctx = Ctx { snap, txn: self.state(), eval: &eval, cancel: &self.cancel };
+            let ctx = Ctx { snap, txn: self.state(), eval: &eval, cancel: &self.cancel, settings: Some(&self.settings) };
             let value = subquery_value(sq.kind, run(&sq.rel, &ctx)?)?;
             values.push(value);
         }
@@ -385,6 +385,13 @@ impl Session {
                 Ok(result(Some(vec![col]), vec![vec![Value::Text(value)]], "SHOW".into()))
             }
         }
+    }
+}
+
+impl Drop for Session {
+    /// A session's advisory locks end with it.
+    fn drop(&mut self) {
+        crate::sql::advisory::unlock_all(self.env.pid);
     }
 }
 

@@ -113,6 +113,11 @@ impl Settings {
         self.sync_format();
     }
 
+    /// Every setting and its value, by name (pg_settings).
+    pub fn all(&self) -> Vec<(String, String)> {
+        self.values.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
     pub fn reported(&self) -> Vec<(String, String)> {
         REPORTED.iter().map(|(wire, key)| (wire.to_string(), self.values.get(*key).cloned().unwrap_or_default())).collect()
     }

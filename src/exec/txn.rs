@@ -290,6 +290,10 @@ impl crate::sql::bind::Catalog for TxnCatalog<'_> {
         names.extend(self.state.schemas.iter().filter(|(_, s)| s.is_some()).map(|(n, _)| n.clone()));
         names
     }
+
+    fn system_table(&self, name: &str) -> Option<Arc<TableSchema>> {
+        super::pg_catalog::lookup(name)
+    }
 }
 
 /// 25006 for a write in a READ ONLY transaction.

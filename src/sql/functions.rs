@@ -2,6 +2,8 @@
 //! evaluation with PostgreSQL's NULL rules (strict functions return NULL on a NULL argument;
 //! coalesce, concat, greatest and least are not strict).
 
+use super::advisory::{self, LockKey};
+use super::catalog_functions::CatalogFn;
 use super::expr::{text, EvalCtx, Expr};
 use crate::error::{sqlstate, Error, Result};
 use crate::types::ops;
@@ -37,8 +39,15 @@ pub enum Func {
     CurrentDatabase,
     CurrentUser,
     PgBackendPid,
-    /// Releases advisory locks; SmarterBase takes none, so there is nothing to release.
+    /// Releases every advisory lock the session holds.
     PgAdvisoryUnlockAll,
+    /// pg_advisory_lock / pg_try_advisory_lock / pg_advisory_unlock, on one bigint key or two
+    /// integer keys (see `sql::advisory`).
+    PgAdvisoryLock,
+    PgTryAdvisoryLock,
+    PgAdvisoryUnlock,
+    /// format_type, pg_table_is_visible and the other catalog-query helpers.
+    Catalog(CatalogFn),
 }
 
 /// How the binder must type a function's arguments.
@@ -91,7 +100,10 @@ impl Func {
             "current_user" | "session_user" | "user" => Func::CurrentUser,
             "pg_backend_pid" => Func::PgBackendPid,
             "pg_advisory_unlock_all" => Func::PgAdvisoryUnlockAll,
-            _ => return None,
+            "pg_advisory_lock" => Func::PgAdvisoryLock,
+            "pg_try_advisory_lock" => Func::PgTryAdvisoryLock,
+            "pg_advisory_unlock" => Func::PgAdvisoryUnlock,
+            other => return CatalogFn::lookup(other).map(Func::Catalog),
         })
     }
 
@@ -126,6 +138,10 @@ impl Func {
             Func::CurrentUser => "current_user",
             Func::PgBackendPid => "pg_backend_pid",
             Func::PgAdvisoryUnlockAll => "pg_advisory_unlock_all",
+            Func::PgAdvisoryLock => "pg_advisory_lock",
+            Func::PgTryAdvisoryLock => "pg_try_advisory_lock",
+            Func::PgAdvisoryUnlock => "pg_advisory_unlock",
+            Func::Catalog(f) => f.name(),
         }
     }
 
@@ -144,7 +160,9 @@ impl Func {
             Nullif if n == 2 => Some(ArgRule::Common),
             Abs | Ceil | Floor if n == 1 => Some(ArgRule::Numeric),
             Round if n == 1 || n == 2 => Some(ArgRule::Numeric),
+            PgAdvisoryLock | PgTryAdvisoryLock | PgAdvisoryUnlock => fixed(if n == 1 { &[DataType::Int8] } else { &[DataType::Int4, DataType::Int4] }),
             Now | CurrentDate | GenRandomUuid | UuidV7 | Version | CurrentSchema | CurrentDatabase | CurrentUser | PgBackendPid | PgAdvisoryUnlockAll => fixed(&[]),
+            Catalog(f) => f.arg_types(n).map(ArgRule::Fixed),
             _ => None,
         }
     }
@@ -153,7 +171,9 @@ impl Func {
     pub fn result_type(self, args: &[DataType]) -> DataType {
         use Func::*;
         match self {
-            Lower | Upper | Substring | Btrim | Ltrim | Rtrim | Replace | Concat | Version | PgAdvisoryUnlockAll => DataType::Text,
+            Lower | Upper | Substring | Btrim | Ltrim | Rtrim | Replace | Concat | Version | PgAdvisoryUnlockAll | PgAdvisoryLock => DataType::Text,
+            PgTryAdvisoryLock | PgAdvisoryUnlock => DataType::Bool,
+            Catalog(f) => f.result_type(),
             Length | Position | PgBackendPid => DataType::Int4,
             Coalesce | Nullif | Greatest | Least | Abs | Ceil | Floor => args[0].clone(),
             Round if args.len() == 2 => DataType::Numeric(None),
@@ -215,7 +235,17 @@ impl Func {
             CurrentDatabase => Value::Text(ctx.env.database.to_string()),
             CurrentUser => Value::Text(ctx.env.user.to_string()),
             PgBackendPid => Value::Int4(ctx.env.pid),
-            PgAdvisoryUnlockAll => Value::Text(String::new()),
+            PgAdvisoryUnlockAll => {
+                advisory::unlock_all(ctx.env.pid);
+                Value::Text(String::new())
+            }
+            PgAdvisoryLock => {
+                advisory::lock(LockKey::of(v), ctx.env.pid)?;
+                Value::Text(String::new())
+            }
+            PgTryAdvisoryLock => Value::Bool(advisory::try_lock(LockKey::of(v), ctx.env.pid)),
+            PgAdvisoryUnlock => Value::Bool(advisory::unlock(LockKey::of(v), ctx.env.pid)),
+            Catalog(f) => f.apply(v),
             Coalesce => unreachable!("coalesce is evaluated lazily"),
         })
     }

@@ -1,11 +1,12 @@
 //! SQL: parsing with sqlparser ([`parse`]), binding into typed plans ([`bind`], [`plan`]),
-//! the expressions and functions plans evaluate ([`expr`], [`functions`], [`like`]) and
-//! virtual catalog tables ([`virtual_tables`]).
+//! and the expressions and functions plans evaluate ([`expr`], [`functions`], [`like`]).
+//! Virtual catalog tables are `Rel::Virtual` scans, computed in `exec::pg_catalog`.
 
+pub mod advisory;
 pub mod bind;
+pub mod catalog_functions;
 pub mod expr;
 pub mod functions;
 pub mod like;
 pub mod parse;
 pub mod plan;
-pub mod virtual_tables;

@@ -36,7 +36,8 @@ pub enum Rel {
     Series { start: Expr, stop: Expr, step: Option<Expr> },
     /// unnest(array, ...): one row per position, one column per array (NULL past an end).
     Unnest { arrays: Vec<Expr> },
-    /// A virtual catalog table (pg_tables), computed from the schemas.
+    /// A virtual catalog table (`pg_catalog.pg_class`, `information_schema.columns`, ...),
+    /// computed from the schemas (see `exec::pg_catalog`).
     Virtual { table: String },
     /// Every row of a table, in file order.
     Scan { table: String },

@@ -1,5 +1,6 @@
 //! Access-path choice: a WHERE clause whose conjuncts fix the primary key, a unique
-//! constraint or an index (equality, or IN on a one-column key) reads through that index;
+//! constraint or an index (equality, or IN or `= ANY(array)` on a one-column key; the
+//! executor spreads an ANY key's array into one key per element) reads through that index;
 //! anything else scans. The whole predicate stays as a filter, so the path only narrows.
 
 use super::Scope;
@@ -43,6 +44,9 @@ fn keys_for(cols: &[usize], conjuncts: &[&Expr]) -> Option<Vec<Vec<Expr>>> {
         if let Some(list) = conjuncts.iter().find_map(|c| in_list(c, *col)) {
             return Some(list.iter().map(|e| vec![e.clone()]).collect());
         }
+        if let Some(array) = conjuncts.iter().find_map(|c| any_array(c, *col)) {
+            return Some(vec![vec![array.clone()]]);
+        }
     }
     let tuple = cols.iter().map(|c| conjuncts.iter().find_map(|e| equality(e, *c)).cloned()).collect::<Option<Vec<_>>>()?;
     Some(vec![tuple])
@@ -59,6 +63,14 @@ fn equality(e: &Expr, col: usize) -> Option<&Expr> {
 fn in_list(e: &Expr, col: usize) -> Option<&[Expr]> {
     match e {
         Expr::InList { expr, list, negated: false } if is_column(expr, col) && !list.iter().any(reads_row) => Some(list),
+        _ => None,
+    }
+}
+
+/// The array of `col = ANY(array)`.
+fn any_array(e: &Expr, col: usize) -> Option<&Expr> {
+    match e {
+        Expr::AnyAll { op: CmpOp::Eq, left, array, all: false } if is_column(left, col) && !reads_row(array) => Some(array),
         _ => None,
     }
 }
@@ -109,6 +121,10 @@ mod tests {
         assert!(plan.to_string().contains("Scan t"), "{plan}");
         let in_list = Expr::InList { expr: Expr::Column(0).boxed(), list: vec![Expr::Param(0), Expr::Param(1)], negated: false };
         assert!(choose(scan(), in_list, &scope).to_string().contains("keys=2"));
+        let any = Expr::AnyAll { op: CmpOp::Eq, left: Expr::Column(1).boxed(), array: Expr::Param(0).boxed(), all: false };
+        assert!(choose(scan(), any, &scope).to_string().contains("IndexLookup t columns=[1] keys=1"));
+        let all = Expr::AnyAll { op: CmpOp::Eq, left: Expr::Column(1).boxed(), array: Expr::Param(0).boxed(), all: true };
+        assert!(choose(scan(), all, &scope).to_string().contains("Scan t"));
         let widened = Expr::Cast { expr: Expr::Column(0).boxed(), from: crate::types::DataType::Int4, to: crate::types::DataType::Int8, kind: crate::types::cast::CastKind::Implicit };
         let eq8 = Expr::Compare { op: CmpOp::Eq, left: widened.boxed(), right: Expr::Param(0).boxed() };
         assert!(choose(scan(), eq8, &scope).to_string().contains("IndexLookup t columns=[0]"));

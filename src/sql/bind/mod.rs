@@ -11,6 +11,7 @@ mod ddl;
 mod dml;
 mod expr;
 mod query;
+mod relation;
 mod scope;
 mod utility;
 
@@ -28,6 +29,12 @@ use std::sync::Arc;
 pub trait Catalog {
     fn table(&self, name: &str) -> Option<Arc<TableSchema>>;
     fn table_names(&self) -> Vec<String>;
+    /// A virtual catalog table (`pg_catalog.x`, `information_schema.x`, or a bare
+    /// pg_catalog name); none by default.
+    fn system_table(&self, name: &str) -> Option<Arc<TableSchema>> {
+        let _ = name;
+        None
+    }
 }
 
 /// A bound expression and its type.

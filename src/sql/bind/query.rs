@@ -166,19 +166,9 @@ impl Binder<'_> {
         let ast::TableFactor::Table { name, alias, args: None, .. } = factor else {
             return Err(Error::unsupported("this kind of FROM item"));
         };
-        let parts: Vec<String> = name.0.iter().filter_map(|p| p.as_ident()).map(ident).collect();
-        let (schema_name, last) = match parts.as_slice() {
-            [s, t] => (Some(s.as_str()), t.as_str()),
-            [t] => (None, t.as_str()),
-            _ => (None, ""),
-        };
-        if let Some(schema) = crate::sql::virtual_tables::schema(schema_name, last) {
-            let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
-            return Ok((Rel::Virtual { table: schema.name.clone() }, Scope::of(&alias, schema)));
-        }
-        let schema = self.table(name)?;
-        let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
-        Ok((Rel::Scan { table: schema.name.clone() }, Scope::of(&alias, schema)))
+        let (rel, schema) = self.relation(name)?;
+        let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| super::relation::scope_name(&schema.name));
+        Ok((rel, Scope::of(&alias, schema)))
     }
 
     /// `unnest(a, b, ...) [alias [(columns)]]`: the arrays side by side as rows.

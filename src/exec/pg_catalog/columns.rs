@@ -1,0 +1,70 @@
+//! Column lists of the virtual tables, written as `name:type` specs in PostgreSQL 15's
+//! column order, and the small value constructors their rows are built from.
+//!
+//! Type names parse with `DataType::parse`, except PostgreSQL's internal single-byte
+//! `"char"` (written `char1` here), which SmarterBase has no type for and serves as `text`,
+//! and `int2vector`, served as `smallint[]`.
+
+use crate::catalog::{ColumnDef, TableSchema};
+use crate::types::{DataType, Value};
+
+/// A virtual table's schema: `qualified` is `pg_catalog.x` or `information_schema.x`.
+pub fn schema(qualified: &str, spec: &str) -> TableSchema {
+    let columns = spec.split_whitespace().map(column).collect();
+    TableSchema { name: qualified.to_string(), columns, primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() }
+}
+
+fn column(spec: &str) -> ColumnDef {
+    let (name, ty) = spec.split_once(':').unwrap_or((spec, "text"));
+    let data_type = match ty {
+        "char1" => DataType::Text,
+        "int2vector" => DataType::Array(Box::new(DataType::Int2)),
+        other => DataType::parse(other).unwrap_or(DataType::Text),
+    };
+    ColumnDef { name: name.to_string(), data_type, primary_key: false, not_null: false, default: None, identity: None }
+}
+
+pub fn name(s: &str) -> Value {
+    Value::Text(s.to_string())
+}
+
+pub fn oid(n: u32) -> Value {
+    Value::Int8(n as i64)
+}
+
+pub fn flag(b: bool) -> Value {
+    Value::Bool(b)
+}
+
+pub fn int2(n: usize) -> Value {
+    Value::Int2(n as i16)
+}
+
+pub fn int4(n: i64) -> Value {
+    Value::Int4(n as i32)
+}
+
+/// A `"char"` value; `'\0'` is the empty string, as PostgreSQL prints it.
+pub fn char1(c: char) -> Value {
+    Value::Text(if c == '\0' { String::new() } else { c.to_string() })
+}
+
+/// A value that may be NULL.
+pub fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> Value) -> Value {
+    v.map_or(Value::Null, f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_into_postgres_types() {
+        let s = schema("pg_catalog.x", "oid:oid relname:name relkind:char1 indkey:int2vector n:smallint");
+        let types: Vec<_> = s.columns.iter().map(|c| c.data_type.clone()).collect();
+        let int2s = DataType::Array(Box::new(DataType::Int2));
+        assert_eq!(types, vec![DataType::Oid, DataType::Name, DataType::Text, int2s, DataType::Int2]);
+        assert_eq!(char1('\0'), Value::Text(String::new()));
+        assert_eq!(oid(2200), Value::Int8(2200));
+    }
+}

@@ -1,0 +1,105 @@
+//! Catalogs whose contents do not depend on the user's tables: pg_am (PostgreSQL 15's
+//! access methods), pg_collation (default, C, POSIX), pg_tablespace, pg_roles (the one
+//! superuser), and the catalogs SmarterBase has nothing to put in: pg_description (no
+//! comments), pg_inherits, pg_enum, pg_range and pg_depend.
+
+use super::columns::{char1, flag, int4, name, oid, schema};
+use super::source::Source;
+use crate::catalog::TableSchema;
+use super::oids;
+use crate::types::{Row, Value};
+
+pub fn pg_am() -> TableSchema {
+    schema("pg_catalog.pg_am", "oid:oid amname:name amtype:char1")
+}
+
+pub fn am_rows(_src: &Source) -> Vec<Row> {
+    let methods = [(2, "heap", 't'), (403, "btree", 'i'), (405, "hash", 'i'), (783, "gist", 'i'), (2742, "gin", 'i'), (4000, "spgist", 'i'), (3580, "brin", 'i')];
+    methods.iter().map(|(o, n, t)| vec![oid(*o), name(n), char1(*t)]).collect()
+}
+
+pub fn pg_collation() -> TableSchema {
+    schema(
+        "pg_catalog.pg_collation",
+        "oid:oid collname:name collnamespace:oid collowner:oid collprovider:char1 collisdeterministic:boolean \
+         collencoding:integer collcollate:text collctype:text colliculocale:text collversion:text",
+    )
+}
+
+pub fn collation_rows(_src: &Source) -> Vec<Row> {
+    let row = |o: u32, n: &str, provider: char, locale: Value| {
+        vec![oid(o), name(n), oid(oids::PG_CATALOG), oid(oids::SUPERUSER), char1(provider), flag(true), int4(-1), locale.clone(), locale, Value::Null, Value::Null]
+    };
+    vec![row(oids::DEFAULT_COLLATION, "default", 'd', Value::Null), row(oids::C_COLLATION, "C", 'c', name("C")), row(951, "POSIX", 'c', name("POSIX"))]
+}
+
+pub fn pg_tablespace() -> TableSchema {
+    schema("pg_catalog.pg_tablespace", "oid:oid spcname:name spcowner:oid")
+}
+
+pub fn tablespace_rows(_src: &Source) -> Vec<Row> {
+    [(1663, "pg_default"), (1664, "pg_global")].iter().map(|(o, n)| vec![oid(*o), name(n), oid(oids::SUPERUSER)]).collect()
+}
+
+pub fn pg_roles() -> TableSchema {
+    schema(
+        "pg_catalog.pg_roles",
+        "rolname:name rolsuper:boolean rolinherit:boolean rolcreaterole:boolean rolcreatedb:boolean \
+         rolcanlogin:boolean rolreplication:boolean rolconnlimit:integer rolpassword:text \
+         rolvaliduntil:timestamptz rolbypassrls:boolean rolconfig:text[] oid:oid",
+    )
+}
+
+pub fn roles_rows(_src: &Source) -> Vec<Row> {
+    let mut row = vec![name("postgres")];
+    row.extend(std::iter::repeat_n(flag(true), 6));
+    row.extend([int4(-1), name("********"), Value::Null, flag(true), Value::Null, oid(oids::SUPERUSER)]);
+    vec![row]
+}
+
+pub fn pg_description() -> TableSchema {
+    schema("pg_catalog.pg_description", "objoid:oid classoid:oid objsubid:integer description:text")
+}
+
+pub fn pg_inherits() -> TableSchema {
+    schema("pg_catalog.pg_inherits", "inhrelid:oid inhparent:oid inhseqno:integer inhdetachpending:boolean")
+}
+
+pub fn pg_enum() -> TableSchema {
+    schema("pg_catalog.pg_enum", "oid:oid enumtypid:oid enumsortorder:real enumlabel:name")
+}
+
+pub fn pg_range() -> TableSchema {
+    schema("pg_catalog.pg_range", "rngtypid:oid rngsubtype:oid rngmultitypid:oid rngcollation:oid rngsubopc:oid")
+}
+
+pub fn pg_depend() -> TableSchema {
+    schema(
+        "pg_catalog.pg_depend",
+        "classid:oid objid:oid objsubid:integer refclassid:oid refobjid:oid refobjsubid:integer deptype:char1",
+    )
+}
+
+/// The rows of a catalog SmarterBase has nothing to put in.
+pub fn no_rows(_src: &Source) -> Vec<Row> {
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::pg_catalog::source::tests::sample;
+
+    #[test]
+    fn fixed_rows_match_their_columns() {
+        let src = sample();
+        let tables: [(fn() -> TableSchema, fn(&Source) -> Vec<Row>); 5] =
+            [(pg_am, am_rows), (pg_collation, collation_rows), (pg_tablespace, tablespace_rows), (pg_roles, roles_rows), (pg_enum, no_rows)];
+        for (schema, rows) in tables {
+            let width = schema().columns.len();
+            assert!(rows(&src).iter().all(|r| r.len() == width), "{}", schema().name);
+        }
+        assert_eq!(roles_rows(&src)[0][12], oid(10));
+        assert_eq!(collation_rows(&src)[1][1], name("C"));
+    }
+}
