@@ -88,7 +88,15 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
             };
             let limit = count(limit, "LIMIT", "2201W")?;
             let offset = count(offset, "OFFSET", "2201X")?.unwrap_or(0);
-            let rows = run(input, ctx)?.skip(offset);
+            let first = match limit {
+                Some(n) => first_by_key(input, offset.saturating_add(n), ctx)?,
+                None => None,
+            };
+            let rows = match first {
+                Some(rows) => rows,
+                None => run(input, ctx)?,
+            };
+            let rows = rows.skip(offset);
             match limit {
                 Some(n) => Box::new(rows.take(n)),
                 None => Box::new(rows),
@@ -107,6 +115,37 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
         }
         Rel::Aggregate { input, groups, aggs } => Box::new(aggregate(run(input, ctx)?, groups, aggs, ctx)?.into_iter().map(Ok)),
     })
+}
+
+/// `Sort(Project(IndexLookup))` ordered by the table's primary key, when only its first `n`
+/// rows are wanted (ORDER BY id DESC LIMIT 10 over an index on another column): the index
+/// yields keys, so only those `n` rows are read, then projected and sorted as usual.
+/// None when the plan has another shape.
+fn first_by_key<'a>(rel: &'a Rel, n: usize, ctx: &'a Ctx<'a>) -> Result<Option<Rows<'a>>> {
+    let Rel::Sort { input, keys } = rel else { return Ok(None) };
+    let Rel::Project { input: source, exprs } = input.as_ref() else { return Ok(None) };
+    let Rel::IndexLookup { table, columns, keys: lookup } = source.as_ref() else { return Ok(None) };
+    let [values] = lookup.as_slice() else { return Ok(None) };
+    let view = ctx.view(table)?;
+    let table_column = |k: &SortKey| match &k.expr {
+        Expr::Column(p) => match exprs.get(*p) {
+            Some(Expr::Column(c)) => Some(*c),
+            _ => None,
+        },
+        _ => None,
+    };
+    let sorted_by: Option<Vec<usize>> = keys.iter().map(table_column).collect();
+    if sorted_by.is_none_or(|cols| cols != view.schema.primary_key_columns()) {
+        return Ok(None);
+    }
+    let values = values.iter().map(|e| e.eval(&[], ctx.eval)).collect::<Result<Vec<_>>>()?;
+    if values.iter().any(Value::is_null) {
+        return Ok(None);
+    }
+    let desc: Vec<bool> = keys.iter().map(|k| k.desc).collect();
+    let Some(stored) = view.lookup_first(columns, &values, &desc, n)? else { return Ok(None) };
+    let projected = stored.into_iter().map(move |s| exprs.iter().map(|e| e.eval(&s.row, ctx.eval)).collect::<Result<Row>>());
+    Ok(Some(Box::new(sort(Box::new(projected), keys, ctx)?.into_iter().map(Ok))))
 }
 
 /// Rows with their keys and versions from a Scan / IndexLookup, optionally under a Filter

@@ -259,6 +259,32 @@ impl<'a> TableView<'a> {
         Ok(Some(out))
     }
 
+    /// The first `n` rows, in primary key order (`desc` per key column), of those whose
+    /// `columns` equal `values`: the index gives the keys, so only `n` rows are read (plus the
+    /// transaction's own matching rows). Rows come back unordered; None as for [`Self::lookup`].
+    pub fn lookup_first(&self, columns: &[usize], values: &[Value], desc: &[bool], n: usize) -> Result<Option<Vec<StoredRow>>> {
+        let Some(t) = self.committed else { return self.lookup(columns, values) };
+        let Some(mut keys) = t.lookup(columns, values)? else { return Ok(None) };
+        keys.retain(|k| self.overlay.is_none_or(|o| !o.rows.contains_key(k)));
+        let order = |a: &Key, b: &Key| {
+            let parts = a.0.iter().zip(b.0.iter()).zip(desc);
+            parts.map(|((x, y), d)| if *d { y.cmp(x) } else { x.cmp(y) }).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
+        };
+        if keys.len() > n && n > 0 {
+            keys.select_nth_unstable_by(n - 1, order);
+        }
+        keys.truncate(n);
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            out.extend(t.get(&k)?);
+        }
+        if let Some(o) = self.overlay {
+            let own = o.order.iter().filter_map(|k| own_row(k, o.rows.get(k)?));
+            out.extend(own.filter(|r| columns.iter().zip(values).all(|(c, v)| r.row[*c] == *v)));
+        }
+        Ok(Some(out))
+    }
+
     fn has_index(&self, columns: &[usize]) -> bool {
         let s = &self.schema;
         let same = |names: &[String]| names.iter().filter_map(|n| s.column_index(n)).collect::<Vec<_>>() == columns;
