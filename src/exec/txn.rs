@@ -252,10 +252,7 @@ impl<'a> TableView<'a> {
         } else if !self.has_index(columns) {
             return Ok(None);
         }
-        if let Some(o) = self.overlay {
-            let own = o.order.iter().filter_map(|k| own_row(k, o.rows.get(k)?));
-            out.extend(own.filter(|r| columns.iter().zip(values).all(|(c, v)| r.row[*c] == *v)));
-        }
+        out.extend(self.own_matches(columns, values));
         Ok(Some(out))
     }
 
@@ -278,17 +275,28 @@ impl<'a> TableView<'a> {
         for k in keys {
             out.extend(t.get(&k)?);
         }
-        if let Some(o) = self.overlay {
-            let own = o.order.iter().filter_map(|k| own_row(k, o.rows.get(k)?));
-            out.extend(own.filter(|r| columns.iter().zip(values).all(|(c, v)| r.row[*c] == *v)));
-        }
+        out.extend(self.own_matches(columns, values));
         Ok(Some(out))
+    }
+
+    /// The transaction's own live rows whose `columns` equal `values` (compared in place;
+    /// only matches are copied).
+    fn own_matches<'v>(&'v self, columns: &'v [usize], values: &'v [Value]) -> impl Iterator<Item = StoredRow> + 'v {
+        let pending = self.overlay.into_iter().flat_map(|o| o.order.iter().filter_map(move |k| Some((k, o.rows.get(k)?))));
+        pending.filter(move |(_, p)| own_values(p).is_some_and(|row| columns.iter().zip(values).all(|(c, v)| row[*c] == *v))).filter_map(|(k, p)| own_row(k, p))
     }
 
     fn has_index(&self, columns: &[usize]) -> bool {
         let s = &self.schema;
         let same = |names: &[String]| names.iter().filter_map(|n| s.column_index(n)).collect::<Vec<_>>() == columns;
         s.primary_key_columns() == columns || s.indexes.iter().any(|i| same(&i.columns))
+    }
+}
+
+fn own_values(p: &Pending) -> Option<&Row> {
+    match p {
+        Pending::Inserted(row) | Pending::Updated { row, .. } => Some(row),
+        Pending::Deleted { .. } => None,
     }
 }
 
