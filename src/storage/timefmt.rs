@@ -6,36 +6,10 @@
 
 use crate::types::Interval;
 
-const DAY_MICROS: i64 = 86_400_000_000;
-/// Days from 1970-01-01 to 2000-01-01.
-const UNIX_TO_PG_DAYS: i64 = 10_957;
-
-/// Civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-/// Days since 1970-01-01 of a civil date.
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = if m > 2 { m - 3 } else { m + 9 } as i64;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+use crate::types::calendar::{civil_from_days, days_from_civil, UNIX_TO_PG_DAYS, USECS_PER_DAY as DAY_MICROS};
 
 pub fn format_date(days: i32) -> String {
-    let (y, m, d) = civil_from_days(days as i64 + UNIX_TO_PG_DAYS);
+    let (y, m, d) = civil_from_days(days as i64);
     format!("{y:04}-{m:02}-{d:02}")
 }
 
@@ -56,7 +30,7 @@ fn push_fraction(frac: i64, out: &mut String) {
 
 pub fn format_timestamp(micros: i64) -> String {
     let days = micros.div_euclid(DAY_MICROS);
-    let (y, m, d) = civil_from_days(days + UNIX_TO_PG_DAYS);
+    let (y, m, d) = civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}T{}", format_time(micros.rem_euclid(DAY_MICROS)))
 }
 
@@ -93,7 +67,7 @@ pub fn format_interval(i: &Interval) -> String {
 }
 
 fn date_days(d: jiff::civil::Date) -> i64 {
-    days_from_civil(d.year() as i64, d.month() as u32, d.day() as u32) - UNIX_TO_PG_DAYS
+    days_from_civil(d.year() as i64, d.month() as u32, d.day() as u32)
 }
 
 fn time_micros(t: jiff::civil::Time) -> i64 {

@@ -154,6 +154,41 @@ impl DataType {
         self.is_integer() || matches!(self, DataType::Float4 | DataType::Float8 | DataType::Numeric(_))
     }
 
+    /// Position in PostgreSQL's numeric promotion order (int2 < int4 < int8 < numeric <
+    /// float4 < float8), None for other types.
+    pub fn numeric_rank(&self) -> Option<u8> {
+        Some(match self {
+            DataType::Int2 => 0,
+            DataType::Int4 => 1,
+            DataType::Int8 => 2,
+            DataType::Numeric(_) => 3,
+            DataType::Float4 => 4,
+            DataType::Float8 => 5,
+            _ => return None,
+        })
+    }
+
+    /// pg_type.typname: `int4`, `varchar`, `bpchar`, `_text` for text[], ...
+    pub fn typname(&self) -> String {
+        let name = match self {
+            DataType::Array(e) => return format!("_{}", e.typname()),
+            DataType::Bool => "bool",
+            DataType::Int2 => "int2",
+            DataType::Int4 => "int4",
+            DataType::Int8 => "int8",
+            DataType::Float4 => "float4",
+            DataType::Float8 => "float8",
+            DataType::Numeric(_) => "numeric",
+            DataType::Varchar(_) => "varchar",
+            DataType::Char(_) => "bpchar",
+            DataType::Time => "time",
+            DataType::Timestamp => "timestamp",
+            DataType::Timestamptz => "timestamptz",
+            other => return other.to_string(),
+        };
+        name.to_string()
+    }
+
     pub fn is_string(&self) -> bool {
         matches!(self, DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name)
     }

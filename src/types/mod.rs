@@ -8,7 +8,7 @@
 mod array;
 pub mod binary;
 mod bytea;
-mod calendar;
+pub mod calendar;
 pub mod cast;
 mod datatype;
 mod datetime;

@@ -83,20 +83,8 @@ pub fn binary_result_type(op: BinaryOp, left: &DataType, right: &DataType) -> Re
     })
 }
 
-fn num_rank(t: &DataType) -> Option<u8> {
-    Some(match t {
-        DataType::Int2 => 0,
-        DataType::Int4 => 1,
-        DataType::Int8 => 2,
-        DataType::Numeric(_) => 3,
-        DataType::Float4 => 4,
-        DataType::Float8 => 5,
-        _ => return None,
-    })
-}
-
 fn arithmetic_type(op: BinaryOp, l: &DataType, r: &DataType) -> Option<DataType> {
-    let (a, b) = (num_rank(l)?, num_rank(r)?);
+    let (a, b) = (l.numeric_rank()?, r.numeric_rank()?);
     let wider = if a >= b { l } else { r };
     match wider {
         DataType::Float4 | DataType::Float8 if op == BinaryOp::Mod => None,
@@ -121,7 +109,7 @@ fn datetime_type(op: BinaryOp, l: &DataType, r: &DataType) -> Option<DataType> {
             T::Interval
         }
         (BinaryOp::Add | BinaryOp::Sub, T::Interval, T::Interval) => T::Interval,
-        (BinaryOp::Mul, T::Interval, t) | (BinaryOp::Mul, t, T::Interval) | (BinaryOp::Div, T::Interval, t) if num_rank(t).is_some() => {
+        (BinaryOp::Mul, T::Interval, t) | (BinaryOp::Mul, t, T::Interval) | (BinaryOp::Div, T::Interval, t) if t.numeric_rank().is_some() => {
             T::Interval
         }
         _ => return None,

@@ -6,7 +6,6 @@
 
 use super::columns::{int4, name, opt, schema};
 use super::defaults::column_default;
-use super::pg_type::typname;
 use super::source::Source;
 use crate::catalog::{ColumnDef, Identity, TableSchema};
 use crate::types::{DataType, Row, Value};
@@ -94,7 +93,7 @@ fn column_row(src: &Source, t: &TableSchema, pos: usize, c: &ColumnDef) -> Row {
     r.extend([opt(max_length(ty), int4), opt(octet_length(ty), int4), opt(precision, int4), opt(radix, int4), opt(scale, int4)]);
     r.extend([opt(datetime_precision(ty), int4), Value::Null, Value::Null]);
     r.extend(std::iter::repeat_n(Value::Null, 9));
-    r.extend([name(&src.database), name("pg_catalog"), name(&typname(ty)), Value::Null, Value::Null, Value::Null, Value::Null]);
+    r.extend([name(&src.database), name("pg_catalog"), name(&ty.typname()), Value::Null, Value::Null, Value::Null, Value::Null]);
     r.extend([name(&pos.to_string()), yes_no(false)]);
     r.extend(identity_facts(c));
     r.extend([name("NEVER"), Value::Null, yes_no(true)]);

@@ -46,31 +46,10 @@ fn row(t: &DataType) -> Row {
     };
     let kind = if *t == DataType::Unknown { 'p' } else { 'b' };
     vec![
-        oid(t.oid()), name(&typname(t)), oid(oids::PG_CATALOG), oid(oids::SUPERUSER), Value::Int2(t.typlen()), flag(by_value(t)),
+        oid(t.oid()), name(&t.typname()), oid(oids::PG_CATALOG), oid(oids::SUPERUSER), Value::Int2(t.typlen()), flag(by_value(t)),
         char1(kind), char1(category(t)), flag(preferred(t)), flag(true), char1(','), oid(0), oid(elem),
         oid(t.array_oid()), char1(align(t)), char1(storage(t)), flag(false), oid(0), int4(-1), int4(0), oid(collation(t)), Value::Null,
     ]
-}
-
-/// pg_type.typname: `int4`, `varchar`, `bpchar`, `_text`, ...
-pub fn typname(t: &DataType) -> String {
-    let base = match t {
-        DataType::Array(e) => return format!("_{}", typname(e)),
-        DataType::Bool => "bool",
-        DataType::Int2 => "int2",
-        DataType::Int4 => "int4",
-        DataType::Int8 => "int8",
-        DataType::Float4 => "float4",
-        DataType::Float8 => "float8",
-        DataType::Numeric(_) => "numeric",
-        DataType::Varchar(_) => "varchar",
-        DataType::Char(_) => "bpchar",
-        DataType::Time => "time",
-        DataType::Timestamp => "timestamp",
-        DataType::Timestamptz => "timestamptz",
-        other => return other.to_string(),
-    };
-    base.to_string()
 }
 
 pub fn by_value(t: &DataType) -> bool {

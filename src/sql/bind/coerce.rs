@@ -10,18 +10,6 @@ use crate::types::cast::{can_cast, CastKind};
 use crate::types::text::parse_value;
 use crate::types::{DataType, FormatOptions, Value};
 
-fn numeric_rank(t: &DataType) -> Option<u8> {
-    Some(match t {
-        DataType::Int2 => 0,
-        DataType::Int4 => 1,
-        DataType::Int8 => 2,
-        DataType::Numeric(_) => 3,
-        DataType::Float4 => 4,
-        DataType::Float8 => 5,
-        _ => return None,
-    })
-}
-
 fn datetime_rank(t: &DataType) -> Option<u8> {
     Some(match t {
         DataType::Date => 0,
@@ -36,7 +24,7 @@ pub fn common_type(a: &DataType, b: &DataType) -> Option<DataType> {
     if a.without_modifier() == b.without_modifier() {
         return Some(a.without_modifier());
     }
-    if let (Some(x), Some(y)) = (numeric_rank(a), numeric_rank(b)) {
+    if let (Some(x), Some(y)) = (a.numeric_rank(), b.numeric_rank()) {
         return Some(if x >= y { a.without_modifier() } else { b.without_modifier() });
     }
     if let (Some(x), Some(y)) = (datetime_rank(a), datetime_rank(b)) {

@@ -402,21 +402,9 @@ pub fn output_name(e: &ast::Expr) -> String {
 
 /// The internal type name PostgreSQL uses as the column name of `x::type`.
 fn type_output_name(t: &ast::DataType) -> String {
-    let Ok(ty) = super::sql_type(t) else { return "?column?".into() };
-    match ty {
-        DataType::Bool => "bool",
-        DataType::Int2 => "int2",
-        DataType::Int4 => "int4",
-        DataType::Int8 => "int8",
-        DataType::Float4 => "float4",
-        DataType::Float8 => "float8",
-        DataType::Numeric(_) => "numeric",
-        DataType::Varchar(_) => "varchar",
-        DataType::Char(_) => "bpchar",
-        DataType::Time => "time",
-        DataType::Timestamp => "timestamp",
-        DataType::Timestamptz => "timestamptz",
-        other => return other.to_string(),
+    match super::sql_type(t) {
+        Ok(DataType::Array(e)) => format!("{e}[]"),
+        Ok(ty) => ty.typname(),
+        Err(_) => "?column?".into(),
     }
-    .to_string()
 }
