@@ -117,14 +117,19 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
     })
 }
 
-/// `Sort(Project(IndexLookup))` ordered by the table's primary key, when only its first `n`
-/// rows are wanted (ORDER BY id DESC LIMIT 10 over an index on another column): the index
-/// yields keys, so only those `n` rows are read, then projected and sorted as usual.
+/// `Sort(Project([Filter](IndexLookup)))` ordered by the table's primary key, when only its
+/// first `n` rows are wanted (ORDER BY id DESC LIMIT 10 over an index on another column): the
+/// index yields keys, so only about `n` rows are read, then filtered, projected and sorted as
+/// usual.
 /// None when the plan has another shape.
 fn first_by_key<'a>(rel: &'a Rel, n: usize, ctx: &'a Ctx<'a>) -> Result<Option<Rows<'a>>> {
     let Rel::Sort { input, keys } = rel else { return Ok(None) };
     let Rel::Project { input: source, exprs } = input.as_ref() else { return Ok(None) };
-    let Rel::IndexLookup { table, columns, keys: lookup } = source.as_ref() else { return Ok(None) };
+    let (source, predicate) = match source.as_ref() {
+        Rel::Filter { input, predicate } => (input.as_ref(), Some(predicate)),
+        other => (other, None),
+    };
+    let Rel::IndexLookup { table, columns, keys: lookup } = source else { return Ok(None) };
     let [values] = lookup.as_slice() else { return Ok(None) };
     let view = ctx.view(table)?;
     let table_column = |k: &SortKey| match &k.expr {
@@ -143,7 +148,8 @@ fn first_by_key<'a>(rel: &'a Rel, n: usize, ctx: &'a Ctx<'a>) -> Result<Option<R
         return Ok(None);
     }
     let desc: Vec<bool> = keys.iter().map(|k| k.desc).collect();
-    let Some(stored) = view.lookup_first(columns, &values, &desc, n)? else { return Ok(None) };
+    let keep = |row: &Row| predicate.map_or(Ok(true), |p| Ok(truth(&p.eval(row, ctx.eval)?)));
+    let Some(stored) = view.lookup_first(columns, &values, &desc, n, keep)? else { return Ok(None) };
     let projected = stored.into_iter().map(move |s| exprs.iter().map(|e| e.eval(&s.row, ctx.eval)).collect::<Result<Row>>());
     Ok(Some(Box::new(sort(Box::new(projected), keys, ctx)?.into_iter().map(Ok))))
 }

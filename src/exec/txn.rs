@@ -256,26 +256,49 @@ impl<'a> TableView<'a> {
         Ok(Some(out))
     }
 
-    /// The first `n` rows, in primary key order (`desc` per key column), of those whose
-    /// `columns` equal `values`: the index gives the keys, so only `n` rows are read (plus the
-    /// transaction's own matching rows). Rows come back unordered; None as for [`Self::lookup`].
-    pub fn lookup_first(&self, columns: &[usize], values: &[Value], desc: &[bool], n: usize) -> Result<Option<Vec<StoredRow>>> {
-        let Some(t) = self.committed else { return self.lookup(columns, values) };
+    /// The first `n` rows, in primary key order (`desc` per key column), among those whose
+    /// `columns` equal `values` and that `keep` accepts: the index gives the keys, which are
+    /// put in order a batch at a time, so only about `n` rows are read (plus the transaction's
+    /// own matching rows). Rows come back unordered; None as for [`Self::lookup`].
+    pub fn lookup_first(&self, columns: &[usize], values: &[Value], desc: &[bool], n: usize, keep: impl Fn(&Row) -> Result<bool>) -> Result<Option<Vec<StoredRow>>> {
+        let mut out = Vec::new();
+        let Some(t) = self.committed else {
+            let Some(rows) = self.lookup(columns, values)? else { return Ok(None) };
+            for r in rows {
+                if keep(&r.row)? {
+                    out.push(r);
+                }
+            }
+            return Ok(Some(out));
+        };
         let Some(mut keys) = t.lookup(columns, values)? else { return Ok(None) };
         keys.retain(|k| self.overlay.is_none_or(|o| !o.rows.contains_key(k)));
         let order = |a: &Key, b: &Key| {
             let parts = a.0.iter().zip(b.0.iter()).zip(desc);
             parts.map(|((x, y), d)| if *d { y.cmp(x) } else { x.cmp(y) }).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
         };
-        if keys.len() > n && n > 0 {
-            keys.select_nth_unstable_by(n - 1, order);
+        let mut rest: &mut [Key] = &mut keys;
+        while out.len() < n && !rest.is_empty() {
+            let m = (n - out.len()).min(rest.len());
+            if rest.len() > m {
+                rest.select_nth_unstable_by(m - 1, order);
+            }
+            let (head, tail) = rest.split_at_mut(m);
+            head.sort_unstable_by(order);
+            for k in head.iter() {
+                if let Some(r) = t.get(k)? {
+                    if keep(&r.row)? {
+                        out.push(r);
+                    }
+                }
+            }
+            rest = tail;
         }
-        keys.truncate(n);
-        let mut out = Vec::with_capacity(keys.len());
-        for k in keys {
-            out.extend(t.get(&k)?);
+        for r in self.own_matches(columns, values) {
+            if keep(&r.row)? {
+                out.push(r);
+            }
         }
-        out.extend(self.own_matches(columns, values));
         Ok(Some(out))
     }
 
