@@ -19,9 +19,7 @@ fn parse(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
-    g.bench_function("serde_json::Value", |b| {
-        b.iter(|| std::hint::black_box(serde_json::from_str::<serde_json::Value>(LINE).unwrap()))
-    });
+    g.bench_function("serde_json::Value", |b| b.iter(|| std::hint::black_box(serde_json::from_str::<serde_json::Value>(LINE).unwrap())));
     g.finish();
 }
 

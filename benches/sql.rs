@@ -26,7 +26,8 @@ fn session(dir: &std::path::Path) -> Session {
     ok(s.execute_simple("CREATE INDEX bench_users_role ON bench_users (role)"));
     let roles = ["admin", "editor", "viewer", "member", "guest"];
     for chunk in (0..ROWS).collect::<Vec<_>>().chunks(1000) {
-        let values: Vec<String> = chunk.iter().map(|i| format!("({i}, 'user{i}@example.com', '{}', {})", roles[*i as usize % 5], 18 + i % 73)).collect();
+        let values: Vec<String> =
+            chunk.iter().map(|i| format!("({i}, 'user{i}@example.com', '{}', {})", roles[*i as usize % 5], 18 + i % 73)).collect();
         ok(s.execute_simple(&format!("INSERT INTO bench_users VALUES {}", values.join(","))));
     }
     s

@@ -62,7 +62,10 @@ fn open_million(c: &mut Criterion) {
     let store = Store::open(dir.path()).unwrap();
     let first = started.elapsed();
     let after = rss_bytes();
-    println!("first open of 1,000,000 rows (every value checked): {first:?}; resident memory grew {} bytes/row", (after.saturating_sub(before)) / 1_000_000);
+    println!(
+        "first open of 1,000,000 rows (every value checked): {first:?}; resident memory grew {} bytes/row",
+        (after.saturating_sub(before)) / 1_000_000
+    );
     drop(store);
     let mut group = c.benchmark_group("open");
     group.sample_size(10);

@@ -30,14 +30,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config {
-            host: "127.0.0.1".to_string(),
-            port: 5433,
-            data: PathBuf::from("./data"),
-            password: None,
-            max_connections: 100,
-            io: IoBackend::Auto,
-        }
+        Config { host: "127.0.0.1".to_string(), port: 5433, data: PathBuf::from("./data"), password: None, max_connections: 100, io: IoBackend::Auto }
     }
 }
 

@@ -99,13 +99,22 @@ fn parent() {
             let words: Vec<&str> = line.split(' ').collect();
             for pair in words.chunks(2) {
                 let id: i64 = pair[1].parse().unwrap();
-                if pair[0] == "ins" { inserted.insert(id) } else { deleted.insert(id) };
+                if pair[0] == "ins" {
+                    inserted.insert(id)
+                } else {
+                    deleted.insert(id)
+                };
             }
         }
         verify(dir.path(), &inserted, &deleted, round);
     }
     assert!(inserted.len() > 100, "the child committed too little to test anything: {}", inserted.len());
-    println!("crash test: {ROUNDS} kills, {} acknowledged inserts, {} deletes, all present, in {:?}", inserted.len(), deleted.len(), started.elapsed());
+    println!(
+        "crash test: {ROUNDS} kills, {} acknowledged inserts, {} deletes, all present, in {:?}",
+        inserted.len(),
+        deleted.len(),
+        started.elapsed()
+    );
 }
 
 /// Batch `n` of a writer deletes the row of batch `n - 5` when this holds.

@@ -7,9 +7,9 @@ mod pg_cluster;
 mod support;
 
 use pg_cluster::PgCluster;
-use support::server::Server;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use support::server::Server;
 use tokio_postgres::{NoTls, SimpleQueryMessage};
 
 const BIN: &str = env!("CARGO_BIN_EXE_smarterbase");

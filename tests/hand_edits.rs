@@ -4,8 +4,8 @@
 
 mod support;
 
-use support::server::Server;
 use std::fs;
+use support::server::Server;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn running_server_sees_hand_edits_and_reports_broken_lines() {

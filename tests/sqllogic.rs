@@ -92,7 +92,8 @@ fn run_file(path: &Path) {
 
 #[test]
 fn sqllogictest_files() {
-    let mut files: Vec<_> = std::fs::read_dir("tests/sql").unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "slt")).collect();
+    let mut files: Vec<_> =
+        std::fs::read_dir("tests/sql").unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "slt")).collect();
     files.sort();
     let filter = std::env::var("SLT").unwrap_or_default();
     let mut failures = Vec::new();

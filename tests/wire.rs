@@ -100,7 +100,10 @@ async fn types_round_trip(io: &str) {
 async fn simple_protocol(io: &str) {
     let server = Server::start(io, &[]);
     let client = connect(&server.conn_str()).await.unwrap();
-    let messages = client.simple_query("CREATE TABLE s (id int PRIMARY KEY, name text); INSERT INTO s VALUES (1, 'a'), (2, NULL); SELECT id, name FROM s ORDER BY id").await.unwrap();
+    let messages = client
+        .simple_query("CREATE TABLE s (id int PRIMARY KEY, name text); INSERT INTO s VALUES (1, 'a'), (2, NULL); SELECT id, name FROM s ORDER BY id")
+        .await
+        .unwrap();
     let completes: Vec<u64> = messages.iter().filter_map(|m| if let SimpleQueryMessage::CommandComplete(n) = m { Some(*n) } else { None }).collect();
     assert_eq!(completes, [0, 2, 2]);
     let rows: Vec<(Option<String>, Option<String>)> = messages
@@ -221,7 +224,11 @@ fn psql(port: u16, password: Option<&str>, sql: &str) -> std::process::Output {
 
 async fn psql_client(io: &str) {
     let server = Server::start(io, &[]);
-    let out = psql(server.port, None, "CREATE TABLE q (id int PRIMARY KEY, name text); INSERT INTO q VALUES (1, 'x'), (2, 'y'); SELECT id, name FROM q ORDER BY id;");
+    let out = psql(
+        server.port,
+        None,
+        "CREATE TABLE q (id int PRIMARY KEY, name text); INSERT INTO q VALUES (1, 'x'), (2, 'y'); SELECT id, name FROM q ORDER BY id;",
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "CREATE TABLE\nINSERT 0 2\n1|x\n2|y\n");
     let out = psql(server.port, None, "SELECT * FROM nothing_here");
@@ -280,7 +287,12 @@ async fn connection_limit(io: &str) {
 async fn graceful_shutdown(io: &str) {
     let mut server = Server::start(io, &[]);
     let client = connect(&server.conn_str()).await.unwrap();
-    client.batch_execute("CREATE TABLE g (id int PRIMARY KEY, v text); INSERT INTO g VALUES (1, 'a'), (2, 'b'), (3, 'c'); UPDATE g SET v = 'z' WHERE id = 2").await.unwrap();
+    client
+        .batch_execute(
+            "CREATE TABLE g (id int PRIMARY KEY, v text); INSERT INTO g VALUES (1, 'a'), (2, 'b'), (3, 'c'); UPDATE g SET v = 'z' WHERE id = 2",
+        )
+        .await
+        .unwrap();
     let status = server.terminate();
     assert!(status.success(), "{status:?}");
     let text = std::fs::read_to_string(server.data.join("g.jsonl")).unwrap();

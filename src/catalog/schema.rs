@@ -82,7 +82,9 @@ pub struct Constraint {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ConstraintKind {
     /// CHECK (expression), the expression as SQL text.
-    Check { expr: String },
+    Check {
+        expr: String,
+    },
     ForeignKey(ForeignKey),
 }
 

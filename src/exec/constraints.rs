@@ -49,14 +49,20 @@ impl Checker {
     pub fn check_row(&self, row: &Row, ctx: &EvalCtx) -> Result<()> {
         for (c, v) in self.schema.columns.iter().zip(row) {
             if v.is_null() && c.not_null {
-                return Err(Error::new(sqlstate::NOT_NULL_VIOLATION, format!("null value in column \"{}\" of relation \"{}\" violates not-null constraint", c.name, self.schema.name))
-                    .with_detail(failing_row(&self.schema, row, ctx.opts)));
+                return Err(Error::new(
+                    sqlstate::NOT_NULL_VIOLATION,
+                    format!("null value in column \"{}\" of relation \"{}\" violates not-null constraint", c.name, self.schema.name),
+                )
+                .with_detail(failing_row(&self.schema, row, ctx.opts)));
             }
         }
         for (name, e) in &self.checks {
             if matches!(e.eval(row, ctx)?, Value::Bool(false)) {
-                return Err(Error::new(sqlstate::CHECK_VIOLATION, format!("new row for relation \"{}\" violates check constraint \"{name}\"", self.schema.name))
-                    .with_detail(failing_row(&self.schema, row, ctx.opts)));
+                return Err(Error::new(
+                    sqlstate::CHECK_VIOLATION,
+                    format!("new row for relation \"{}\" violates check constraint \"{name}\"", self.schema.name),
+                )
+                .with_detail(failing_row(&self.schema, row, ctx.opts)));
             }
         }
         Ok(())
@@ -74,7 +80,10 @@ impl Checker {
             }
             let found = match view.lookup(cols, &values)? {
                 Some(rows) => rows,
-                None => view.scan()?.filter(|r| r.as_ref().map_or(true, |r| cols.iter().zip(&values).all(|(c, v)| r.row[*c] == *v))).collect::<Result<_>>()?,
+                None => view
+                    .scan()?
+                    .filter(|r| r.as_ref().map_or(true, |r| cols.iter().zip(&values).all(|(c, v)| r.row[*c] == *v)))
+                    .collect::<Result<_>>()?,
             };
             if let Some(hit) = found.into_iter().find(|r| own != Some(&r.key)) {
                 return Ok(Some((i, hit)));
@@ -99,8 +108,15 @@ impl Checker {
             let parent = txn.view(snap, &fk.ref_table)?;
             let ref_cols: Vec<usize> = fk.ref_columns.iter().filter_map(|n| parent.schema.column_index(n)).collect();
             if !exists(&parent, &ref_cols, &values)? {
-                return Err(Error::new(sqlstate::FOREIGN_KEY_VIOLATION, format!("insert or update on table \"{}\" violates foreign key constraint \"{name}\"", self.schema.name))
-                    .with_detail(format!("Key {} is not present in table \"{}\".", key_text(&self.schema, cols, row, opts), fk.ref_table)));
+                return Err(Error::new(
+                    sqlstate::FOREIGN_KEY_VIOLATION,
+                    format!("insert or update on table \"{}\" violates foreign key constraint \"{name}\"", self.schema.name),
+                )
+                .with_detail(format!(
+                    "Key {} is not present in table \"{}\".",
+                    key_text(&self.schema, cols, row, opts),
+                    fk.ref_table
+                )));
             }
         }
         Ok(())
@@ -147,5 +163,9 @@ pub fn failing_row(schema: &TableSchema, row: &Row, opts: &FormatOptions) -> Str
 }
 
 fn value_text(v: &Value, ty: &crate::types::DataType, opts: &FormatOptions) -> String {
-    if v.is_null() { "null".to_string() } else { format_value(v, ty, opts) }
+    if v.is_null() {
+        "null".to_string()
+    } else {
+        format_value(v, ty, opts)
+    }
 }

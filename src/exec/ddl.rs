@@ -49,7 +49,10 @@ impl Exec<'_> {
         let checker = Checker::new(schema.clone(), &self.txn.catalog(self.snap))?;
         for row in rows {
             if let Some(c) = schema.columns.iter().zip(row).find(|(c, v)| c.not_null && v.is_null()).map(|(c, _)| c) {
-                return Err(Error::new(sqlstate::NOT_NULL_VIOLATION, format!("column \"{}\" of relation \"{}\" contains null values", c.name, schema.name)));
+                return Err(Error::new(
+                    sqlstate::NOT_NULL_VIOLATION,
+                    format!("column \"{}\" of relation \"{}\" contains null values", c.name, schema.name),
+                ));
             }
             checker.check_row(row, self.eval).map_err(|e| match e.code {
                 sqlstate::CHECK_VIOLATION => {

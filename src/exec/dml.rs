@@ -102,7 +102,9 @@ impl Exec<'_> {
     /// The source rows as one optional value per table column (None = default).
     fn insert_cells(&self, plan: &InsertPlan, width: usize) -> Result<Vec<Vec<Option<Value>>>> {
         match &plan.source {
-            InsertSource::Values(rows) => rows.iter().map(|r| r.iter().map(|c| c.as_ref().map(|e| e.eval(&[], self.eval)).transpose()).collect()).collect(),
+            InsertSource::Values(rows) => {
+                rows.iter().map(|r| r.iter().map(|c| c.as_ref().map(|e| e.eval(&[], self.eval)).transpose()).collect()).collect()
+            }
             InsertSource::Query { rel, columns } => {
                 let rows: Vec<Row> = self.read(|c| run(rel, c)?.collect())?;
                 Ok(rows
@@ -205,8 +207,18 @@ impl Exec<'_> {
                 ("cascade", Some(n)) => self.set_children(&child, &rows, &child_cols, |i| n[parent_cols[i]].clone())?,
                 ("set null", _) => self.set_children(&child, &rows, &child_cols, |_| Value::Null)?,
                 _ => {
-                    return Err(Error::new(sqlstate::FOREIGN_KEY_VIOLATION, format!("update or delete on table \"{}\" violates foreign key constraint \"{name}\" on table \"{}\"", parent.name, child.name))
-                        .with_detail(format!("Key {} is still referenced from table \"{}\".", key_text(parent, &parent_cols, old, self.eval.opts), child.name)))
+                    return Err(Error::new(
+                        sqlstate::FOREIGN_KEY_VIOLATION,
+                        format!(
+                            "update or delete on table \"{}\" violates foreign key constraint \"{name}\" on table \"{}\"",
+                            parent.name, child.name
+                        ),
+                    )
+                    .with_detail(format!(
+                        "Key {} is still referenced from table \"{}\".",
+                        key_text(parent, &parent_cols, old, self.eval.opts),
+                        child.name
+                    )))
                 }
             }
         }

@@ -69,7 +69,9 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
                 }
             }))
         }
-        Rel::Join { left, right, on, left_outer, right_width } => join(run(left, ctx)?, run(right, ctx)?.collect::<Result<Vec<_>>>()?, on.as_ref(), *left_outer, *right_width, ctx),
+        Rel::Join { left, right, on, left_outer, right_width } => {
+            join(run(left, ctx)?, run(right, ctx)?.collect::<Result<Vec<_>>>()?, on.as_ref(), *left_outer, *right_width, ctx)
+        }
         Rel::Project { input, exprs } => {
             let rows = run(input, ctx)?;
             Box::new(rows.map(move |r| r.and_then(|row| exprs.iter().map(|e| e.eval(&row, ctx.eval)).collect())))
@@ -265,8 +267,20 @@ pub fn compare_keys(a: &[Value], b: &[Value], keys: &[SortKey]) -> Ordering {
     for ((x, y), k) in a.iter().zip(b).zip(keys) {
         let ord = match (x.is_null(), y.is_null()) {
             (true, true) => Ordering::Equal,
-            (true, false) => if k.nulls_first { Ordering::Less } else { Ordering::Greater },
-            (false, true) => if k.nulls_first { Ordering::Greater } else { Ordering::Less },
+            (true, false) => {
+                if k.nulls_first {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                }
+            }
+            (false, true) => {
+                if k.nulls_first {
+                    Ordering::Greater
+                } else {
+                    Ordering::Less
+                }
+            }
             _ if k.desc => y.cmp(x),
             _ => x.cmp(y),
         };
@@ -320,16 +334,19 @@ fn gather(row: &Row, aggs: &[Aggregate], inputs: &mut AggInputs, ctx: &Ctx) -> R
 }
 
 fn finish_group(aggs: &[Aggregate], inputs: AggInputs) -> Result<Vec<Value>> {
-    aggs.iter().zip(inputs).map(|(a, mut vals)| {
-        if !a.order.is_empty() {
-            vals.sort_by(|x, y| compare_keys(&x.0, &y.0, &a.order));
-        }
-        if a.distinct {
-            let mut seen = ahash::AHashSet::new();
-            vals.retain(|(_, v, _)| seen.insert(v.clone()));
-        }
-        fold(a, vals)
-    }).collect()
+    aggs.iter()
+        .zip(inputs)
+        .map(|(a, mut vals)| {
+            if !a.order.is_empty() {
+                vals.sort_by(|x, y| compare_keys(&x.0, &y.0, &a.order));
+            }
+            if a.distinct {
+                let mut seen = ahash::AHashSet::new();
+                vals.retain(|(_, v, _)| seen.insert(v.clone()));
+            }
+            fold(a, vals)
+        })
+        .collect()
 }
 
 fn fold(a: &Aggregate, vals: Vec<(Vec<Value>, Value, Value)>) -> Result<Value> {
@@ -348,8 +365,20 @@ fn fold(a: &Aggregate, vals: Vec<(Vec<Value>, Value, Value)>) -> Result<Value> {
             }
             (_, Value::Null) => v,
             (AggFunc::Sum | AggFunc::Avg, _) => ops::binary(BinaryOp::Add, &acc, &v)?,
-            (AggFunc::Min, _) => if v < acc { v } else { acc },
-            (AggFunc::Max, _) => if v > acc { v } else { acc },
+            (AggFunc::Min, _) => {
+                if v < acc {
+                    v
+                } else {
+                    acc
+                }
+            }
+            (AggFunc::Max, _) => {
+                if v > acc {
+                    v
+                } else {
+                    acc
+                }
+            }
         };
     }
     Ok(match a.func {

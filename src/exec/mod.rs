@@ -71,7 +71,8 @@ pub struct QueryResult {
 pub use crate::types::FormatOptions;
 
 fn columns_of(bound: &Bound) -> Option<Vec<Column>> {
-    bound.columns.as_ref().map(|cols| {
-        cols.iter().map(|c| Column { name: c.name.clone(), data_type: c.data_type.clone(), table_oid: 0, column_id: 0 }).collect()
-    })
+    bound
+        .columns
+        .as_ref()
+        .map(|cols| cols.iter().map(|c| Column { name: c.name.clone(), data_type: c.data_type.clone(), table_oid: 0, column_id: 0 }).collect())
 }

@@ -127,7 +127,10 @@ impl Session {
     /// Executes a prepared statement with parameter values already decoded to its types.
     pub fn execute(&mut self, prepared: &Prepared, params: &[Value]) -> Result<QueryResult> {
         if params.len() != prepared.param_types.len() {
-            return Err(Error::new(sqlstate::PROTOCOL_VIOLATION, format!("bind message supplies {} parameters, but prepared statement requires {}", params.len(), prepared.param_types.len())));
+            return Err(Error::new(
+                sqlstate::PROTOCOL_VIOLATION,
+                format!("bind message supplies {} parameters, but prepared statement requires {}", params.len(), prepared.param_types.len()),
+            ));
         }
         let r = self.bind_and_run(prepared.plan.stmt.as_ref(), Some(prepared), params);
         if self.txn.as_ref().is_some_and(|t| t.implicit) && r.is_err() {
@@ -222,7 +225,10 @@ impl Session {
         let failed = self.txn.as_ref().is_some_and(|t| t.failed);
         let allowed = matches!(plan, Some(Plan::Txn(TxnCmd::Rollback | TxnCmd::Commit | TxnCmd::RollbackTo(_))));
         if failed && !allowed {
-            return Err(Error::new(sqlstate::IN_FAILED_SQL_TRANSACTION, "current transaction is aborted, commands ignored until end of transaction block"));
+            return Err(Error::new(
+                sqlstate::IN_FAILED_SQL_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block",
+            ));
         }
         Ok(())
     }
@@ -553,5 +559,4 @@ mod tests {
         r.durable.expect("a commit").wait_blocking().unwrap();
         assert_eq!(run(&mut other, "SELECT count(*) FROM t").rows, vec![vec![Value::Int8(3)]]);
     }
-
 }

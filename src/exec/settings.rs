@@ -52,7 +52,8 @@ const REPORTED: [(&str, &str); 11] = [
     ("session_authorization", "session_authorization"),
 ];
 
-const READ_ONLY: [&str; 6] = ["server_version", "server_encoding", "integer_datetimes", "is_superuser", "server_version_num", "max_identifier_length"];
+const READ_ONLY: [&str; 6] =
+    ["server_version", "server_encoding", "integer_datetimes", "is_superuser", "server_version_num", "max_identifier_length"];
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -97,7 +98,8 @@ impl Settings {
         match name {
             Some(n) => self.set(n, None, false),
             None => {
-                let names: Vec<String> = self.values.keys().filter(|k| !READ_ONLY.contains(&k.as_str()) && *k != "session_authorization").cloned().collect();
+                let names: Vec<String> =
+                    self.values.keys().filter(|k| !READ_ONLY.contains(&k.as_str()) && *k != "session_authorization").cloned().collect();
                 names.iter().try_for_each(|n| self.set(n, None, false))
             }
         }
@@ -206,7 +208,15 @@ fn duration_ms(v: &str) -> Option<String> {
         "h" => n * 3_600_000,
         _ => return None,
     };
-    Some(if ms == 0 { "0".into() } else if ms % 60_000 == 0 && unit != "ms" && unit != "" { format!("{}min", ms / 60_000) } else if ms % 1000 == 0 && unit != "ms" && unit != "" { format!("{}s", ms / 1000) } else { format!("{ms}ms") })
+    Some(if ms == 0 {
+        "0".into()
+    } else if ms % 60_000 == 0 && unit != "ms" && unit != "" {
+        format!("{}min", ms / 60_000)
+    } else if ms % 1000 == 0 && unit != "ms" && unit != "" {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{ms}ms")
+    })
 }
 
 #[cfg(test)]

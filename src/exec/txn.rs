@@ -16,8 +16,13 @@ use std::sync::Arc;
 pub enum Pending {
     Inserted(Row),
     /// A committed row replaced; `version` is the one read (checked at commit: 40001).
-    Updated { version: u64, row: Row },
-    Deleted { version: u64 },
+    Updated {
+        version: u64,
+        row: Row,
+    },
+    Deleted {
+        version: u64,
+    },
 }
 
 /// One table's pending writes.
@@ -36,7 +41,11 @@ pub enum DdlOp {
     Create(Arc<TableSchema>),
     Drop(String),
     /// `rewrite`: the rows were rebuilt into the overlay (the table's content is replaced).
-    Alter { old_name: String, schema: Arc<TableSchema>, rewrite: bool },
+    Alter {
+        old_name: String,
+        schema: Arc<TableSchema>,
+        rewrite: bool,
+    },
     Truncate(String),
 }
 
@@ -196,7 +205,9 @@ impl TxnState {
             for key in o.order {
                 match o.rows.remove(&key) {
                     Some(Pending::Deleted { version }) => changes.push(Change::Delete { table: table.clone(), key, expected_version: version }),
-                    Some(Pending::Updated { version, row }) => updates.push(Change::Update { table: table.clone(), key, expected_version: version, row }),
+                    Some(Pending::Updated { version, row }) => {
+                        updates.push(Change::Update { table: table.clone(), key, expected_version: version, row })
+                    }
                     Some(Pending::Inserted(row)) => inserts.push(Change::Insert { table: table.clone(), row }),
                     None => {}
                 }
@@ -260,7 +271,14 @@ impl<'a> TableView<'a> {
     /// `columns` equal `values` and that `keep` accepts: the index gives the keys, which are
     /// put in order a batch at a time, so only about `n` rows are read (plus the transaction's
     /// own matching rows). Rows come back unordered; None as for [`Self::lookup`].
-    pub fn lookup_first(&self, columns: &[usize], values: &[Value], desc: &[bool], n: usize, keep: impl Fn(&Row) -> Result<bool>) -> Result<Option<Vec<StoredRow>>> {
+    pub fn lookup_first(
+        &self,
+        columns: &[usize],
+        values: &[Value],
+        desc: &[bool],
+        n: usize,
+        keep: impl Fn(&Row) -> Result<bool>,
+    ) -> Result<Option<Vec<StoredRow>>> {
         let mut out = Vec::new();
         let Some(t) = self.committed else {
             let Some(rows) = self.lookup(columns, values)? else { return Ok(None) };
@@ -306,7 +324,9 @@ impl<'a> TableView<'a> {
     /// only matches are copied).
     fn own_matches<'v>(&'v self, columns: &'v [usize], values: &'v [Value]) -> impl Iterator<Item = StoredRow> + 'v {
         let pending = self.overlay.into_iter().flat_map(|o| o.order.iter().filter_map(move |k| Some((k, o.rows.get(k)?))));
-        pending.filter(move |(_, p)| own_values(p).is_some_and(|row| columns.iter().zip(values).all(|(c, v)| row[*c] == *v))).filter_map(|(k, p)| own_row(k, p))
+        pending
+            .filter(move |(_, p)| own_values(p).is_some_and(|row| columns.iter().zip(values).all(|(c, v)| row[*c] == *v)))
+            .filter_map(|(k, p)| own_row(k, p))
     }
 
     fn has_index(&self, columns: &[usize]) -> bool {

@@ -65,7 +65,8 @@ impl ScramSecret {
         let client_nonce = attribute(bare, 'r')?;
         let nonce = format!("{client_nonce}{server_nonce}");
         let server_first = format!("r={nonce},s={},i={}", B64.encode(&self.salt), self.iterations);
-        let exchange = Exchange { client_first_bare: bare.to_string(), server_first: server_first.clone(), gs2_header: gs2_header.to_string(), nonce };
+        let exchange =
+            Exchange { client_first_bare: bare.to_string(), server_first: server_first.clone(), gs2_header: gs2_header.to_string(), nonce };
         Ok((exchange, server_first))
     }
 

@@ -379,18 +379,13 @@ mod tests {
 
     #[test]
     fn unknown_names_and_duplicates() {
-        let batch = [
-            bind("", "nope"), msg(b'S', b""),
-            execute("nope", 0), msg(b'S', b""),
-            parse("s", "select"), parse("s", "select"), msg(b'S', b""),
-        ]
-        .concat();
+        let batch =
+            [bind("", "nope"), msg(b'S', b""), execute("nope", 0), msg(b'S', b""), parse("s", "select"), parse("s", "select"), msg(b'S', b"")]
+                .concat();
         let (out, _) = converse(vec![batch], &shared());
         assert_eq!(tags(&out[5..]), "EZEZ1EZ");
-        let codes: Vec<bool> = [(5, "C26000"), (7, "C34000"), (10, "C42P05")]
-            .iter()
-            .map(|(i, code)| out[*i].1.windows(6).any(|w| w == code.as_bytes()))
-            .collect();
+        let codes: Vec<bool> =
+            [(5, "C26000"), (7, "C34000"), (10, "C42P05")].iter().map(|(i, code)| out[*i].1.windows(6).any(|w| w == code.as_bytes())).collect();
         assert_eq!(codes, [true, true, true]);
     }
 

@@ -46,7 +46,9 @@ impl Deallocate {
         match self {
             Deallocate::All => statements.retain(|name, _| name.is_empty()),
             Deallocate::Name(name) => {
-                statements.remove(name).ok_or_else(|| Error::new(sqlstate::INVALID_SQL_STATEMENT_NAME, format!("prepared statement \"{name}\" does not exist")))?;
+                statements
+                    .remove(name)
+                    .ok_or_else(|| Error::new(sqlstate::INVALID_SQL_STATEMENT_NAME, format!("prepared statement \"{name}\" does not exist")))?;
             }
         }
         Ok(())

@@ -95,7 +95,11 @@ impl<S: SqlSession> Connection<S> {
 
     fn statement(&self, name: &str) -> Result<&Arc<Statement<S::Statement>>> {
         self.statements.get(name).ok_or_else(|| {
-            let message = if name.is_empty() { "unnamed prepared statement does not exist".to_string() } else { format!("prepared statement \"{name}\" does not exist") };
+            let message = if name.is_empty() {
+                "unnamed prepared statement does not exist".to_string()
+            } else {
+                format!("prepared statement \"{name}\" does not exist")
+            };
             Error::new(sqlstate::INVALID_SQL_STATEMENT_NAME, message)
         })
     }

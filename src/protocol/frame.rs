@@ -47,9 +47,7 @@ pub fn decode(mut frame: BytesMut) -> Result<PgWireFrontendMessage> {
     let decoded = catch_unwind(AssertUnwindSafe(|| PgWireFrontendMessage::decode(&mut frame, &ctx)));
     match decoded {
         Ok(Ok(Some(message))) => Ok(message),
-        Ok(Err(pgwire::error::PgWireError::InvalidMessageType(t))) => {
-            Err(violation(format!("invalid frontend message type {t}")))
-        }
+        Ok(Err(pgwire::error::PgWireError::InvalidMessageType(t))) => Err(violation(format!("invalid frontend message type {t}"))),
         _ => Err(violation(format!("invalid message format (message type '{}')", tag as char))),
     }
 }

@@ -33,9 +33,7 @@ pub async fn negotiate<T: Transport>(wire: &mut Wire<T>) -> Result<Startup> {
                 wire.out.push(b'N');
                 wire.flush().await?;
             }
-            CANCEL_REQUEST if packet.len() == 12 => {
-                return Ok(Startup::Cancel { pid: be_i32(&packet[4..8]), secret: be_i32(&packet[8..12]) })
-            }
+            CANCEL_REQUEST if packet.len() == 12 => return Ok(Startup::Cancel { pid: be_i32(&packet[4..8]), secret: be_i32(&packet[8..12]) }),
             _ => return connect(wire, code, &packet[4..]),
         }
     }

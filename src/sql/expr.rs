@@ -61,25 +61,73 @@ pub enum Expr {
     /// The value of the statement's k-th uncorrelated subquery, computed before the statement
     /// runs (a scalar, EXISTS's boolean, or IN's list as an array).
     Subquery(usize),
-    Binary { op: BinaryOp, left: Box<Expr>, right: Box<Expr> },
-    Unary { op: UnaryOp, expr: Box<Expr> },
-    Compare { op: CmpOp, left: Box<Expr>, right: Box<Expr> },
+    Binary {
+        op: BinaryOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    Unary {
+        op: UnaryOp,
+        expr: Box<Expr>,
+    },
+    Compare {
+        op: CmpOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
-    IsNull { expr: Box<Expr>, negated: bool },
+    IsNull {
+        expr: Box<Expr>,
+        negated: bool,
+    },
     /// IS [NOT] TRUE/FALSE: `IsBool { value: true, negated: false }` is IS TRUE.
-    IsBool { expr: Box<Expr>, value: bool, negated: bool },
-    IsDistinct { left: Box<Expr>, right: Box<Expr>, negated: bool },
-    InList { expr: Box<Expr>, list: Vec<Expr>, negated: bool },
+    IsBool {
+        expr: Box<Expr>,
+        value: bool,
+        negated: bool,
+    },
+    IsDistinct {
+        left: Box<Expr>,
+        right: Box<Expr>,
+        negated: bool,
+    },
+    InList {
+        expr: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+    },
     /// `x op ANY (array)` / `x op ALL (array)`.
-    AnyAll { op: CmpOp, left: Box<Expr>, array: Box<Expr>, all: bool },
+    AnyAll {
+        op: CmpOp,
+        left: Box<Expr>,
+        array: Box<Expr>,
+        all: bool,
+    },
     /// `ARRAY[a, b, ...]`.
     Array(Vec<Expr>),
-    Like { expr: Box<Expr>, pattern: Box<Expr>, escape: Option<Box<Expr>>, case_insensitive: bool, negated: bool },
-    Cast { expr: Box<Expr>, from: DataType, to: DataType, kind: CastKind },
-    Case { whens: Vec<(Expr, Expr)>, otherwise: Option<Box<Expr>> },
-    Call { func: Func, args: Vec<Expr> },
+    Like {
+        expr: Box<Expr>,
+        pattern: Box<Expr>,
+        escape: Option<Box<Expr>>,
+        case_insensitive: bool,
+        negated: bool,
+    },
+    Cast {
+        expr: Box<Expr>,
+        from: DataType,
+        to: DataType,
+        kind: CastKind,
+    },
+    Case {
+        whens: Vec<(Expr, Expr)>,
+        otherwise: Option<Box<Expr>>,
+    },
+    Call {
+        func: Func,
+        args: Vec<Expr>,
+    },
 }
 
 /// What evaluation needs besides the row: parameters and session facts.
@@ -115,9 +163,7 @@ impl Expr {
             Expr::Subquery(i) => ctx.subqueries.get(*i).cloned().ok_or_else(|| Error::internal(format!("subquery {i} not evaluated"))),
             Expr::Binary { op, left, right } => strict2(left.eval(row, ctx)?, right.eval(row, ctx)?, |l, r| ops::binary(*op, &l, &r)),
             Expr::Unary { op, expr } => strict1(expr.eval(row, ctx)?, |v| ops::unary(*op, &v)),
-            Expr::Compare { op, left, right } => {
-                strict2(left.eval(row, ctx)?, right.eval(row, ctx)?, |l, r| Ok(Value::Bool(op.test(l.cmp(&r)))))
-            }
+            Expr::Compare { op, left, right } => strict2(left.eval(row, ctx)?, right.eval(row, ctx)?, |l, r| Ok(Value::Bool(op.test(l.cmp(&r))))),
             Expr::And(l, r) => eval_and(l, r, row, ctx),
             Expr::Or(l, r) => eval_or(l, r, row, ctx),
             Expr::Not(e) => strict1(e.eval(row, ctx)?, |v| Ok(Value::Bool(!truth(&v)))),
@@ -168,7 +214,9 @@ impl Expr {
                 each(l);
                 each(r)
             }
-            Expr::Unary { expr, .. } | Expr::Not(expr) | Expr::IsNull { expr, .. } | Expr::IsBool { expr, .. } | Expr::Cast { expr, .. } => each(expr),
+            Expr::Unary { expr, .. } | Expr::Not(expr) | Expr::IsNull { expr, .. } | Expr::IsBool { expr, .. } | Expr::Cast { expr, .. } => {
+                each(expr)
+            }
             Expr::InList { expr, list, .. } => {
                 each(expr);
                 list.iter().for_each(each)
@@ -208,11 +256,19 @@ fn missing_param(i: usize) -> Error {
 }
 
 fn strict1(v: Value, f: impl FnOnce(Value) -> Result<Value>) -> Result<Value> {
-    if v.is_null() { Ok(Value::Null) } else { f(v) }
+    if v.is_null() {
+        Ok(Value::Null)
+    } else {
+        f(v)
+    }
 }
 
 fn strict2(l: Value, r: Value, f: impl FnOnce(Value, Value) -> Result<Value>) -> Result<Value> {
-    if l.is_null() || r.is_null() { Ok(Value::Null) } else { f(l, r) }
+    if l.is_null() || r.is_null() {
+        Ok(Value::Null)
+    } else {
+        f(l, r)
+    }
 }
 
 fn eval_and(l: &Expr, r: &Expr, row: &[Value], ctx: &EvalCtx) -> Result<Value> {

@@ -160,8 +160,11 @@ impl Func {
             Nullif if n == 2 => Some(ArgRule::Common),
             Abs | Ceil | Floor if n == 1 => Some(ArgRule::Numeric),
             Round if n == 1 || n == 2 => Some(ArgRule::Numeric),
-            PgAdvisoryLock | PgTryAdvisoryLock | PgAdvisoryUnlock => fixed(if n == 1 { &[DataType::Int8] } else { &[DataType::Int4, DataType::Int4] }),
-            Now | CurrentDate | GenRandomUuid | UuidV7 | Version | CurrentSchema | CurrentDatabase | CurrentUser | PgBackendPid | PgAdvisoryUnlockAll => fixed(&[]),
+            PgAdvisoryLock | PgTryAdvisoryLock | PgAdvisoryUnlock => {
+                fixed(if n == 1 { &[DataType::Int8] } else { &[DataType::Int4, DataType::Int4] })
+            }
+            Now | CurrentDate | GenRandomUuid | UuidV7 | Version | CurrentSchema | CurrentDatabase | CurrentUser | PgBackendPid
+            | PgAdvisoryUnlockAll => fixed(&[]),
             Catalog(f) => f.arg_types(n).map(ArgRule::Fixed),
             _ => None,
         }
@@ -219,7 +222,13 @@ impl Func {
             Replace => Value::Text(if t(1).is_empty() { t(0).to_string() } else { t(0).replace(t(1), t(2)) }),
             Position => Value::Int4(t(0).find(t(1)).map_or(0, |b| t(0)[..b].chars().count() as i32 + 1)),
             Concat => Value::Text(v.iter().map(text).collect()),
-            Nullif => if !v[0].is_null() && v[0] == v[1] { Value::Null } else { v[0].clone() },
+            Nullif => {
+                if !v[0].is_null() && v[0] == v[1] {
+                    Value::Null
+                } else {
+                    v[0].clone()
+                }
+            }
             Greatest => v.iter().filter(|x| !x.is_null()).max().cloned().unwrap_or(Value::Null),
             Least => v.iter().filter(|x| !x.is_null()).min().cloned().unwrap_or(Value::Null),
             Abs => abs(&v[0])?,
@@ -257,10 +266,16 @@ const SUBSTRING_ERROR: &str = "22011";
 /// Case mapping one character at a time, as PostgreSQL's towupper/towlower: a character
 /// whose mapping is several characters (ß) stays as it is.
 fn map_chars<I: Iterator<Item = char> + ExactSizeIterator>(s: &str, f: fn(char) -> I) -> String {
-    s.chars().map(|c| {
-        let mut m = f(c);
-        if m.len() == 1 { m.next().unwrap_or(c) } else { c }
-    }).collect()
+    s.chars()
+        .map(|c| {
+            let mut m = f(c);
+            if m.len() == 1 {
+                m.next().unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 fn int(v: &Value) -> i64 {
@@ -300,7 +315,11 @@ fn abs(v: &Value) -> Result<Value> {
         Value::Float8(f) => *f < 0.0,
         other => other.as_i64().is_some_and(|i| i < 0),
     };
-    if is_negative { neg(v) } else { Ok(v.clone()) }
+    if is_negative {
+        neg(v)
+    } else {
+        Ok(v.clone())
+    }
 }
 
 fn round(v: &Value, places: Option<i64>) -> Result<Value> {

@@ -9,9 +9,19 @@ pub fn like_match(value: &str, pattern: &str, escape: Option<&str>, case_insensi
         None => None,
         Some(c) if c.is_empty() => None,
         Some(c) if c.len() == 1 => Some(c[0]),
-        Some(_) => return Err(Error::new(sqlstate::INVALID_ESCAPE_SEQUENCE, "invalid escape string").with_hint("Escape string must be empty or one character.")),
+        Some(_) => {
+            return Err(
+                Error::new(sqlstate::INVALID_ESCAPE_SEQUENCE, "invalid escape string").with_hint("Escape string must be empty or one character.")
+            )
+        }
     };
-    let fold = |s: &str| -> Vec<char> { if case_insensitive { s.to_lowercase().chars().collect() } else { s.chars().collect() } };
+    let fold = |s: &str| -> Vec<char> {
+        if case_insensitive {
+            s.to_lowercase().chars().collect()
+        } else {
+            s.chars().collect()
+        }
+    };
     let tokens = tokenize(&fold(pattern), esc)?;
     Ok(matches(&fold(value), &tokens))
 }
@@ -29,9 +39,8 @@ fn tokenize(p: &[char], esc: Option<char>) -> Result<Vec<Tok>> {
     while i < p.len() {
         let c = p[i];
         if Some(c) == esc {
-            let next = p.get(i + 1).ok_or_else(|| {
-                Error::new(sqlstate::INVALID_ESCAPE_SEQUENCE, "LIKE pattern must not end with escape character")
-            })?;
+            let next =
+                p.get(i + 1).ok_or_else(|| Error::new(sqlstate::INVALID_ESCAPE_SEQUENCE, "LIKE pattern must not end with escape character"))?;
             out.push(Tok::Lit(*next));
             i += 2;
             continue;

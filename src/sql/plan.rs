@@ -31,29 +31,70 @@ pub struct SortKey {
 #[derive(Debug, Clone)]
 pub enum Rel {
     /// Literal rows (VALUES, and the single empty row of SELECT without FROM).
-    Values { rows: Vec<Vec<Expr>> },
+    Values {
+        rows: Vec<Vec<Expr>>,
+    },
     /// generate_series(start, stop[, step]) as a one-column row source.
-    Series { start: Expr, stop: Expr, step: Option<Expr> },
+    Series {
+        start: Expr,
+        stop: Expr,
+        step: Option<Expr>,
+    },
     /// unnest(array, ...): one row per position, one column per array (NULL past an end).
-    Unnest { arrays: Vec<Expr> },
+    Unnest {
+        arrays: Vec<Expr>,
+    },
     /// A virtual catalog table (`pg_catalog.pg_class`, `information_schema.columns`, ...),
     /// computed from the schemas (see `exec::pg_catalog`).
-    Virtual { table: String },
+    Virtual {
+        table: String,
+    },
     /// Every row of a table, in file order.
-    Scan { table: String },
+    Scan {
+        table: String,
+    },
     /// Rows whose `columns` equal one of `keys` (equality or IN on an indexed column set).
-    IndexLookup { table: String, columns: Vec<usize>, keys: Vec<Vec<Expr>> },
+    IndexLookup {
+        table: String,
+        columns: Vec<usize>,
+        keys: Vec<Vec<Expr>>,
+    },
     /// Nested-loop join: each left row with each right row (`left ++ right`) passing `on`;
     /// a LEFT join keeps unmatched left rows padded with `right_width` NULLs.
-    Join { left: Box<Rel>, right: Box<Rel>, on: Option<Expr>, left_outer: bool, right_width: usize },
-    Filter { input: Box<Rel>, predicate: Expr },
-    Project { input: Box<Rel>, exprs: Vec<Expr> },
-    Sort { input: Box<Rel>, keys: Vec<SortKey> },
-    Limit { input: Box<Rel>, limit: Option<Expr>, offset: Option<Expr> },
-    Distinct { input: Box<Rel> },
+    Join {
+        left: Box<Rel>,
+        right: Box<Rel>,
+        on: Option<Expr>,
+        left_outer: bool,
+        right_width: usize,
+    },
+    Filter {
+        input: Box<Rel>,
+        predicate: Expr,
+    },
+    Project {
+        input: Box<Rel>,
+        exprs: Vec<Expr>,
+    },
+    Sort {
+        input: Box<Rel>,
+        keys: Vec<SortKey>,
+    },
+    Limit {
+        input: Box<Rel>,
+        limit: Option<Expr>,
+        offset: Option<Expr>,
+    },
+    Distinct {
+        input: Box<Rel>,
+    },
     /// Aggregates over the whole input, or per group of the `groups` input columns; each
     /// output row is the group's column values followed by the aggregate values.
-    Aggregate { input: Box<Rel>, groups: Vec<usize>, aggs: Vec<Aggregate> },
+    Aggregate {
+        input: Box<Rel>,
+        groups: Vec<usize>,
+        aggs: Vec<Aggregate>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,9 +169,15 @@ pub enum ColumnDefault {
 #[derive(Debug, Clone)]
 pub enum OnConflict {
     Error,
-    DoNothing { columns: Vec<usize> },
+    DoNothing {
+        columns: Vec<usize>,
+    },
     /// SET expressions see the existing row followed by the EXCLUDED row.
-    DoUpdate { columns: Vec<usize>, sets: Vec<(usize, Expr)>, predicate: Option<Expr> },
+    DoUpdate {
+        columns: Vec<usize>,
+        sets: Vec<(usize, Expr)>,
+        predicate: Option<Expr>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -161,13 +208,24 @@ pub enum Ddl {
     CreateTable(Arc<TableSchema>),
     /// DROP TABLE; with CASCADE, `detach` holds the other tables' schemas without their
     /// foreign keys to the dropped tables.
-    DropTable { names: Vec<String>, detach: Vec<Arc<TableSchema>> },
+    DropTable {
+        names: Vec<String>,
+        detach: Vec<Arc<TableSchema>>,
+    },
     /// ALTER TABLE / CREATE INDEX / DROP INDEX: the new schema; `rewrite` maps each new column
     /// to an expression over the old row when the rows must change shape.
-    Alter { old_name: String, schema: Arc<TableSchema>, rewrite: Option<Vec<Expr>> },
-    Truncate { names: Vec<String> },
+    Alter {
+        old_name: String,
+        schema: Arc<TableSchema>,
+        rewrite: Option<Vec<Expr>>,
+    },
+    Truncate {
+        names: Vec<String>,
+    },
     /// A statement that changed nothing (IF [NOT] EXISTS), with its NOTICE.
-    Nothing { notice: String },
+    Nothing {
+        notice: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -183,24 +241,40 @@ pub enum TxnCmd {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SessionCmd {
     /// SET name = value (None = DEFAULT), local to the transaction when `local`.
-    Set { name: String, value: Option<String>, local: bool },
-    Reset { name: Option<String> },
+    Set {
+        name: String,
+        value: Option<String>,
+        local: bool,
+    },
+    Reset {
+        name: Option<String>,
+    },
     /// DISCARD ALL: RESET ALL plus dropping session state.
     Discard,
-    Show { name: String },
+    Show {
+        name: String,
+    },
 }
 
 /// A bound statement.
 #[derive(Debug, Clone)]
 pub enum Plan {
-    Query { rel: Rel, columns: Vec<OutCol> },
+    Query {
+        rel: Rel,
+        columns: Vec<OutCol>,
+    },
     Insert(InsertPlan),
     Update(UpdatePlan),
     Delete(DeletePlan),
-    Ddl { ddl: Ddl, tag: &'static str },
+    Ddl {
+        ddl: Ddl,
+        tag: &'static str,
+    },
     /// A statement accepted without effect here (CLOSE ALL, UNLISTEN *, DEALLOCATE: the
     /// protocol layer owns prepared statements), with its tag.
-    NoOp { tag: String },
+    NoOp {
+        tag: String,
+    },
     Txn(TxnCmd),
     Session(SessionCmd),
     Empty,

@@ -11,11 +11,27 @@ pub enum Change {
     /// Replaces a table's schema. `rows`, when given, replaces the table's content (used by
     /// ALTER TABLE ... ADD COLUMN with a default, ALTER TYPE, DROP/RENAME COLUMN); rows are in
     /// the new schema's column order.
-    AlterTable { old_name: String, schema: TableSchema, rows: Option<Vec<Row>> },
+    AlterTable {
+        old_name: String,
+        schema: TableSchema,
+        rows: Option<Vec<Row>>,
+    },
     Truncate(String),
-    Insert { table: String, row: Row },
-    Update { table: String, key: Key, expected_version: u64, row: Row },
-    Delete { table: String, key: Key, expected_version: u64 },
+    Insert {
+        table: String,
+        row: Row,
+    },
+    Update {
+        table: String,
+        key: Key,
+        expected_version: u64,
+        row: Row,
+    },
+    Delete {
+        table: String,
+        key: Key,
+        expected_version: u64,
+    },
 }
 
 /// Changes committed all together or not at all, durable when the commit's `Durable` resolves.

@@ -9,8 +9,8 @@
 
 use super::fileops::FileOp;
 use super::files::{self, Fingerprint};
-use super::jsonl::{self, Line, Origin};
 use super::journal::{Durable, Record};
+use super::jsonl::{self, Line, Origin};
 use super::offsets::Loc;
 use super::store::{CommitState, Store};
 use super::table::{key_of, State, Table};
@@ -421,7 +421,8 @@ fn undefined(name: &str) -> Error {
 fn check_key(slot: &mut Slot, key: &Key, row: &[Value]) -> Result<()> {
     let key_cols = slot.state().key_cols.clone();
     if let Some(&c) = key_cols.iter().find(|&&c| row[c].is_null()) {
-        let msg = format!("null value in column \"{}\" of relation \"{}\" violates not-null constraint", slot.schema.columns[c].name, slot.schema.name);
+        let msg =
+            format!("null value in column \"{}\" of relation \"{}\" violates not-null constraint", slot.schema.columns[c].name, slot.schema.name);
         return Err(Error::new(sqlstate::NOT_NULL_VIOLATION, msg));
     }
     if slot.state().offsets.get(key).is_some() {
@@ -443,8 +444,11 @@ fn check_unique(slot: &mut Slot, row: &[Value], own: Option<&Key>) -> Result<()>
 fn duplicate(schema: &TableSchema, constraint: &str, cols: &[usize], values: &[Value]) -> Error {
     let names: Vec<&str> = cols.iter().map(|&c| schema.columns[c].name.as_str()).collect();
     let shown: Vec<String> = values.iter().map(render).collect();
-    Error::new(sqlstate::UNIQUE_VIOLATION, format!("duplicate key value violates unique constraint \"{constraint}\""))
-        .with_detail(format!("Key ({})=({}) already exists.", names.join(", "), shown.join(", ")))
+    Error::new(sqlstate::UNIQUE_VIOLATION, format!("duplicate key value violates unique constraint \"{constraint}\"")).with_detail(format!(
+        "Key ({})=({}) already exists.",
+        names.join(", "),
+        shown.join(", ")
+    ))
 }
 
 /// A value as PostgreSQL prints it in a key detail (its text form).

@@ -51,7 +51,10 @@ pub fn lock_dir(paths: &Paths, patience: std::time::Duration) -> Result<File> {
     // SAFETY: flock on a descriptor we own; no memory is involved.
     while unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
         if started.elapsed() > patience {
-            return Err(Error::new(crate::error::sqlstate::IO_ERROR, format!("data directory \"{}\" is in use by another SmarterBase process", paths.root.display())));
+            return Err(Error::new(
+                crate::error::sqlstate::IO_ERROR,
+                format!("data directory \"{}\" is in use by another SmarterBase process", paths.root.display()),
+            ));
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }

@@ -32,7 +32,8 @@ pub fn plan(state: &State) -> Plan {
     for ix in &state.secondary {
         let name = ix.def.columns.join(",");
         if ix.def.unique {
-            let object: BTreeMap<String, serde_json::Value> = ix.map.iter().flat_map(|(v, keys)| keys.iter().map(move |k| (value_text(v).unwrap_or_default(), key_json(k)))).collect();
+            let object: BTreeMap<String, serde_json::Value> =
+                ix.map.iter().flat_map(|(v, keys)| keys.iter().map(move |k| (value_text(v).unwrap_or_default(), key_json(k)))).collect();
             plan.insert(format!("{name}.json"), to_json(&object));
         } else {
             for (values, keys) in &ix.map {

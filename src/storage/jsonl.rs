@@ -217,7 +217,9 @@ fn decode_with(buf: &mut [u8], buffers: &mut simd_json::Buffers, cols: Columns, 
     let skipped = |i: usize| cols.needed.is_some_and(|n| !n[i]);
     let row = columns.iter().enumerate().map(|(i, col)| match (obj.get(col.name.as_str()), ordered.as_ref().and_then(|m| m.get(&col.name))) {
         _ if skipped(i) => Ok(Value::Null),
-        (Some(_), Some(json)) if col.data_type == DataType::Json => Ok(if json.is_null() { Value::Null } else { Value::Json(unwrap_serde(json).to_string()) }),
+        (Some(_), Some(json)) if col.data_type == DataType::Json => {
+            Ok(if json.is_null() { Value::Null } else { Value::Json(unwrap_serde(json).to_string()) })
+        }
         (None, _) => Ok(Value::Null),
         (Some(j), _) => decode_value(j, &col.data_type).map_err(|why| corrupt(at, Some(&col.name), &why)),
     });
@@ -280,8 +282,12 @@ pub fn decode_value(j: &Json, ty: &DataType) -> Result<Value, String> {
         DataType::Uuid => uuid::Uuid::parse_str(text()?).map(Value::Uuid).map_err(|_| expected("a uuid")),
         DataType::Date => timefmt::parse_date(text()?).map(Value::Date).ok_or_else(|| expected("a date like \"2024-01-31\"")),
         DataType::Time => timefmt::parse_time(text()?).map(Value::Time).ok_or_else(|| expected("a time like \"13:45:00\"")),
-        DataType::Timestamp => timefmt::parse_timestamp(text()?).map(Value::Timestamp).ok_or_else(|| expected("a timestamp like \"2024-01-31T13:45:00\"")),
-        DataType::Timestamptz => timefmt::parse_timestamptz(text()?).map(Value::Timestamptz).ok_or_else(|| expected("a timestamp like \"2024-01-31T13:45:00Z\"")),
+        DataType::Timestamp => {
+            timefmt::parse_timestamp(text()?).map(Value::Timestamp).ok_or_else(|| expected("a timestamp like \"2024-01-31T13:45:00\""))
+        }
+        DataType::Timestamptz => {
+            timefmt::parse_timestamptz(text()?).map(Value::Timestamptz).ok_or_else(|| expected("a timestamp like \"2024-01-31T13:45:00Z\""))
+        }
         DataType::Interval => timefmt::parse_interval(text()?).map(Value::Interval).ok_or_else(|| expected("an ISO-8601 interval like \"P1DT2H\"")),
         DataType::Json => Ok(Value::Json(to_serde(unwrap_json(j)).to_string())),
         DataType::Jsonb => Ok(Value::Jsonb(to_serde(unwrap_json(j)))),
@@ -364,10 +370,28 @@ mod tests {
 
     fn every_type() -> (Vec<ColumnDef>, Row) {
         let cols = [
-            ("id", "uuid"), ("t", "text"), ("b", "boolean"), ("s", "smallint"), ("i", "integer"), ("l", "bigint"),
-            ("r", "real"), ("d", "double precision"), ("nan", "double precision"), ("inf", "real"), ("n", "numeric"),
-            ("dt", "date"), ("tm", "time"), ("ts", "timestamp"), ("tz", "timestamptz"), ("iv", "interval"),
-            ("j", "json"), ("jb", "jsonb"), ("by", "bytea"), ("a", "integer[]"), ("nul", "text"), ("c", "character(3)"),
+            ("id", "uuid"),
+            ("t", "text"),
+            ("b", "boolean"),
+            ("s", "smallint"),
+            ("i", "integer"),
+            ("l", "bigint"),
+            ("r", "real"),
+            ("d", "double precision"),
+            ("nan", "double precision"),
+            ("inf", "real"),
+            ("n", "numeric"),
+            ("dt", "date"),
+            ("tm", "time"),
+            ("ts", "timestamp"),
+            ("tz", "timestamptz"),
+            ("iv", "interval"),
+            ("j", "json"),
+            ("jb", "jsonb"),
+            ("by", "bytea"),
+            ("a", "integer[]"),
+            ("nul", "text"),
+            ("c", "character(3)"),
         ];
         let row = vec![
             Value::Uuid(uuid::Uuid::parse_str("019363e8-0000-7000-8000-000000000001").unwrap()),
@@ -411,12 +435,7 @@ mod tests {
     #[test]
     fn sql_null_and_json_null_stay_apart_in_json_columns() {
         let cols = vec![col("j", "json"), col("jb", "jsonb"), col("x", "jsonb"), col("y", "jsonb")];
-        let row = vec![
-            Value::Json("null".into()),
-            Value::Jsonb(serde_json::Value::Null),
-            Value::Null,
-            Value::Jsonb(serde_json::json!({"$json": 1})),
-        ];
+        let row = vec![Value::Json("null".into()), Value::Jsonb(serde_json::Value::Null), Value::Null, Value::Jsonb(serde_json::json!({"$json": 1}))];
         let mut out = Vec::new();
         encode_row(&cols, &row, &mut out);
         assert_eq!(String::from_utf8_lossy(&out), "{\"j\":{\"$json\":null},\"jb\":{\"$json\":null},\"x\":null,\"y\":{\"$json\":{\"$json\":1}}}\n");
@@ -432,10 +451,19 @@ mod tests {
         encode_row(&cols, &row, &mut out);
         let text = String::from_utf8(out).unwrap();
         for piece in [
-            r#"{"id":"019363e8-0000-7000-8000-000000000001","#, r#""b":true,"s":-7,"i":42,"#, r#""r":1.5,"d":0.1,"nan":"NaN","inf":"-Infinity""#,
-            r#""n":"12345678901234567890.000123""#, r#""dt":"2024-01-31""#, r#""tm":"13:45:00.123456""#,
-            r#""ts":"2024-01-31T13:45:00.123456""#, r#""tz":"1999-12-31T23:59:59.999999Z""#, r#""iv":"P1Y2M3DT4H5M6.5S""#,
-            r#""j":{"b":1,"a":[true]}"#, r#""jb":{"k":[1,"x",null]}"#, r#""by":"\\x0a0b""#, r#""a":[1,null],"nul":null"#,
+            r#"{"id":"019363e8-0000-7000-8000-000000000001","#,
+            r#""b":true,"s":-7,"i":42,"#,
+            r#""r":1.5,"d":0.1,"nan":"NaN","inf":"-Infinity""#,
+            r#""n":"12345678901234567890.000123""#,
+            r#""dt":"2024-01-31""#,
+            r#""tm":"13:45:00.123456""#,
+            r#""ts":"2024-01-31T13:45:00.123456""#,
+            r#""tz":"1999-12-31T23:59:59.999999Z""#,
+            r#""iv":"P1Y2M3DT4H5M6.5S""#,
+            r#""j":{"b":1,"a":[true]}"#,
+            r#""jb":{"k":[1,"x",null]}"#,
+            r#""by":"\\x0a0b""#,
+            r#""a":[1,null],"nul":null"#,
         ] {
             assert!(text.contains(piece), "{piece} not in {text}");
         }

@@ -29,7 +29,11 @@ pub fn recover(paths: &Paths) -> Result<()> {
     }
     let journal = paths.journal();
     if journal.exists() {
-        std::fs::OpenOptions::new().write(true).open(&journal).and_then(|f| f.set_len(0).and_then(|_| f.sync_all())).map_err(|e| Error::io(&journal, "truncate", e))?;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&journal)
+            .and_then(|f| f.set_len(0).and_then(|_| f.sync_all()))
+            .map_err(|e| Error::io(&journal, "truncate", e))?;
     }
     Ok(())
 }
@@ -63,8 +67,8 @@ fn cut_and_sync(paths: &Paths, table: &str, end: u64) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::journal::Journal;
+    use super::*;
 
     #[test]
     fn replay_restores_lost_lines_and_cuts_unjournaled_ones() {

@@ -385,7 +385,8 @@ mod tests {
         let (dir, store) = setup();
         let t = table(&store);
         let v = t.get(&key(1)).unwrap().unwrap().version;
-        let update = |version, email: &str| Change::Update { table: "users".into(), key: key(1), expected_version: version, row: row(1, email, "admin") };
+        let update =
+            |version, email: &str| Change::Update { table: "users".into(), key: key(1), expected_version: version, row: row(1, email, "admin") };
         commit(&store, vec![update(v, "new@x")]).unwrap();
         let err = commit(&store, vec![update(v, "other@x")]).unwrap_err();
         assert_eq!((err.code, err.message.as_str()), (sqlstate::SERIALIZATION_FAILURE, "could not serialize access due to concurrent update"));
@@ -440,7 +441,8 @@ mod tests {
         let snap = store.snapshot().unwrap();
         assert!(snap.table("users").is_none());
         assert_eq!(snap.table("people").unwrap().len(), 1);
-        commit(&store, vec![Change::Truncate("people".into()), Change::Insert { table: "people".into(), row: vec![Value::Int4(5), Value::Null] }]).unwrap();
+        commit(&store, vec![Change::Truncate("people".into()), Change::Insert { table: "people".into(), row: vec![Value::Int4(5), Value::Null] }])
+            .unwrap();
         assert_eq!(store.snapshot().unwrap().table("people").unwrap().len(), 1);
         let err = commit(&store, vec![Change::DropTable("people".into()), Change::DropTable("people".into())]).unwrap_err();
         assert_eq!(err.code, sqlstate::UNDEFINED_TABLE);
@@ -477,7 +479,11 @@ mod tests {
         let t = store.snapshot().unwrap().table("log").unwrap().clone();
         let found: Vec<_> = t.scan().unwrap().map(|r| r.unwrap()).collect();
         let (first, second) = (&found[0], &found[1]);
-        commit(&store, vec![Change::Update { table: "log".into(), key: first.key.clone(), expected_version: first.version, row: row(9, "same", "r") }]).unwrap();
+        commit(
+            &store,
+            vec![Change::Update { table: "log".into(), key: first.key.clone(), expected_version: first.version, row: row(9, "same", "r") }],
+        )
+        .unwrap();
         commit(&store, vec![Change::Delete { table: "log".into(), key: second.key.clone(), expected_version: second.version }]).unwrap();
         let ids = |t: &Table| -> Vec<i64> { t.scan().unwrap().map(|r| r.unwrap().row[0].as_i64().unwrap()).collect() };
         assert_eq!(ids(&t), vec![2, 9]);
@@ -494,8 +500,17 @@ mod tests {
         v2.indexes.clear();
         let mut v3 = v2.clone();
         v3.name = "members".into();
-        commit(&store, vec![Change::CreateTable(users()), insert(1, "a@x", "admin"), Change::AlterTable { old_name: "users".into(), schema: v2, rows: None },
-            insert(2, "b@x", "user"), Change::AlterTable { old_name: "users".into(), schema: v3, rows: None }]).unwrap();
+        commit(
+            &store,
+            vec![
+                Change::CreateTable(users()),
+                insert(1, "a@x", "admin"),
+                Change::AlterTable { old_name: "users".into(), schema: v2, rows: None },
+                insert(2, "b@x", "user"),
+                Change::AlterTable { old_name: "users".into(), schema: v3, rows: None },
+            ],
+        )
+        .unwrap();
         let t = store.snapshot().unwrap().table("members").unwrap().clone();
         assert_eq!(t.scan().unwrap().count(), 2);
         assert_eq!(std::fs::read_to_string(dir.path().join("members.jsonl")).unwrap().lines().count(), 2);
@@ -513,7 +528,11 @@ mod tests {
                 for i in 10..300 {
                     commit(&store, vec![insert(i, &format!("{i}@x"), "w")]).unwrap();
                     let v = store.snapshot().unwrap().table("users").unwrap().get(&key(i)).unwrap().unwrap().version;
-                    commit(&store, vec![Change::Update { table: "users".into(), key: key(i), expected_version: v, row: row(i, &format!("{i}@y"), "w") }]).unwrap();
+                    commit(
+                        &store,
+                        vec![Change::Update { table: "users".into(), key: key(i), expected_version: v, row: row(i, &format!("{i}@y"), "w") }],
+                    )
+                    .unwrap();
                 }
             })
         };
@@ -535,10 +554,12 @@ mod tests {
         shareable::<Table>();
         shareable::<Snapshot>();
         let (_dir, store) = setup();
-        let readers: Vec<_> = (0..4).map(|_| {
-            let snap = store.snapshot().unwrap();
-            std::thread::spawn(move || snap.table("users").unwrap().scan().unwrap().count())
-        }).collect();
+        let readers: Vec<_> = (0..4)
+            .map(|_| {
+                let snap = store.snapshot().unwrap();
+                std::thread::spawn(move || snap.table("users").unwrap().scan().unwrap().count())
+            })
+            .collect();
         assert!(readers.into_iter().all(|r| r.join().unwrap() == 2));
     }
 

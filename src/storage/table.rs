@@ -85,10 +85,13 @@ impl State {
         let chunks = split_chunks(bytes);
         let decoded: Vec<Result<Vec<Decoded>>> = std::thread::scope(|scope| {
             let load = &load;
-            let jobs: Vec<_> = chunks.iter().map(|&(start, first_line)| {
-                let end = chunks.iter().map(|c| c.0).find(|&e| e > start).unwrap_or(bytes.len());
-                scope.spawn(move || load.decode_chunk(start, end, first_line, version))
-            }).collect();
+            let jobs: Vec<_> = chunks
+                .iter()
+                .map(|&(start, first_line)| {
+                    let end = chunks.iter().map(|c| c.0).find(|&e| e > start).unwrap_or(bytes.len());
+                    scope.spawn(move || load.decode_chunk(start, end, first_line, version))
+                })
+                .collect();
             jobs.into_iter().map(|j| j.join().unwrap_or_else(|_| Err(Error::internal("a table loading thread panicked")))).collect()
         });
         for chunk in decoded {
@@ -299,7 +302,15 @@ impl Table {
     }
 
     pub fn new(schema: Arc<TableSchema>, path: PathBuf, schema_fp: Fingerprint, state: State, broken: Option<Error>) -> Table {
-        Table { key_cols: schema.primary_key_columns(), file_name: format!("{}.jsonl", schema.name), schema, path, schema_fp, state: Arc::new(RwLock::new(state)), broken }
+        Table {
+            key_cols: schema.primary_key_columns(),
+            file_name: format!("{}.jsonl", schema.name),
+            schema,
+            path,
+            schema_fp,
+            state: Arc::new(RwLock::new(state)),
+            broken,
+        }
     }
 
     pub fn schema(&self) -> &Arc<TableSchema> {
@@ -510,7 +521,9 @@ mod tests {
 
     fn schema(keyed: bool) -> TableSchema {
         let pk = if keyed { r#","primary_key":true"# } else { "" };
-        let text = format!(r#"{{"name":"t","columns":[{{"name":"id","type":"integer"{pk}}},{{"name":"v","type":"text"}}],"indexes":[{{"name":"t_v","columns":["v"]}}]}}"#);
+        let text = format!(
+            r#"{{"name":"t","columns":[{{"name":"id","type":"integer"{pk}}},{{"name":"v","type":"text"}}],"indexes":[{{"name":"t_v","columns":["v"]}}]}}"#
+        );
         serde_json::from_str(&text).unwrap()
     }
 

@@ -31,7 +31,12 @@ pub struct Watch {
 
 impl Watch {
     pub fn new(data: &Path, schema_dir: &Path) -> Watch {
-        Watch { #[cfg(target_os = "linux")] fd: inotify(&[data, schema_dir]), seen: Mutex::new(1), checked: AtomicU64::new(0) }
+        Watch {
+            #[cfg(target_os = "linux")]
+            fd: inotify(&[data, schema_dir]),
+            seen: Mutex::new(1),
+            checked: AtomicU64::new(0),
+        }
     }
 
     /// The change count to check up to, or None when nothing changed since the last check.
@@ -100,8 +105,15 @@ fn inotify(dirs: &[&Path]) -> Option<std::os::fd::OwnedFd> {
         return None;
     }
     let fd = unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) };
-    let mask = libc::IN_MODIFY | libc::IN_ATTRIB | libc::IN_CLOSE_WRITE | libc::IN_MOVED_FROM | libc::IN_MOVED_TO
-        | libc::IN_CREATE | libc::IN_DELETE | libc::IN_DELETE_SELF | libc::IN_MOVE_SELF;
+    let mask = libc::IN_MODIFY
+        | libc::IN_ATTRIB
+        | libc::IN_CLOSE_WRITE
+        | libc::IN_MOVED_FROM
+        | libc::IN_MOVED_TO
+        | libc::IN_CREATE
+        | libc::IN_DELETE
+        | libc::IN_DELETE_SELF
+        | libc::IN_MOVE_SELF;
     for dir in dirs {
         let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
         // SAFETY: a valid descriptor and a NUL-terminated path.

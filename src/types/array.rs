@@ -24,9 +24,8 @@ pub fn format_array(items: &[Value], elem: &DataType, opts: &FormatOptions, out:
 }
 
 fn push_element(s: &str, out: &mut String) {
-    let quote = s.is_empty()
-        || s.eq_ignore_ascii_case("null")
-        || s.chars().any(|c| matches!(c, '{' | '}' | '"' | ',' | '\\') || c.is_ascii_whitespace());
+    let quote =
+        s.is_empty() || s.eq_ignore_ascii_case("null") || s.chars().any(|c| matches!(c, '{' | '}' | '"' | ',' | '\\') || c.is_ascii_whitespace());
     if !quote {
         out.push_str(s);
         return;
@@ -42,13 +41,10 @@ fn push_element(s: &str, out: &mut String) {
 }
 
 pub fn parse_array(s: &str, elem: &DataType, opts: &FormatOptions) -> Result<Value> {
-    let malformed = |detail: &str| {
-        Error::new(sqlstate::INVALID_TEXT_REPRESENTATION, format!("malformed array literal: \"{s}\"")).with_detail(detail.to_string())
-    };
+    let malformed =
+        |detail: &str| Error::new(sqlstate::INVALID_TEXT_REPRESENTATION, format!("malformed array literal: \"{s}\"")).with_detail(detail.to_string());
     let t = strip_bounds(s.trim())?;
-    let body = t
-        .strip_prefix('{')
-        .ok_or_else(|| malformed("Array value must start with \"{\" or dimension information."))?;
+    let body = t.strip_prefix('{').ok_or_else(|| malformed("Array value must start with \"{\" or dimension information."))?;
     let mut items = Vec::new();
     let mut chars = body.chars().peekable();
     skip_ws(&mut chars);

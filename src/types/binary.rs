@@ -15,7 +15,9 @@ const NUMERIC_NEG: u16 = 0x4000;
 pub fn encode(value: &Value, ty: &DataType, out: &mut Vec<u8>) {
     match (value, ty) {
         (Value::Bool(b), _) => out.push(*b as u8),
-        (Value::Int2(_) | Value::Int4(_) | Value::Int8(_), DataType::Int2 | DataType::Int4 | DataType::Int8 | DataType::Oid) => encode_int(value.as_i64().unwrap_or(0), ty, out),
+        (Value::Int2(_) | Value::Int4(_) | Value::Int8(_), DataType::Int2 | DataType::Int4 | DataType::Int8 | DataType::Oid) => {
+            encode_int(value.as_i64().unwrap_or(0), ty, out)
+        }
         (Value::Float4(f), DataType::Float8) => out.extend_from_slice(&(*f as f64).to_be_bytes()),
         (Value::Float4(f), _) => out.extend_from_slice(&f.to_be_bytes()),
         (Value::Float8(f), _) => out.extend_from_slice(&f.to_be_bytes()),
@@ -119,7 +121,11 @@ impl<'a> Reader<'a> {
     }
 
     fn done(&self) -> Result<()> {
-        if self.b.is_empty() { Ok(()) } else { Err(bad()) }
+        if self.b.is_empty() {
+            Ok(())
+        } else {
+            Err(bad())
+        }
     }
 }
 
@@ -159,9 +165,7 @@ pub fn decode(bytes: &[u8], ty: &DataType) -> Result<Value> {
             Value::Jsonb(jsonb::parse_jsonb(&utf8(r.take(bytes.len() - 1)?)?)?)
         }
         DataType::Array(elem) => decode_array(&mut r, elem)?,
-        DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name | DataType::Unknown => {
-            Value::Text(utf8(r.take(bytes.len())?)?)
-        }
+        DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name | DataType::Unknown => Value::Text(utf8(r.take(bytes.len())?)?),
     };
     r.done()?;
     Ok(v)
@@ -251,14 +255,31 @@ mod tests {
     #[test]
     fn every_type_round_trips() {
         for (text, ty) in [
-            ("t", "bool"), ("-7", "int2"), ("9223372036854775807", "int8"), ("1.5", "float4"), ("0.1", "float8"),
-            ("-123456.7890", "numeric"), ("0", "numeric"), ("héllo", "text"), ("\\x00ff", "bytea"),
-            ("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "uuid"), ("0044-03-15 BC", "date"), ("13:45:00.5", "time"),
-            ("2024-01-31 13:45:00.123", "timestamp"), ("2024-01-31 13:45:00+00", "timestamptz"),
-            ("-1 years -2 mons +3 days -04:05:06", "interval"), ("[1, 2]", "json"), ("{}", "int4[]"),
-            ("{\"a b\",NULL}", "text[]"), ("4294967295", "oid"),
+            ("t", "bool"),
+            ("-7", "int2"),
+            ("9223372036854775807", "int8"),
+            ("1.5", "float4"),
+            ("0.1", "float8"),
+            ("-123456.7890", "numeric"),
+            ("0", "numeric"),
+            ("héllo", "text"),
+            ("\\x00ff", "bytea"),
+            ("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "uuid"),
+            ("0044-03-15 BC", "date"),
+            ("13:45:00.5", "time"),
+            ("2024-01-31 13:45:00.123", "timestamp"),
+            ("2024-01-31 13:45:00+00", "timestamptz"),
+            ("-1 years -2 mons +3 days -04:05:06", "interval"),
+            ("[1, 2]", "json"),
+            ("{}", "int4[]"),
+            ("{\"a b\",NULL}", "text[]"),
+            ("4294967295", "oid"),
         ] {
-            let want = format_value(&parse_value(text, &DataType::parse(ty).unwrap(), &FormatOptions::default()).unwrap(), &DataType::parse(ty).unwrap(), &FormatOptions::default());
+            let want = format_value(
+                &parse_value(text, &DataType::parse(ty).unwrap(), &FormatOptions::default()).unwrap(),
+                &DataType::parse(ty).unwrap(),
+                &FormatOptions::default(),
+            );
             assert_eq!(round(text, ty).1, want, "{text}::{ty}");
         }
     }

@@ -21,18 +21,14 @@ fn parse_hex(s: &str) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(s.len() / 2);
     let mut chars = s.chars().filter(|c| !c.is_ascii_whitespace());
     while let Some(hi) = chars.next() {
-        let lo = chars.next().ok_or_else(|| {
-            Error::new(sqlstate::INVALID_PARAMETER_VALUE, "invalid hexadecimal data: odd number of digits")
-        })?;
+        let lo = chars.next().ok_or_else(|| Error::new(sqlstate::INVALID_PARAMETER_VALUE, "invalid hexadecimal data: odd number of digits"))?;
         out.push(hex_digit(hi)? << 4 | hex_digit(lo)?);
     }
     Ok(out)
 }
 
 fn hex_digit(c: char) -> Result<u8> {
-    c.to_digit(16)
-        .map(|d| d as u8)
-        .ok_or_else(|| Error::new(sqlstate::INVALID_PARAMETER_VALUE, format!("invalid hexadecimal digit: \"{c}\"")))
+    c.to_digit(16).map(|d| d as u8).ok_or_else(|| Error::new(sqlstate::INVALID_PARAMETER_VALUE, format!("invalid hexadecimal digit: \"{c}\"")))
 }
 
 fn parse_escape(s: &str) -> Result<Vec<u8>> {

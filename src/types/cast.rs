@@ -45,9 +45,7 @@ pub fn cast(value: Value, from: &DataType, to: &DataType, kind: CastKind, opts: 
 
 fn apply_modifier(value: Value, to: &DataType, explicit: bool) -> Result<Value> {
     Ok(match (value, to) {
-        (Value::Text(s), DataType::Varchar(Some(_)) | DataType::Char(Some(_)) | DataType::Name) => {
-            Value::Text(strings::fit_length(s, to, explicit)?)
-        }
+        (Value::Text(s), DataType::Varchar(Some(_)) | DataType::Char(Some(_)) | DataType::Name) => Value::Text(strings::fit_length(s, to, explicit)?),
         (Value::Numeric(d), DataType::Numeric(Some((p, s)))) => Value::Numeric(numeric::apply_typmod(d, *p, *s)?),
         (Value::Array(items), DataType::Array(elem)) => {
             Value::Array(items.into_iter().map(|v| if v.is_null() { Ok(v) } else { apply_modifier(v, elem, explicit) }).collect::<Result<_>>()?)

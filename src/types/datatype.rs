@@ -98,18 +98,37 @@ impl DataType {
     /// The type whose OID this is, for parameter types sent by clients in Parse.
     pub fn from_oid(oid: u32) -> Option<DataType> {
         const BASIC: [DataType; 22] = [
-            DataType::Bool, DataType::Int2, DataType::Int4, DataType::Int8, DataType::Float4,
-            DataType::Float8, DataType::Numeric(None), DataType::Text, DataType::Varchar(None),
-            DataType::Char(None), DataType::Name, DataType::Uuid, DataType::Date, DataType::Time,
-            DataType::Timestamp, DataType::Timestamptz, DataType::Interval, DataType::Json,
-            DataType::Jsonb, DataType::Bytea, DataType::Oid, DataType::Unknown,
+            DataType::Bool,
+            DataType::Int2,
+            DataType::Int4,
+            DataType::Int8,
+            DataType::Float4,
+            DataType::Float8,
+            DataType::Numeric(None),
+            DataType::Text,
+            DataType::Varchar(None),
+            DataType::Char(None),
+            DataType::Name,
+            DataType::Uuid,
+            DataType::Date,
+            DataType::Time,
+            DataType::Timestamp,
+            DataType::Timestamptz,
+            DataType::Interval,
+            DataType::Json,
+            DataType::Jsonb,
+            DataType::Bytea,
+            DataType::Oid,
+            DataType::Unknown,
         ];
         if oid == 0 {
             return Some(DataType::Unknown);
         }
-        BASIC.iter().find(|t| t.oid() == oid).cloned().or_else(|| {
-            BASIC.iter().find(|t| t.array_oid() == oid).map(|t| DataType::Array(Box::new(t.clone())))
-        })
+        BASIC
+            .iter()
+            .find(|t| t.oid() == oid)
+            .cloned()
+            .or_else(|| BASIC.iter().find(|t| t.array_oid() == oid).map(|t| DataType::Array(Box::new(t.clone()))))
     }
 
     /// pg_type.typlen: the fixed size in bytes, or -1 for variable length.
@@ -206,8 +225,7 @@ impl DataType {
             _ => (lower.as_str(), None),
         };
         let nums = |args: Option<&str>| -> Result<Vec<u32>> {
-            args.map(|a| a.split(',').map(|n| n.trim().parse::<u32>().map_err(|_| bad_type(name))).collect())
-                .unwrap_or(Ok(Vec::new()))
+            args.map(|a| a.split(',').map(|n| n.trim().parse::<u32>().map_err(|_| bad_type(name))).collect()).unwrap_or(Ok(Vec::new()))
         };
         let n = nums(args)?;
         let one = |n: &[u32]| -> Result<Option<u32>> {

@@ -385,7 +385,8 @@ fn is_weekday(word: &str) -> bool {
 
 /// The month (1..=12) named by `word` (`jan`, `January`, `sept`).
 fn month_number(word: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    const MONTHS: [&str; 12] =
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
     let w = word.to_ascii_lowercase();
     (w.len() >= 3).then_some(())?;
     MONTHS.iter().position(|m| m.starts_with(&w)).map(|i| i as u32 + 1)

@@ -126,9 +126,9 @@ pub fn parse_f32(s: &str) -> Result<f32> {
 
 fn parse_float(s: &str, kind: FloatKind, parse: impl Fn(&str) -> Option<f64>) -> Result<f64> {
     let t = s.trim();
-    let v = parse(t).filter(|_| !t.contains('_')).ok_or_else(|| {
-        Error::new(sqlstate::INVALID_TEXT_REPRESENTATION, format!("invalid input syntax for type {}: \"{s}\"", kind.name()))
-    })?;
+    let v = parse(t)
+        .filter(|_| !t.contains('_'))
+        .ok_or_else(|| Error::new(sqlstate::INVALID_TEXT_REPRESENTATION, format!("invalid input syntax for type {}: \"{s}\"", kind.name())))?;
     let named = t.to_ascii_lowercase().contains("inf");
     let underflow = v == 0.0 && t.split(['e', 'E']).next().is_some_and(|m| m.bytes().any(|b| (b'1'..=b'9').contains(&b)));
     if (v.is_infinite() && !named) || underflow {

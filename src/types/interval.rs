@@ -27,7 +27,13 @@ pub fn format_interval(iv: &Interval, out: &mut String) {
         }
     }
     if is_zero || iv.micros != 0 {
-        let sign = if iv.micros < 0 { "-" } else if is_before { "+" } else { "" };
+        let sign = if iv.micros < 0 {
+            "-"
+        } else if is_before {
+            "+"
+        } else {
+            ""
+        };
         let a = iv.micros.unsigned_abs();
         let (hour, minute) = (USECS_PER_HOUR as u64, USECS_PER_MINUTE as u64);
         let _ = write!(out, "{}{sign}{:02}:{:02}:", if is_zero { "" } else { " " }, a / hour, a / minute % 60);
@@ -65,8 +71,11 @@ impl Acc {
         let sign = if negate { -1.0 } else { 1.0 };
         let fits = |v: f64| v.is_finite() && v.abs() <= i32::MAX as f64;
         let (months, days, micros) = (self.months * sign, self.days * sign, (self.micros * sign).round());
-        (fits(months) && fits(days) && micros.abs() <= i64::MAX as f64)
-            .then_some(Interval { months: months as i32, days: days as i32, micros: micros as i64 })
+        (fits(months) && fits(days) && micros.abs() <= i64::MAX as f64).then_some(Interval {
+            months: months as i32,
+            days: days as i32,
+            micros: micros as i64,
+        })
     }
 }
 
@@ -101,12 +110,9 @@ pub fn parse_interval(s: &str) -> Result<Interval> {
         Some(iso) => parse_iso(iso),
         None => parse_verbose(&lower),
     };
-    let (acc, negate) = parsed.ok_or_else(|| {
-        Error::new(sqlstate::INVALID_DATETIME_FORMAT, format!("invalid input syntax for type interval: \"{s}\""))
-    })?;
-    acc.finish(negate).ok_or_else(|| {
-        Error::new(sqlstate::DATETIME_FIELD_OVERFLOW, format!("interval field value out of range: \"{s}\""))
-    })
+    let (acc, negate) =
+        parsed.ok_or_else(|| Error::new(sqlstate::INVALID_DATETIME_FORMAT, format!("invalid input syntax for type interval: \"{s}\"")))?;
+    acc.finish(negate).ok_or_else(|| Error::new(sqlstate::DATETIME_FIELD_OVERFLOW, format!("interval field value out of range: \"{s}\"")))
 }
 
 /// The fields of the postgres format, and whether `ago` negates them.

@@ -118,7 +118,10 @@ mod tests {
         // PostgreSQL 15: {"a": 3, "b": 1, "d": 1000, "aa": 2} for the input below.
         let v = parse_jsonb(r#"{"b":1, "aa":2, "a":[1,2], "a":3, "d":1e3}"#).unwrap();
         assert_eq!(to_text(&v), r#"{"a": 3, "b": 1, "d": 1000, "aa": 2}"#);
-        assert_eq!(to_text(&parse_jsonb(r#"[1.5, -0.0000001, "x\"y\n", null, true, {}]"#).unwrap()), r#"[1.5, -0.0000001, "x\"y\n", null, true, {}]"#);
+        assert_eq!(
+            to_text(&parse_jsonb(r#"[1.5, -0.0000001, "x\"y\n", null, true, {}]"#).unwrap()),
+            r#"[1.5, -0.0000001, "x\"y\n", null, true, {}]"#
+        );
     }
 
     #[test]

@@ -56,9 +56,8 @@ pub fn apply_typmod(d: Decimal, precision: u32, scale: u32) -> Result<Decimal> {
     let max = precision.saturating_sub(scale);
     if int_digits > max {
         let limit = if max > 0 { format!("10^{max}") } else { "1".to_string() };
-        return Err(Error::new(sqlstate::NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow").with_detail(format!(
-            "A field with precision {precision}, scale {scale} must round to an absolute value less than {limit}."
-        )));
+        return Err(Error::new(sqlstate::NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow")
+            .with_detail(format!("A field with precision {precision}, scale {scale} must round to an absolute value less than {limit}.")));
     }
     Ok(r)
 }

@@ -160,17 +160,14 @@ pub fn binary(op: BinaryOp, left: &Value, right: &Value) -> Result<Value> {
 /// [`binary`] in a session: timestamptz +/- interval counts months and days in `opts.timezone`
 /// and `||` prints timestamptz operands in it.
 pub fn binary_with(op: BinaryOp, left: &Value, right: &Value, opts: &FormatOptions) -> Result<Value> {
-    let no_op = || {
-        Error::new(sqlstate::UNDEFINED_FUNCTION, format!("operator does not exist: {} {} {}", value_type(left), op.symbol(), value_type(right)))
-    };
+    let no_op =
+        || Error::new(sqlstate::UNDEFINED_FUNCTION, format!("operator does not exist: {} {} {}", value_type(left), op.symbol(), value_type(right)));
     match op {
         BinaryOp::Concat => concat(left, right, opts).ok_or_else(no_op),
-        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => {
-            match (numeric_kind(left), numeric_kind(right)) {
-                (Some(_), Some(_)) => arithmetic(op, left, right),
-                _ => datetime_op(op, left, right, opts).unwrap_or_else(|| Err(no_op())),
-            }
-        }
+        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => match (numeric_kind(left), numeric_kind(right)) {
+            (Some(_), Some(_)) => arithmetic(op, left, right),
+            _ => datetime_op(op, left, right, opts).unwrap_or_else(|| Err(no_op())),
+        },
         _ => json_op(op, left, right).ok_or_else(no_op),
     }
 }
@@ -209,9 +206,8 @@ fn division_by_zero() -> Error {
 
 fn arithmetic(op: BinaryOp, left: &Value, right: &Value) -> Result<Value> {
     let (lt, rt) = (numeric_kind(left).unwrap_or(DataType::Int4), numeric_kind(right).unwrap_or(DataType::Int4));
-    let ty = arithmetic_type(op, &lt, &rt).ok_or_else(|| {
-        Error::new(sqlstate::UNDEFINED_FUNCTION, format!("operator does not exist: {lt} {} {rt}", op.symbol()))
-    })?;
+    let ty = arithmetic_type(op, &lt, &rt)
+        .ok_or_else(|| Error::new(sqlstate::UNDEFINED_FUNCTION, format!("operator does not exist: {lt} {} {rt}", op.symbol())))?;
     match ty {
         DataType::Float4 => float_op(op, as_f64(left), as_f64(right)).and_then(float::narrow_f32).map(Value::Float4),
         DataType::Float8 => float_op(op, as_f64(left), as_f64(right)).map(Value::Float8),

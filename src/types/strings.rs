@@ -107,7 +107,12 @@ mod tests {
     #[test]
     fn uuids_like_postgres() {
         let want = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
-        for s in ["A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}", "a0eebc999c0b4ef8bb6d6bb9bd380a11", "a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11"] {
+        for s in [
+            "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11",
+            "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}",
+            "a0eebc999c0b4ef8bb6d6bb9bd380a11",
+            "a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11",
+        ] {
             assert_eq!(parse_uuid(s).unwrap().to_string(), want, "{s}");
         }
         let e = parse_uuid("a0eebc99-9c0b").unwrap_err();

@@ -22,9 +22,8 @@ pub fn resolve(name: &str) -> Result<TimeZone> {
     if let Some(tz) = LAST.with(|l| l.borrow().as_ref().filter(|(n, _)| n == name).map(|(_, tz)| tz.clone())) {
         return Ok(tz);
     }
-    let tz = lookup(name.trim()).ok_or_else(|| {
-        Error::new(sqlstate::INVALID_PARAMETER_VALUE, format!("invalid value for parameter \"TimeZone\": \"{name}\""))
-    })?;
+    let tz = lookup(name.trim())
+        .ok_or_else(|| Error::new(sqlstate::INVALID_PARAMETER_VALUE, format!("invalid value for parameter \"TimeZone\": \"{name}\"")))?;
     LAST.with(|l| *l.borrow_mut() = Some((name.to_string(), tz.clone())));
     Ok(tz)
 }

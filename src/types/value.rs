@@ -157,7 +157,13 @@ impl Hash for Value {
             Value::Int2(_) | Value::Int4(_) | Value::Int8(_) => self.as_i64().hash(state),
             Value::Float4(_) | Value::Float8(_) => {
                 let f = self.as_f64().unwrap_or(0.0);
-                let bits = if f.is_nan() { u64::MAX } else if f == 0.0 { 0 } else { f.to_bits() };
+                let bits = if f.is_nan() {
+                    u64::MAX
+                } else if f == 0.0 {
+                    0
+                } else {
+                    f.to_bits()
+                };
                 bits.hash(state)
             }
             Value::Numeric(d) => d.normalize().hash(state),

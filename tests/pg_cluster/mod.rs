@@ -41,7 +41,8 @@ impl PgCluster {
         let port = free_port();
         let cluster = PgCluster { port, dir, bin };
         cluster.run("initdb", &["-D", &cluster.data(), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"]);
-        let opts = format!("-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={} -c fsync=off -c TimeZone=UTC", cluster.dir.display());
+        let opts =
+            format!("-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={} -c fsync=off -c TimeZone=UTC", cluster.dir.display());
         cluster.run("pg_ctl", &["-D", &cluster.data(), "-l", &cluster.dir.join("log").display().to_string(), "-o", &opts, "-w", "start"]);
         cluster.wait_ready();
         cluster
@@ -80,7 +81,22 @@ impl PgCluster {
     /// Runs SQL through psql against database `postgres`, panicking on error.
     pub fn psql(&self, sql: &str) -> String {
         let out = Command::new("psql")
-            .args(["-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres", "-d", "postgres", "-c", sql])
+            .args([
+                "-X",
+                "-At",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-c",
+                sql,
+            ])
             .output()
             .expect("run psql");
         assert!(out.status.success(), "psql failed on {sql}: {}", String::from_utf8_lossy(&out.stderr));

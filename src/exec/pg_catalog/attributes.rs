@@ -39,9 +39,28 @@ fn attribute_row(rel: u32, num: usize, c: &ColumnDef, of_table: bool) -> Row {
     let has_default = of_table && (c.default.is_some() || c.identity == Some(crate::catalog::Identity::Serial));
     let identity = if of_table { identity_kind(c.identity) } else { '\0' };
     vec![
-        oid(rel), name(&c.name), oid(t.oid()), int4(-1), Value::Int2(t.typlen()), int2(num), int4(dims), int4(-1),
-        int4(t.typmod() as i64), flag(by_value(t)), char1(align(t)), char1(storage(t)), char1('\0'), flag(not_null),
-        flag(has_default), flag(false), char1(identity), char1('\0'), flag(false), flag(true), int4(0), oid(collation(t)),
+        oid(rel),
+        name(&c.name),
+        oid(t.oid()),
+        int4(-1),
+        Value::Int2(t.typlen()),
+        int2(num),
+        int4(dims),
+        int4(-1),
+        int4(t.typmod() as i64),
+        flag(by_value(t)),
+        char1(align(t)),
+        char1(storage(t)),
+        char1('\0'),
+        flag(not_null),
+        flag(has_default),
+        flag(false),
+        char1(identity),
+        char1('\0'),
+        flag(false),
+        flag(true),
+        int4(0),
+        oid(collation(t)),
     ]
 }
 
@@ -78,8 +97,22 @@ pub fn index_rows(src: &Source) -> Vec<Row> {
         let n = ix.columns.len();
         let key = Value::Array(ix.columns.iter().map(|c| int2(c + 1)).collect());
         vec![
-            oid(relation_oid(&ix.name)), oid(relation_oid(&ix.table.name)), int2(n), int2(n), flag(ix.unique), flag(false),
-            flag(ix.primary), flag(false), flag(true), flag(false), flag(true), flag(false), flag(true), flag(true), flag(false), key,
+            oid(relation_oid(&ix.name)),
+            oid(relation_oid(&ix.table.name)),
+            int2(n),
+            int2(n),
+            flag(ix.unique),
+            flag(false),
+            flag(ix.primary),
+            flag(false),
+            flag(true),
+            flag(false),
+            flag(true),
+            flag(false),
+            flag(true),
+            flag(true),
+            flag(false),
+            key,
         ]
     };
     src.indexes().map(row).collect()

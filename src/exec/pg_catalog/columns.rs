@@ -11,7 +11,14 @@ use crate::types::{DataType, Value};
 /// A virtual table's schema: `qualified` is `pg_catalog.x` or `information_schema.x`.
 pub fn schema(qualified: &str, spec: &str) -> TableSchema {
     let columns = spec.split_whitespace().map(column).collect();
-    TableSchema { name: qualified.to_string(), columns, primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() }
+    TableSchema {
+        name: qualified.to_string(),
+        columns,
+        primary_key: Vec::new(),
+        primary_key_name: None,
+        indexes: Vec::new(),
+        constraints: Vec::new(),
+    }
 }
 
 fn column(spec: &str) -> ColumnDef {

@@ -35,7 +35,16 @@ pub fn table_constraints_rows(src: &Source) -> Vec<Row> {
 fn constraint_row(src: &Source, t: &TableSchema, constraint: &str, kind: &str, unique: bool) -> Row {
     let db = name(&src.database);
     vec![
-        db.clone(), name("public"), name(constraint), db, name("public"), name(&t.name), name(kind), name("NO"), name("NO"), name("YES"),
+        db.clone(),
+        name("public"),
+        name(constraint),
+        db,
+        name("public"),
+        name(&t.name),
+        name(kind),
+        name("NO"),
+        name("NO"),
+        name("YES"),
         if unique { name("YES") } else { Value::Null },
     ]
 }
@@ -71,8 +80,15 @@ fn usage_row(src: &Source, t: &TableSchema, c: &Con, i: usize, col: usize) -> Ro
     let db = name(&src.database);
     let in_unique = c.fk.map(|_| i as i64 + 1);
     vec![
-        db.clone(), name("public"), name(&c.name), db, name("public"), name(&t.name), name(&t.columns[col].name),
-        int4(i as i64 + 1), opt(in_unique, int4),
+        db.clone(),
+        name("public"),
+        name(&c.name),
+        db,
+        name("public"),
+        name(&t.name),
+        name(&t.columns[col].name),
+        int4(i as i64 + 1),
+        opt(in_unique, int4),
     ]
 }
 
@@ -87,8 +103,11 @@ mod tests {
         let t: Vec<(Value, Value)> = rows.iter().filter(|r| r[5] == name("t")).map(|r| (r[2].clone(), r[6].clone())).collect();
         let not_null = |n: usize| name(&format!("2200_{}_{n}_not_null", relation_oid("t")));
         let expect = vec![
-            (name("t_pkey"), name("PRIMARY KEY")), (name("t_e_key"), name("UNIQUE")), (name("t_p_id_fkey"), name("FOREIGN KEY")),
-            (not_null(1), name("CHECK")), (not_null(2), name("CHECK")),
+            (name("t_pkey"), name("PRIMARY KEY")),
+            (name("t_e_key"), name("UNIQUE")),
+            (name("t_p_id_fkey"), name("FOREIGN KEY")),
+            (not_null(1), name("CHECK")),
+            (not_null(2), name("CHECK")),
         ];
         assert_eq!(t, expect);
         assert!(rows.iter().all(|r| r.len() == table_constraints().columns.len()));

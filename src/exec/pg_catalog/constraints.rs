@@ -67,9 +67,26 @@ fn row(t: &TableSchema, c: &Con) -> Row {
         None => (0, ' ', ' ', ' ', Value::Null),
     };
     vec![
-        oid(relation_oid(&format!("{}.{}", t.name, c.name))), name(&c.name), oid(oids::PUBLIC), char1(c.kind), flag(false), flag(false),
-        flag(true), oid(relation_oid(&t.name)), oid(0), oid(c.index), oid(0), oid(confrel), char1(upd), char1(del), char1(matching),
-        flag(true), int4(0), flag(c.kind != 'c'), keys(&c.columns), confkey,
+        oid(relation_oid(&format!("{}.{}", t.name, c.name))),
+        name(&c.name),
+        oid(oids::PUBLIC),
+        char1(c.kind),
+        flag(false),
+        flag(false),
+        flag(true),
+        oid(relation_oid(&t.name)),
+        oid(0),
+        oid(c.index),
+        oid(0),
+        oid(confrel),
+        char1(upd),
+        char1(del),
+        char1(matching),
+        flag(true),
+        int4(0),
+        flag(c.kind != 'c'),
+        keys(&c.columns),
+        confkey,
     ]
 }
 

@@ -4,9 +4,9 @@
 //! comments), pg_inherits, pg_enum, pg_range and pg_depend.
 
 use super::columns::{char1, flag, int4, name, oid, schema};
+use super::oids;
 use super::source::Source;
 use crate::catalog::TableSchema;
-use super::oids;
 use crate::types::{Row, Value};
 
 pub fn pg_am() -> TableSchema {
@@ -14,7 +14,15 @@ pub fn pg_am() -> TableSchema {
 }
 
 pub fn am_rows(_src: &Source) -> Vec<Row> {
-    let methods = [(2, "heap", 't'), (403, "btree", 'i'), (405, "hash", 'i'), (783, "gist", 'i'), (2742, "gin", 'i'), (4000, "spgist", 'i'), (3580, "brin", 'i')];
+    let methods = [
+        (2, "heap", 't'),
+        (403, "btree", 'i'),
+        (405, "hash", 'i'),
+        (783, "gist", 'i'),
+        (2742, "gin", 'i'),
+        (4000, "spgist", 'i'),
+        (3580, "brin", 'i'),
+    ];
     methods.iter().map(|(o, n, t)| vec![oid(*o), name(n), char1(*t)]).collect()
 }
 
@@ -28,9 +36,25 @@ pub fn pg_collation() -> TableSchema {
 
 pub fn collation_rows(_src: &Source) -> Vec<Row> {
     let row = |o: u32, n: &str, provider: char, locale: Value| {
-        vec![oid(o), name(n), oid(oids::PG_CATALOG), oid(oids::SUPERUSER), char1(provider), flag(true), int4(-1), locale.clone(), locale, Value::Null, Value::Null]
+        vec![
+            oid(o),
+            name(n),
+            oid(oids::PG_CATALOG),
+            oid(oids::SUPERUSER),
+            char1(provider),
+            flag(true),
+            int4(-1),
+            locale.clone(),
+            locale,
+            Value::Null,
+            Value::Null,
+        ]
     };
-    vec![row(oids::DEFAULT_COLLATION, "default", 'd', Value::Null), row(oids::C_COLLATION, "C", 'c', name("C")), row(951, "POSIX", 'c', name("POSIX"))]
+    vec![
+        row(oids::DEFAULT_COLLATION, "default", 'd', Value::Null),
+        row(oids::C_COLLATION, "C", 'c', name("C")),
+        row(951, "POSIX", 'c', name("POSIX")),
+    ]
 }
 
 pub fn pg_tablespace() -> TableSchema {
@@ -74,10 +98,7 @@ pub fn pg_range() -> TableSchema {
 }
 
 pub fn pg_depend() -> TableSchema {
-    schema(
-        "pg_catalog.pg_depend",
-        "classid:oid objid:oid objsubid:integer refclassid:oid refobjid:oid refobjsubid:integer deptype:char1",
-    )
+    schema("pg_catalog.pg_depend", "classid:oid objid:oid objsubid:integer refclassid:oid refobjid:oid refobjsubid:integer deptype:char1")
 }
 
 /// The rows of a catalog SmarterBase has nothing to put in.

@@ -27,7 +27,11 @@ pub fn index_def(ix: &Index) -> String {
 fn quote_ident(id: &str) -> String {
     let plain = id.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if plain { id.to_string() } else { format!("\"{}\"", id.replace('"', "\"\"")) }
+    if plain {
+        id.to_string()
+    } else {
+        format!("\"{}\"", id.replace('"', "\"\""))
+    }
 }
 
 pub fn pg_views() -> TableSchema {

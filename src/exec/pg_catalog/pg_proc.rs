@@ -54,9 +54,25 @@ fn row(line: &str) -> Row {
     let first = |s: &str| s.chars().next().unwrap_or('f');
     let args: Vec<Value> = f[6].split(',').filter(|a| *a != "-").map(|a| oid(num(a))).collect();
     vec![
-        oid(num(f[0])), name(f[1]), oid(oids::PG_CATALOG), oid(oids::SUPERUSER), oid(12), Value::Float4(1.0), Value::Float4(0.0),
-        oid(0), char1(first(f[2])), flag(false), flag(false), flag(f[3] == "t"), flag(false), char1(first(f[4])), char1('s'),
-        int2(args.len()), int2(0), oid(num(f[5])), Value::Array(args),
+        oid(num(f[0])),
+        name(f[1]),
+        oid(oids::PG_CATALOG),
+        oid(oids::SUPERUSER),
+        oid(12),
+        Value::Float4(1.0),
+        Value::Float4(0.0),
+        oid(0),
+        char1(first(f[2])),
+        flag(false),
+        flag(false),
+        flag(f[3] == "t"),
+        flag(false),
+        char1(first(f[4])),
+        char1('s'),
+        int2(args.len()),
+        int2(0),
+        oid(num(f[5])),
+        Value::Array(args),
     ]
 }
 

@@ -20,10 +20,28 @@ pub fn table() -> TableSchema {
 
 /// The base types, in OID order.
 const BASE: [DataType; 22] = [
-    DataType::Bool, DataType::Bytea, DataType::Name, DataType::Int8, DataType::Int2, DataType::Int4,
-    DataType::Text, DataType::Oid, DataType::Json, DataType::Float4, DataType::Float8, DataType::Unknown,
-    DataType::Char(None), DataType::Varchar(None), DataType::Date, DataType::Time, DataType::Timestamp,
-    DataType::Timestamptz, DataType::Interval, DataType::Numeric(None), DataType::Uuid, DataType::Jsonb,
+    DataType::Bool,
+    DataType::Bytea,
+    DataType::Name,
+    DataType::Int8,
+    DataType::Int2,
+    DataType::Int4,
+    DataType::Text,
+    DataType::Oid,
+    DataType::Json,
+    DataType::Float4,
+    DataType::Float8,
+    DataType::Unknown,
+    DataType::Char(None),
+    DataType::Varchar(None),
+    DataType::Date,
+    DataType::Time,
+    DataType::Timestamp,
+    DataType::Timestamptz,
+    DataType::Interval,
+    DataType::Numeric(None),
+    DataType::Uuid,
+    DataType::Jsonb,
 ];
 
 /// Every type pg_type lists: the base types and their array types.
@@ -46,9 +64,28 @@ fn row(t: &DataType) -> Row {
     };
     let kind = if *t == DataType::Unknown { 'p' } else { 'b' };
     vec![
-        oid(t.oid()), name(&t.typname()), oid(oids::PG_CATALOG), oid(oids::SUPERUSER), Value::Int2(t.typlen()), flag(by_value(t)),
-        char1(kind), char1(category(t)), flag(preferred(t)), flag(true), char1(','), oid(0), oid(elem),
-        oid(t.array_oid()), char1(align(t)), char1(storage(t)), flag(false), oid(0), int4(-1), int4(0), oid(collation(t)), Value::Null,
+        oid(t.oid()),
+        name(&t.typname()),
+        oid(oids::PG_CATALOG),
+        oid(oids::SUPERUSER),
+        Value::Int2(t.typlen()),
+        flag(by_value(t)),
+        char1(kind),
+        char1(category(t)),
+        flag(preferred(t)),
+        flag(true),
+        char1(','),
+        oid(0),
+        oid(elem),
+        oid(t.array_oid()),
+        char1(align(t)),
+        char1(storage(t)),
+        flag(false),
+        oid(0),
+        int4(-1),
+        int4(0),
+        oid(collation(t)),
+        Value::Null,
     ]
 }
 
@@ -75,7 +112,13 @@ fn preferred(t: &DataType) -> bool {
 
 pub fn align(t: &DataType) -> char {
     match t {
-        DataType::Array(e) => if align(e) == 'd' { 'd' } else { 'i' },
+        DataType::Array(e) => {
+            if align(e) == 'd' {
+                'd'
+            } else {
+                'i'
+            }
+        }
         DataType::Bool | DataType::Name | DataType::Unknown | DataType::Uuid => 'c',
         DataType::Int2 => 's',
         DataType::Int8 | DataType::Float8 | DataType::Time | DataType::Timestamp | DataType::Timestamptz | DataType::Interval => 'd',

@@ -12,7 +12,8 @@ pub fn pg_namespace() -> TableSchema {
 }
 
 pub fn namespace_rows(_src: &Source) -> Vec<Row> {
-    let spaces = [(oids::PG_TOAST, "pg_toast"), (oids::PG_CATALOG, "pg_catalog"), (oids::PUBLIC, "public"), (oids::INFORMATION_SCHEMA, "information_schema")];
+    let spaces =
+        [(oids::PG_TOAST, "pg_toast"), (oids::PG_CATALOG, "pg_catalog"), (oids::PUBLIC, "public"), (oids::INFORMATION_SCHEMA, "information_schema")];
     spaces.iter().map(|(o, n)| vec![oid(*o), name(n), oid(oids::SUPERUSER)]).collect()
 }
 
@@ -62,10 +63,34 @@ fn class_row(r: &Rel) -> Row {
     };
     let replident = if r.kind == 'r' { 'd' } else { 'n' };
     vec![
-        oid(o), name(r.name), oid(oids::PUBLIC), oid(0), oid(0), oid(oids::SUPERUSER), oid(am), oid(o), oid(0),
-        int4(pages), Value::Float4(tuples), int4(0), oid(0), flag(r.has_index), flag(false), char1('p'), char1(r.kind),
-        int2(r.natts), int2(r.checks), flag(false), flag(r.triggers), flag(false), flag(false), flag(false), flag(true),
-        char1(replident), flag(false), oid(0),
+        oid(o),
+        name(r.name),
+        oid(oids::PUBLIC),
+        oid(0),
+        oid(0),
+        oid(oids::SUPERUSER),
+        oid(am),
+        oid(o),
+        oid(0),
+        int4(pages),
+        Value::Float4(tuples),
+        int4(0),
+        oid(0),
+        flag(r.has_index),
+        flag(false),
+        char1('p'),
+        char1(r.kind),
+        int2(r.natts),
+        int2(r.checks),
+        flag(false),
+        flag(r.triggers),
+        flag(false),
+        flag(false),
+        flag(false),
+        flag(true),
+        char1(replident),
+        flag(false),
+        oid(0),
     ]
 }
 
@@ -102,8 +127,19 @@ pub fn database_rows(src: &Source) -> Vec<Row> {
     }
     let row = |(o, n): (u32, &str)| {
         vec![
-            oid(o), name(n), oid(oids::SUPERUSER), int4(6), char1('c'), flag(n.starts_with("template")), flag(n != "template0"),
-            int4(-1), oid(1663), name("C.UTF-8"), name("C.UTF-8"), Value::Null, Value::Null,
+            oid(o),
+            name(n),
+            oid(oids::SUPERUSER),
+            int4(6),
+            char1('c'),
+            flag(n.starts_with("template")),
+            flag(n != "template0"),
+            int4(-1),
+            oid(1663),
+            name("C.UTF-8"),
+            name("C.UTF-8"),
+            Value::Null,
+            Value::Null,
         ]
     };
     dbs.into_iter().map(row).collect()

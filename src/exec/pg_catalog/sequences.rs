@@ -25,7 +25,16 @@ pub fn rows(src: &Source) -> Vec<Row> {
             };
             let seq = format!("{}_{}_seq", t.name, c.name);
             let one = Value::Int8(1);
-            rows.push(vec![oid(relation_oid(&seq)), oid(c.data_type.oid()), one.clone(), one.clone(), Value::Int8(max), one.clone(), one, flag(false)]);
+            rows.push(vec![
+                oid(relation_oid(&seq)),
+                oid(c.data_type.oid()),
+                one.clone(),
+                one.clone(),
+                Value::Int8(max),
+                one.clone(),
+                one,
+                flag(false),
+            ]);
         }
     }
     rows
@@ -38,7 +47,19 @@ mod tests {
     #[test]
     fn serial_columns_have_int4_sequences() {
         let rows = rows(&super::super::source::tests::sample());
-        assert_eq!(rows, vec![vec![oid(relation_oid("t_id_seq")), oid(23), Value::Int8(1), Value::Int8(1), Value::Int8(2147483647), Value::Int8(1), Value::Int8(1), flag(false)]]);
+        assert_eq!(
+            rows,
+            vec![vec![
+                oid(relation_oid("t_id_seq")),
+                oid(23),
+                Value::Int8(1),
+                Value::Int8(1),
+                Value::Int8(2147483647),
+                Value::Int8(1),
+                Value::Int8(1),
+                flag(false)
+            ]]
+        );
         assert_eq!(rows[0].len(), table().columns.len());
     }
 }

@@ -37,7 +37,8 @@ impl Source {
 
     /// Whether a table has foreign-key triggers (it references or is referenced).
     pub fn has_triggers(&self, t: &TableSchema) -> bool {
-        let refs = |s: &TableSchema, target: &str| s.constraints.iter().any(|c| matches!(&c.kind, ConstraintKind::ForeignKey(fk) if fk.ref_table == target));
+        let refs =
+            |s: &TableSchema, target: &str| s.constraints.iter().any(|c| matches!(&c.kind, ConstraintKind::ForeignKey(fk) if fk.ref_table == target));
         t.constraints.iter().any(|c| matches!(c.kind, ConstraintKind::ForeignKey(_))) || self.tables.iter().any(|s| refs(s, &t.name))
     }
 }

@@ -125,7 +125,12 @@ mod tests {
         assert!(choose(scan(), any, &scope).to_string().contains("IndexLookup t columns=[1] keys=1"));
         let all = Expr::AnyAll { op: CmpOp::Eq, left: Expr::Column(1).boxed(), array: Expr::Param(0).boxed(), all: true };
         assert!(choose(scan(), all, &scope).to_string().contains("Scan t"));
-        let widened = Expr::Cast { expr: Expr::Column(0).boxed(), from: crate::types::DataType::Int4, to: crate::types::DataType::Int8, kind: crate::types::cast::CastKind::Implicit };
+        let widened = Expr::Cast {
+            expr: Expr::Column(0).boxed(),
+            from: crate::types::DataType::Int4,
+            to: crate::types::DataType::Int8,
+            kind: crate::types::cast::CastKind::Implicit,
+        };
         let eq8 = Expr::Compare { op: CmpOp::Eq, left: widened.boxed(), right: Expr::Param(0).boxed() };
         assert!(choose(scan(), eq8, &scope).to_string().contains("IndexLookup t columns=[0]"));
     }

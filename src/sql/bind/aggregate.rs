@@ -85,7 +85,9 @@ fn group_column(b: &mut Binder, g: &A, items: &[ast::SelectItem], scope: &Scope)
             }
             _ => None,
         },
-        A::Identifier(id) => items.iter().find(|i| matches!(i, ast::SelectItem::ExprWithAlias { alias, .. } if super::ident(alias) == super::ident(id))),
+        A::Identifier(id) => {
+            items.iter().find(|i| matches!(i, ast::SelectItem::ExprWithAlias { alias, .. } if super::ident(alias) == super::ident(id)))
+        }
         _ => None,
     };
     let expr = match by_output {

@@ -74,9 +74,8 @@ impl Binder<'_> {
     pub fn unify_all(&mut self, items: Vec<Typed>, what: &str) -> Result<(Vec<Expr>, DataType)> {
         let mut ty = DataType::Unknown;
         for it in &items {
-            ty = common_type(&ty, &it.ty).ok_or_else(|| {
-                Error::new(sqlstate::DATATYPE_MISMATCH, format!("{what} types {} and {} cannot be matched", ty, it.ty))
-            })?;
+            ty = common_type(&ty, &it.ty)
+                .ok_or_else(|| Error::new(sqlstate::DATATYPE_MISMATCH, format!("{what} types {} and {} cannot be matched", ty, it.ty)))?;
         }
         if ty == DataType::Unknown {
             ty = DataType::Text;

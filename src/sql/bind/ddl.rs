@@ -44,7 +44,14 @@ impl Binder<'_> {
             return Err(Error::new(sqlstate::DUPLICATE_TABLE, format!("relation \"{name}\" already exists")));
         }
         crate::catalog::check_name(&name, "table")?;
-        let mut schema = TableSchema { name: name.clone(), columns: Vec::new(), primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() };
+        let mut schema = TableSchema {
+            name: name.clone(),
+            columns: Vec::new(),
+            primary_key: Vec::new(),
+            primary_key_name: None,
+            indexes: Vec::new(),
+            constraints: Vec::new(),
+        };
         for col in &c.columns {
             let (def, constraints) = self.column_def(&name, col)?;
             if schema.column_index(&def.name).is_some() {
@@ -72,7 +79,14 @@ impl Binder<'_> {
             "smallserial" | "serial2" => (DataType::Int2, true),
             _ => (sql_type(&col.data_type)?, false),
         };
-        let mut def = ColumnDef { name: name.clone(), data_type, primary_key: false, not_null: serial, default: None, identity: serial.then_some(Identity::Serial) };
+        let mut def = ColumnDef {
+            name: name.clone(),
+            data_type,
+            primary_key: false,
+            not_null: serial,
+            default: None,
+            identity: serial.then_some(Identity::Serial),
+        };
         let mut constraints = Vec::new();
         let cols = || vec![index_column(&col.name)];
         for opt in &col.options {
@@ -84,14 +98,22 @@ impl Binder<'_> {
                     self.bind_default(&e.to_string(), &def.data_type)?;
                     def.default = Some(e.to_string());
                 }
-                ColumnOption::PrimaryKey(pk) => {
-                    constraints.push(TableConstraint::PrimaryKey(ast::PrimaryKeyConstraint { name: cname.or(pk.name.clone()), columns: cols(), ..pk.clone() }))
+                ColumnOption::PrimaryKey(pk) => constraints.push(TableConstraint::PrimaryKey(ast::PrimaryKeyConstraint {
+                    name: cname.or(pk.name.clone()),
+                    columns: cols(),
+                    ..pk.clone()
+                })),
+                ColumnOption::Unique(u) => {
+                    constraints.push(TableConstraint::Unique(ast::UniqueConstraint { name: cname.or(u.name.clone()), columns: cols(), ..u.clone() }))
                 }
-                ColumnOption::Unique(u) => constraints.push(TableConstraint::Unique(ast::UniqueConstraint { name: cname.or(u.name.clone()), columns: cols(), ..u.clone() })),
-                ColumnOption::ForeignKey(fk) => {
-                    constraints.push(TableConstraint::ForeignKey(ast::ForeignKeyConstraint { name: cname.or(fk.name.clone()), columns: vec![col.name.clone()], ..fk.clone() }))
+                ColumnOption::ForeignKey(fk) => constraints.push(TableConstraint::ForeignKey(ast::ForeignKeyConstraint {
+                    name: cname.or(fk.name.clone()),
+                    columns: vec![col.name.clone()],
+                    ..fk.clone()
+                })),
+                ColumnOption::Check(ck) => {
+                    constraints.push(TableConstraint::Check(ast::CheckConstraint { name: cname.or(ck.name.clone()), ..ck.clone() }))
                 }
-                ColumnOption::Check(ck) => constraints.push(TableConstraint::Check(ast::CheckConstraint { name: cname.or(ck.name.clone()), ..ck.clone() })),
                 ColumnOption::Generated { generated_as, generation_expr: None, .. } => {
                     def.identity = Some(if matches!(generated_as, ast::GeneratedAs::ByDefault) { Identity::ByDefault } else { Identity::Always });
                     def.not_null = true;
@@ -110,7 +132,10 @@ impl Binder<'_> {
             TableConstraint::PrimaryKey(pk) => {
                 let cols = key_columns(schema, &pk.columns)?;
                 if !schema.primary_key.is_empty() || schema.columns.iter().any(|c| c.primary_key) {
-                    return Err(Error::new(sqlstate::INVALID_TABLE_DEFINITION, format!("multiple primary keys for table \"{}\" are not allowed", schema.name)));
+                    return Err(Error::new(
+                        sqlstate::INVALID_TABLE_DEFINITION,
+                        format!("multiple primary keys for table \"{}\" are not allowed", schema.name),
+                    ));
                 }
                 for c in &cols {
                     let i = schema.column_index(c).unwrap_or_default();
@@ -190,7 +215,11 @@ impl Binder<'_> {
     }
 
     fn index_owner(&self, index: &str) -> Option<Arc<TableSchema>> {
-        self.catalog.table_names().into_iter().filter_map(|t| self.catalog.table(&t)).find(|s| s.indexes.iter().any(|i| i.name == index) || s.primary_key_constraint_name() == index)
+        self.catalog
+            .table_names()
+            .into_iter()
+            .filter_map(|t| self.catalog.table(&t))
+            .find(|s| s.indexes.iter().any(|i| i.name == index) || s.primary_key_constraint_name() == index)
     }
 
     fn bind_drop_index(&mut self, names: &[ast::ObjectName], if_exists: bool) -> Result<Ddl> {
@@ -203,8 +232,11 @@ impl Binder<'_> {
             return Err(Error::new(sqlstate::UNDEFINED_OBJECT, format!("index \"{name}\" does not exist")));
         };
         if schema.indexes.iter().any(|i| i.name == name && i.constraint) || schema.primary_key_constraint_name() == name {
-            return Err(Error::new(sqlstate::DEPENDENT_OBJECTS_STILL_EXIST, format!("cannot drop index {name} because constraint {name} on table {} requires it", schema.name))
-                .with_hint(format!("You can drop constraint {name} on table {} instead.", schema.name)));
+            return Err(Error::new(
+                sqlstate::DEPENDENT_OBJECTS_STILL_EXIST,
+                format!("cannot drop index {name} because constraint {name} on table {} requires it", schema.name),
+            )
+            .with_hint(format!("You can drop constraint {name} on table {} instead.", schema.name)));
         }
         let mut new = (*schema).clone();
         new.indexes.retain(|i| i.name != name);
@@ -250,9 +282,12 @@ impl Binder<'_> {
             for c in &s.constraints {
                 if let ConstraintKind::ForeignKey(fk) = &c.kind {
                     if dropping.contains(&fk.ref_table) {
-                        return Err(Error::new(sqlstate::DEPENDENT_OBJECTS_STILL_EXIST, format!("cannot drop table {} because other objects depend on it", fk.ref_table))
-                            .with_detail(format!("constraint {} on table {} depends on table {}", c.name, s.name, fk.ref_table))
-                            .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+                        return Err(Error::new(
+                            sqlstate::DEPENDENT_OBJECTS_STILL_EXIST,
+                            format!("cannot drop table {} because other objects depend on it", fk.ref_table),
+                        )
+                        .with_detail(format!("constraint {} on table {} depends on table {}", c.name, s.name, fk.ref_table))
+                        .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
                     }
                 }
             }
@@ -340,13 +375,17 @@ impl Binder<'_> {
                 *rewrite = Some(row(rewrite));
             }
             Op::DropConstraint { name, if_exists, .. } => drop_constraint(s, &ident(name), *if_exists)?,
-            other => return Err(Error::unsupported(format!("ALTER TABLE {}", other.to_string().split_whitespace().take(2).collect::<Vec<_>>().join(" ")))),
+            other => {
+                return Err(Error::unsupported(format!("ALTER TABLE {}", other.to_string().split_whitespace().take(2).collect::<Vec<_>>().join(" "))))
+            }
         }
         Ok(())
     }
 
     fn alter_column(&mut self, s: &mut TableSchema, old: &Arc<TableSchema>, rewrite: &mut Option<Vec<Expr>>, col: &str, op: &Acol) -> Result<()> {
-        let i = s.column_index(col).ok_or_else(|| Error::new(sqlstate::UNDEFINED_COLUMN, format!("column \"{col}\" of relation \"{}\" does not exist", s.name)))?;
+        let i = s
+            .column_index(col)
+            .ok_or_else(|| Error::new(sqlstate::UNDEFINED_COLUMN, format!("column \"{col}\" of relation \"{}\" does not exist", s.name)))?;
         match op {
             Acol::SetNotNull => {
                 s.columns[i].not_null = true;
@@ -392,7 +431,8 @@ fn identity(s: &TableSchema) -> Vec<Expr> {
 }
 
 fn index_column(id: &ast::Ident) -> ast::IndexColumn {
-    let column = ast::OrderByExpr { expr: ast::Expr::Identifier(id.clone()), options: ast::OrderByOptions { sort: None, nulls_first: None }, with_fill: None };
+    let column =
+        ast::OrderByExpr { expr: ast::Expr::Identifier(id.clone()), options: ast::OrderByOptions { sort: None, nulls_first: None }, with_fill: None };
     ast::IndexColumn { column, operator_class: None }
 }
 

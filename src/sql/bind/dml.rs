@@ -103,8 +103,11 @@ impl Binder<'_> {
             || t.ty.without_modifier() == col.data_type.without_modifier()
             || crate::types::cast::can_cast(&t.ty, &col.data_type, CastKind::Assignment);
         if !ok {
-            return Err(Error::new(sqlstate::DATATYPE_MISMATCH, format!("column \"{}\" is of type {} but expression is of type {}", col.name, col.data_type, t.ty))
-                .with_hint("You will need to rewrite or cast the expression."));
+            return Err(Error::new(
+                sqlstate::DATATYPE_MISMATCH,
+                format!("column \"{}\" is of type {} but expression is of type {}", col.name, col.data_type, t.ty),
+            )
+            .with_hint("You will need to rewrite or cast the expression."));
         }
         self.coerce(t, &col.data_type, CastKind::Assignment)
     }
@@ -227,9 +230,10 @@ fn no_such_column(col: &str, table: &str) -> Error {
 
 /// The ON CONFLICT target: must be exactly the primary key or a unique index's columns.
 fn conflict_columns(schema: &TableSchema, names: &[String]) -> Result<Vec<usize>> {
-    let mut cols = names.iter().map(|n| schema.column_index(n).ok_or_else(|| {
-        Error::new(sqlstate::UNDEFINED_COLUMN, format!("column \"{n}\" does not exist"))
-    })).collect::<Result<Vec<_>>>()?;
+    let mut cols = names
+        .iter()
+        .map(|n| schema.column_index(n).ok_or_else(|| Error::new(sqlstate::UNDEFINED_COLUMN, format!("column \"{n}\" does not exist"))))
+        .collect::<Result<Vec<_>>>()?;
     cols.sort_unstable();
     let mut keys = vec![schema.primary_key_columns()];
     keys.extend(schema.indexes.iter().filter(|i| i.unique).map(|i| i.columns.iter().filter_map(|c| schema.column_index(c)).collect()));
@@ -238,7 +242,10 @@ fn conflict_columns(schema: &TableSchema, names: &[String]) -> Result<Vec<usize>
         k == cols
     });
     if !matches {
-        return Err(Error::new(sqlstate::INVALID_COLUMN_REFERENCE, "there is no unique or exclusion constraint matching the ON CONFLICT specification"));
+        return Err(Error::new(
+            sqlstate::INVALID_COLUMN_REFERENCE,
+            "there is no unique or exclusion constraint matching the ON CONFLICT specification",
+        ));
     }
     Ok(cols)
 }

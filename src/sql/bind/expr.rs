@@ -84,7 +84,8 @@ impl Binder<'_> {
             A::Array(arr) => {
                 let items = arr.elem.iter().map(|e| self.bind_expr(e, scope)).collect::<Result<Vec<_>>>()?;
                 if items.is_empty() {
-                    return Err(Error::new("42P18", "cannot determine type of empty array").with_hint("Explicitly cast to the desired type, for example ARRAY[]::integer[]."));
+                    return Err(Error::new("42P18", "cannot determine type of empty array")
+                        .with_hint("Explicitly cast to the desired type, for example ARRAY[]::integer[]."));
                 }
                 let (exprs, ty) = self.unify_all(items, "ARRAY")?;
                 Ok(Typed::new(Expr::Array(exprs), DataType::Array(Box::new(ty))))
@@ -108,8 +109,12 @@ impl Binder<'_> {
                 args.extend(trim_what.as_deref().cloned());
                 self.bind_call(func, &args, scope)
             }
-            A::Ceil { expr, field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime) } => self.bind_call(Func::Ceil, &[expr.as_ref().clone()], scope),
-            A::Floor { expr, field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime) } => self.bind_call(Func::Floor, &[expr.as_ref().clone()], scope),
+            A::Ceil { expr, field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime) } => {
+                self.bind_call(Func::Ceil, &[expr.as_ref().clone()], scope)
+            }
+            A::Floor { expr, field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime) } => {
+                self.bind_call(Func::Floor, &[expr.as_ref().clone()], scope)
+            }
             other => Err(Error::unsupported(format!("expression {}", first_words(&other.to_string())))),
         }
     }
@@ -141,7 +146,13 @@ impl Binder<'_> {
         let (l, r) = (self.bind_expr(left, scope)?, self.bind_expr(right, scope)?);
         let elem = match &r.ty {
             DataType::Array(e) => e.as_ref().clone(),
-            DataType::Unknown => if l.ty == DataType::Unknown { DataType::Text } else { l.ty.without_modifier() },
+            DataType::Unknown => {
+                if l.ty == DataType::Unknown {
+                    DataType::Text
+                } else {
+                    l.ty.without_modifier()
+                }
+            }
             other => return Err(Error::new(sqlstate::DATATYPE_MISMATCH, format!("op ANY/ALL (array) requires array on right side, not {other}"))),
         };
         let ty = super::coerce::common_type(&l.ty, &elem).ok_or_else(|| super::coerce::no_operator(cmp.symbol(), &l.ty, &elem))?;
@@ -162,7 +173,9 @@ impl Binder<'_> {
         use ast::Value as V;
         Ok(match v {
             V::Number(n, _) => number_literal(n)?,
-            V::SingleQuotedString(s) | V::EscapedStringLiteral(s) | V::UnicodeStringLiteral(s) => Typed::new(Expr::Literal(Value::Text(s.clone())), DataType::Unknown),
+            V::SingleQuotedString(s) | V::EscapedStringLiteral(s) | V::UnicodeStringLiteral(s) => {
+                Typed::new(Expr::Literal(Value::Text(s.clone())), DataType::Unknown)
+            }
             V::DollarQuotedString(d) => Typed::new(Expr::Literal(Value::Text(d.value.clone())), DataType::Unknown),
             V::Boolean(b) => Typed::new(Expr::Literal(Value::Bool(*b)), DataType::Bool),
             V::Null => Typed::new(Expr::Literal(Value::Null), DataType::Unknown),
@@ -465,9 +478,9 @@ fn number_literal(n: &str) -> Result<Typed> {
     if let Ok(i) = n.parse::<i64>() {
         return Ok(Typed::new(Expr::Literal(Value::Int8(i)), DataType::Int8));
     }
-    let d = Decimal::from_str(n).or_else(|_| Decimal::from_scientific(n)).map_err(|_| {
-        Error::new(sqlstate::NUMERIC_VALUE_OUT_OF_RANGE, format!("value out of range: \"{n}\""))
-    })?;
+    let d = Decimal::from_str(n)
+        .or_else(|_| Decimal::from_scientific(n))
+        .map_err(|_| Error::new(sqlstate::NUMERIC_VALUE_OUT_OF_RANGE, format!("value out of range: \"{n}\"")))?;
     Ok(Typed::new(Expr::Literal(Value::Numeric(d)), DataType::Numeric(None)))
 }
 

@@ -134,13 +134,15 @@ pub fn undefined_table(name: &str) -> Error {
 
 /// PostgreSQL's reserved key words that sqlparser lets through as names.
 const RESERVED: [&str; 24] = [
-    "all", "and", "any", "as", "case", "check", "create", "distinct", "else", "end", "from", "group", "having", "in", "limit",
-    "not", "null", "offset", "or", "order", "select", "table", "where", "with",
+    "all", "and", "any", "as", "case", "check", "create", "distinct", "else", "end", "from", "group", "having", "in", "limit", "not", "null",
+    "offset", "or", "order", "select", "table", "where", "with",
 ];
 
 /// A table name without its schema (`public.t` -> `t`); other schemas are refused.
 pub fn table_name(name: &ast::ObjectName) -> Result<String> {
-    if let Some(id) = name.0.iter().filter_map(|p| p.as_ident()).find(|i| i.quote_style.is_none() && RESERVED.contains(&i.value.to_lowercase().as_str())) {
+    if let Some(id) =
+        name.0.iter().filter_map(|p| p.as_ident()).find(|i| i.quote_style.is_none() && RESERVED.contains(&i.value.to_lowercase().as_str()))
+    {
         return Err(Error::syntax(format!("syntax error at or near \"{}\"", id.value)));
     }
     let parts: Vec<String> = name.0.iter().map(|p| p.as_ident().map(ident).unwrap_or_default()).collect();
@@ -154,7 +156,11 @@ pub fn table_name(name: &ast::ObjectName) -> Result<String> {
 
 /// An identifier as PostgreSQL folds it: lower case unless quoted.
 pub fn ident(id: &ast::Ident) -> String {
-    if id.quote_style.is_some() { id.value.clone() } else { id.value.to_lowercase() }
+    if id.quote_style.is_some() {
+        id.value.clone()
+    } else {
+        id.value.to_lowercase()
+    }
 }
 
 /// A SQL type name to a [`DataType`].

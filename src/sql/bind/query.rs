@@ -3,12 +3,12 @@
 //! position or any input expression), LIMIT/OFFSET/FETCH.
 
 use super::{access, aggregate, ident, Binder, Scope, Typed};
+use crate::catalog::{ColumnDef, TableSchema};
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::expr::Expr;
 use crate::sql::plan::{OutCol, Plan, Rel, SortKey};
 use crate::types::cast::CastKind;
 use crate::types::{DataType, Value};
-use crate::catalog::{ColumnDef, TableSchema};
 use sqlparser::ast::{self, SelectItem, SetExpr};
 use std::sync::Arc;
 
@@ -139,7 +139,13 @@ impl Binder<'_> {
         Ok(acc.unwrap_or_else(|| (Rel::Values { rows: vec![vec![]] }, Scope::empty())))
     }
 
-    fn join(&mut self, (left, scope): (Rel, Scope), (right, right_scope): (Rel, Scope), on: Option<&ast::Expr>, left_outer: bool) -> Result<(Rel, Scope)> {
+    fn join(
+        &mut self,
+        (left, scope): (Rel, Scope),
+        (right, right_scope): (Rel, Scope),
+        on: Option<&ast::Expr>,
+        left_outer: bool,
+    ) -> Result<(Rel, Scope)> {
         let mut scope = scope;
         let right_width = right_scope.width();
         for t in right_scope.tables {
@@ -185,13 +191,21 @@ impl Binder<'_> {
             exprs.push(t.expr);
         }
         let name = alias.map(|a| ident(&a.name)).unwrap_or_else(|| "unnest".to_string());
-        let schema = TableSchema { name: name.clone(), columns, primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() };
+        let schema = TableSchema {
+            name: name.clone(),
+            columns,
+            primary_key: Vec::new(),
+            primary_key_name: None,
+            indexes: Vec::new(),
+            constraints: Vec::new(),
+        };
         Ok((Rel::Unnest { arrays: exprs }, Scope::of(&name, Arc::new(schema))))
     }
 
     /// `(SELECT ...) alias [(column names)]`: the subquery's rows as a table.
     fn bind_derived(&mut self, q: &ast::Query, alias: Option<&ast::TableAlias>) -> Result<(Rel, Scope)> {
-        let alias = alias.ok_or_else(|| Error::syntax("subquery in FROM must have an alias").with_hint("For example, FROM (SELECT ...) [AS] foo."))?;
+        let alias =
+            alias.ok_or_else(|| Error::syntax("subquery in FROM must have an alias").with_hint("For example, FROM (SELECT ...) [AS] foo."))?;
         let (rel, out) = self.bind_query(q)?;
         let renamed: Vec<String> = alias.columns.iter().map(|c| ident(&c.name)).collect();
         let columns = out
@@ -203,12 +217,24 @@ impl Binder<'_> {
             })
             .collect();
         let name = ident(&alias.name);
-        let schema = TableSchema { name: name.clone(), columns, primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() };
+        let schema = TableSchema {
+            name: name.clone(),
+            columns,
+            primary_key: Vec::new(),
+            primary_key_name: None,
+            indexes: Vec::new(),
+            constraints: Vec::new(),
+        };
         Ok((rel, Scope::of(&name, Arc::new(schema))))
     }
 
     /// `generate_series(start, stop[, step]) [AS] alias`: a one-column virtual table.
-    fn bind_table_function(&mut self, name: &ast::ObjectName, alias: Option<&ast::TableAlias>, args: &ast::TableFunctionArgs) -> Result<(Rel, Scope)> {
+    fn bind_table_function(
+        &mut self,
+        name: &ast::ObjectName,
+        alias: Option<&ast::TableAlias>,
+        args: &ast::TableFunctionArgs,
+    ) -> Result<(Rel, Scope)> {
         let fname = super::table_name(name)?;
         if fname != "generate_series" {
             return Err(Error::unsupported(format!("table function {fname}")));
@@ -227,11 +253,24 @@ impl Binder<'_> {
             DataType::Int2 | DataType::Int4 | DataType::Text => DataType::Int4,
             other => return Err(Error::unsupported(format!("generate_series over {other}"))),
         };
-        let mut it = exprs.into_iter().map(|e| if common == ty { e } else { Expr::Cast { expr: e.boxed(), from: common.clone(), to: ty.clone(), kind: CastKind::Implicit } });
+        let mut it = exprs.into_iter().map(|e| {
+            if common == ty {
+                e
+            } else {
+                Expr::Cast { expr: e.boxed(), from: common.clone(), to: ty.clone(), kind: CastKind::Implicit }
+            }
+        });
         let (start, stop, step) = (it.next().unwrap_or(Expr::Literal(Value::Null)), it.next().unwrap_or(Expr::Literal(Value::Null)), it.next());
         let alias = alias.map(|a| ident(&a.name)).unwrap_or_else(|| fname.clone());
         let column = ColumnDef { name: alias.clone(), data_type: ty, primary_key: false, not_null: false, default: None, identity: None };
-        let schema = TableSchema { name: fname, columns: vec![column], primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() };
+        let schema = TableSchema {
+            name: fname,
+            columns: vec![column],
+            primary_key: Vec::new(),
+            primary_key_name: None,
+            indexes: Vec::new(),
+            constraints: Vec::new(),
+        };
         Ok((Rel::Series { start, stop, step }, Scope::of(&alias, Arc::new(schema))))
     }
 

@@ -77,7 +77,10 @@ impl Scope {
                 return Ok(Typed::new(Expr::Column(g), ty));
             }
             let tname = &self.tables[0].name;
-            return Err(Error::new(sqlstate::GROUPING_ERROR, format!("column \"{tname}.{name}\" must appear in the GROUP BY clause or be used in an aggregate function")));
+            return Err(Error::new(
+                sqlstate::GROUPING_ERROR,
+                format!("column \"{tname}.{name}\" must appear in the GROUP BY clause or be used in an aggregate function"),
+            ));
         }
         Ok(Typed::new(Expr::Column(pos), ty))
     }
@@ -85,9 +88,7 @@ impl Scope {
     /// An aggregate call, once the aggregate node computed it.
     pub fn aggregate_ref(&self, f: &ast::Function) -> Result<Typed> {
         let key = f.to_string();
-        let aggs = self.aggregates.as_ref().ok_or_else(|| {
-            Error::new(sqlstate::GROUPING_ERROR, "aggregate functions are not allowed here")
-        })?;
+        let aggs = self.aggregates.as_ref().ok_or_else(|| Error::new(sqlstate::GROUPING_ERROR, "aggregate functions are not allowed here"))?;
         let i = aggs.iter().position(|(k, _)| *k == key).ok_or_else(|| Error::internal(format!("aggregate {key} not collected")))?;
         Ok(Typed::new(Expr::Column(self.groups.len() + i), aggs[i].1.clone()))
     }

@@ -32,7 +32,9 @@ impl Binder<'_> {
             }
             Statement::Close { cursor: ast::CloseCursor::All } => Plan::NoOp { tag: "CLOSE CURSOR ALL".into() },
             Statement::UNLISTEN { .. } => Plan::NoOp { tag: "UNLISTEN".into() },
-            Statement::Deallocate { name, .. } if name.quote_style.is_none() && name.value.eq_ignore_ascii_case("all") => Plan::NoOp { tag: "DEALLOCATE ALL".into() },
+            Statement::Deallocate { name, .. } if name.quote_style.is_none() && name.value.eq_ignore_ascii_case("all") => {
+                Plan::NoOp { tag: "DEALLOCATE ALL".into() }
+            }
             Statement::Deallocate { .. } => Plan::NoOp { tag: "DEALLOCATE".into() },
             Statement::Discard { object_type: ast::DiscardObject::ALL } => Plan::Session(SessionCmd::Discard),
             other => return Err(Error::unsupported(statement_kind(other))),
@@ -66,7 +68,9 @@ fn bind_set(set: &ast::Set) -> Result<SessionCmd> {
             let (iso, ro) = transaction_modes(modes);
             let (name, value) = match (iso, ro) {
                 (Some(i), _) => (if *session { "default_transaction_isolation" } else { "transaction_isolation" }, i),
-                (None, Some(r)) => (if *session { "default_transaction_read_only" } else { "transaction_read_only" }, if r { "on".into() } else { "off".into() }),
+                (None, Some(r)) => {
+                    (if *session { "default_transaction_read_only" } else { "transaction_read_only" }, if r { "on".into() } else { "off".into() })
+                }
                 (None, None) => return Err(Error::syntax("syntax error at end of input")),
             };
             SessionCmd::Set { name: name.into(), value: Some(value), local: !*session }
