@@ -126,7 +126,19 @@ mod type_name {
     }
 }
 
+impl ColumnDef {
+    /// A nullable column with no key, default or identity.
+    pub fn new(name: impl Into<String>, data_type: DataType) -> ColumnDef {
+        ColumnDef { name: name.into(), data_type, primary_key: false, not_null: false, default: None, identity: None }
+    }
+}
+
 impl TableSchema {
+    /// A schema with these columns and no keys, indexes or constraints.
+    pub fn new(name: impl Into<String>, columns: Vec<ColumnDef>) -> TableSchema {
+        TableSchema { name: name.into(), columns, primary_key: Vec::new(), primary_key_name: None, indexes: Vec::new(), constraints: Vec::new() }
+    }
+
     /// Position of a column by name.
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)

@@ -365,7 +365,7 @@ mod tests {
     use crate::types::Interval;
 
     fn col(name: &str, ty: &str) -> ColumnDef {
-        ColumnDef { name: name.into(), data_type: DataType::parse(ty).unwrap(), primary_key: false, not_null: false, default: None, identity: None }
+        ColumnDef::new(name, DataType::parse(ty).unwrap())
     }
 
     fn every_type() -> (Vec<ColumnDef>, Row) {

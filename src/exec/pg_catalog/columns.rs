@@ -11,14 +11,7 @@ use crate::types::{DataType, Value};
 /// A virtual table's schema: `qualified` is `pg_catalog.x` or `information_schema.x`.
 pub fn schema(qualified: &str, spec: &str) -> TableSchema {
     let columns = spec.split_whitespace().map(column).collect();
-    TableSchema {
-        name: qualified.to_string(),
-        columns,
-        primary_key: Vec::new(),
-        primary_key_name: None,
-        indexes: Vec::new(),
-        constraints: Vec::new(),
-    }
+    TableSchema::new(qualified, columns)
 }
 
 fn column(spec: &str) -> ColumnDef {
@@ -28,7 +21,7 @@ fn column(spec: &str) -> ColumnDef {
         "int2vector" => DataType::Array(Box::new(DataType::Int2)),
         other => DataType::parse(other).unwrap_or(DataType::Text),
     };
-    ColumnDef { name: name.to_string(), data_type, primary_key: false, not_null: false, default: None, identity: None }
+    ColumnDef::new(name, data_type)
 }
 
 pub fn name(s: &str) -> Value {

@@ -44,14 +44,7 @@ impl Binder<'_> {
             return Err(Error::new(sqlstate::DUPLICATE_TABLE, format!("relation \"{name}\" already exists")));
         }
         crate::catalog::check_name(&name, "table")?;
-        let mut schema = TableSchema {
-            name: name.clone(),
-            columns: Vec::new(),
-            primary_key: Vec::new(),
-            primary_key_name: None,
-            indexes: Vec::new(),
-            constraints: Vec::new(),
-        };
+        let mut schema = TableSchema::new(name.clone(), Vec::new());
         for col in &c.columns {
             let (def, constraints) = self.column_def(&name, col)?;
             if schema.column_index(&def.name).is_some() {

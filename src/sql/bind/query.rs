@@ -187,18 +187,11 @@ impl Binder<'_> {
                 return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("function unnest({}) does not exist", t.ty)));
             };
             let name = alias.and_then(|a| a.columns.get(i)).map(|c| ident(&c.name)).unwrap_or_else(|| "unnest".to_string());
-            columns.push(ColumnDef { name, data_type: (**elem).clone(), primary_key: false, not_null: false, default: None, identity: None });
+            columns.push(ColumnDef::new(name, (**elem).clone()));
             exprs.push(t.expr);
         }
         let name = alias.map(|a| ident(&a.name)).unwrap_or_else(|| "unnest".to_string());
-        let schema = TableSchema {
-            name: name.clone(),
-            columns,
-            primary_key: Vec::new(),
-            primary_key_name: None,
-            indexes: Vec::new(),
-            constraints: Vec::new(),
-        };
+        let schema = TableSchema::new(name.clone(), columns);
         Ok((Rel::Unnest { arrays: exprs }, Scope::of(&name, Arc::new(schema))))
     }
 
@@ -213,18 +206,11 @@ impl Binder<'_> {
             .enumerate()
             .map(|(i, c)| {
                 let name = renamed.get(i).cloned().unwrap_or_else(|| c.name.clone());
-                ColumnDef { name, data_type: c.data_type.clone(), primary_key: false, not_null: false, default: None, identity: None }
+                ColumnDef::new(name, c.data_type.clone())
             })
             .collect();
         let name = ident(&alias.name);
-        let schema = TableSchema {
-            name: name.clone(),
-            columns,
-            primary_key: Vec::new(),
-            primary_key_name: None,
-            indexes: Vec::new(),
-            constraints: Vec::new(),
-        };
+        let schema = TableSchema::new(name.clone(), columns);
         Ok((rel, Scope::of(&name, Arc::new(schema))))
     }
 
@@ -262,15 +248,8 @@ impl Binder<'_> {
         });
         let (start, stop, step) = (it.next().unwrap_or(Expr::Literal(Value::Null)), it.next().unwrap_or(Expr::Literal(Value::Null)), it.next());
         let alias = alias.map(|a| ident(&a.name)).unwrap_or_else(|| fname.clone());
-        let column = ColumnDef { name: alias.clone(), data_type: ty, primary_key: false, not_null: false, default: None, identity: None };
-        let schema = TableSchema {
-            name: fname,
-            columns: vec![column],
-            primary_key: Vec::new(),
-            primary_key_name: None,
-            indexes: Vec::new(),
-            constraints: Vec::new(),
-        };
+        let column = ColumnDef::new(alias.clone(), ty);
+        let schema = TableSchema::new(fname, vec![column]);
         Ok((Rel::Series { start, stop, step }, Scope::of(&alias, Arc::new(schema))))
     }
 
