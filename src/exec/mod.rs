@@ -13,6 +13,7 @@ mod executor;
 pub mod pg_catalog;
 mod session;
 mod settings;
+mod subqueries;
 mod txn;
 
 pub use session::Session;

@@ -3,14 +3,15 @@
 //! outside a block are a transaction of one statement (or of the whole simple-query string).
 
 use super::dml::{Exec, Written};
-use super::executor::{run, Ctx};
+use super::executor::run;
 use super::settings::Settings;
+use super::subqueries::Runner;
 use super::txn::{read_only_error, TxnState};
 use super::{columns_of, Engine, FormatOptions, Prepared, PreparedPlan, QueryResult};
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::bind::{self, Bound};
 use crate::sql::expr::{Env, EvalCtx};
-use crate::sql::plan::{Plan, SessionCmd, SubqueryKind, TxnCmd};
+use crate::sql::plan::{Plan, SessionCmd, TxnCmd};
 use crate::storage::{Durable, Snapshot};
 use crate::types::{DataType, Value};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
@@ -242,33 +243,20 @@ impl Session {
             Plan::NoOp { tag } => Ok(result(None, Vec::new(), tag.clone())),
             Plan::Query { rel, .. } => {
                 let env = self.env_now();
-                let subqueries = self.subqueries(bound, snap, params, &env)?;
-                let eval = EvalCtx { params, subqueries: &subqueries, opts: &self.settings.format, env: &env };
-                let ctx = Ctx { snap, txn: self.state(), eval: &eval, cancel: &self.cancel, settings: Some(&self.settings) };
-                let rows = run(rel, &ctx)?.collect::<Result<Vec<_>>>()?;
+                let runner = Runner::new(&bound.subqueries, snap, self.state(), &self.cancel, &self.settings, params, &env);
+                let eval = runner.eval_ctx();
+                let rows = run(rel, &runner.ctx(&eval))?.collect::<Result<Vec<_>>>()?;
                 let tag = format!("SELECT {}", rows.len());
                 Ok(result(columns, rows, tag))
             }
             plan => {
                 let env = self.env_now();
-                let subqueries = self.subqueries(bound, snap, params, &env)?;
+                let subqueries = Runner::new(&bound.subqueries, snap, self.state(), &self.cancel, &self.settings, params, &env).all()?;
                 let opts = self.settings.format.clone();
-                let eval = EvalCtx { params, subqueries: &subqueries, opts: &opts, env: &env };
+                let eval = EvalCtx { params, subqueries: &subqueries, outer: &[], opts: &opts, env: &env };
                 self.write(plan, columns, snap, &eval)
             }
         }
-    }
-
-    /// Runs the statement's subqueries, each seeing the values of those before it.
-    fn subqueries(&self, bound: &Bound, snap: &Snapshot, params: &[Value], env: &Env) -> Result<Vec<Value>> {
-        let mut values = Vec::with_capacity(bound.subqueries.len());
-        for sq in &bound.subqueries {
-            let eval = EvalCtx { params, subqueries: &values, opts: &self.settings.format, env };
-            let ctx = Ctx { snap, txn: self.state(), eval: &eval, cancel: &self.cancel, settings: Some(&self.settings) };
-            let value = subquery_value(sq.kind, run(&sq.rel, &ctx)?)?;
-            values.push(value);
-        }
-        Ok(values)
     }
 
     /// INSERT / UPDATE / DELETE / DDL: into the open transaction, or as one of their own.
@@ -402,20 +390,6 @@ impl Drop for Session {
 }
 
 /// A subquery's rows as the single value its expression stands for.
-fn subquery_value(kind: SubqueryKind, mut rows: super::executor::Rows) -> Result<Value> {
-    Ok(match kind {
-        SubqueryKind::Exists => Value::Bool(rows.next().transpose()?.is_some()),
-        SubqueryKind::List => Value::Array(rows.map(|r| r.map(|mut r| r.swap_remove(0))).collect::<Result<_>>()?),
-        SubqueryKind::Scalar => {
-            let first = rows.next().transpose()?;
-            if rows.next().transpose()?.is_some() {
-                return Err(Error::new(sqlstate::CARDINALITY_VIOLATION, "more than one row returned by a subquery used as an expression"));
-            }
-            first.map_or(Value::Null, |mut r| r.swap_remove(0))
-        }
-    })
-}
-
 fn run_write(exec: &mut Exec, plan: &Plan) -> Result<(String, Written)> {
     Ok(match plan {
         Plan::Insert(p) => {

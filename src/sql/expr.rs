@@ -51,16 +51,22 @@ impl CmpOp {
 }
 
 /// A typed expression over one input row.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     Literal(Value),
     /// The value at this position of the input row.
     Column(usize),
     /// `$n` (0-based here).
     Param(usize),
-    /// The value of the statement's k-th uncorrelated subquery, computed before the statement
-    /// runs (a scalar, EXISTS's boolean, or IN's list as an array).
-    Subquery(usize),
+    /// The value of the statement's `index`-th subquery (a scalar, EXISTS's boolean, or IN's
+    /// list as an array). `args` are the outer values a correlated subquery refers to,
+    /// evaluated against the current row (empty when uncorrelated).
+    Subquery {
+        index: usize,
+        args: Vec<Expr>,
+    },
+    /// Inside a correlated subquery: the `i`-th value its outer query passed in.
+    Outer(usize),
     Binary {
         op: BinaryOp,
         left: Box<Expr>,
@@ -130,12 +136,30 @@ pub enum Expr {
     },
 }
 
-/// What evaluation needs besides the row: parameters and session facts.
+/// What evaluation needs besides the row: parameters, subqueries and session facts.
 pub struct EvalCtx<'a> {
     pub params: &'a [Value],
-    pub subqueries: &'a [Value],
+    pub subqueries: &'a dyn Subqueries,
+    /// The outer values of the correlated subquery being evaluated (see [`Expr::Outer`]).
+    pub outer: &'a [Value],
     pub opts: &'a FormatOptions,
     pub env: &'a Env,
+}
+
+/// Where a subquery's value comes from: the executor runs it (per outer row when correlated),
+/// or a statement computed its uncorrelated subqueries before it started (a list of values).
+pub trait Subqueries {
+    /// The value of subquery `index` for these outer values (empty when uncorrelated).
+    fn value(&self, index: usize, outer: &[Value]) -> Result<Value>;
+}
+
+impl Subqueries for Vec<Value> {
+    fn value(&self, index: usize, outer: &[Value]) -> Result<Value> {
+        if !outer.is_empty() {
+            return Err(Error::unsupported("correlated subquery here"));
+        }
+        self.get(index).cloned().ok_or_else(|| Error::internal(format!("subquery {index} not evaluated")))
+    }
 }
 
 /// Session facts functions read: the statement's start time, user, database, backend pid.
@@ -160,7 +184,11 @@ impl Expr {
             Expr::Literal(v) => Ok(v.clone()),
             Expr::Column(i) => Ok(row[*i].clone()),
             Expr::Param(i) => ctx.params.get(*i).cloned().ok_or_else(|| missing_param(*i)),
-            Expr::Subquery(i) => ctx.subqueries.get(*i).cloned().ok_or_else(|| Error::internal(format!("subquery {i} not evaluated"))),
+            Expr::Subquery { index, args } => {
+                let outer = args.iter().map(|a| a.eval(row, ctx)).collect::<Result<Vec<_>>>()?;
+                ctx.subqueries.value(*index, &outer)
+            }
+            Expr::Outer(i) => ctx.outer.get(*i).cloned().ok_or_else(|| Error::internal(format!("outer value {i} not passed"))),
             Expr::Binary { op, left, right } => strict2(left.eval(row, ctx)?, right.eval(row, ctx)?, |l, r| ops::binary(*op, &l, &r)),
             Expr::Unary { op, expr } => strict1(expr.eval(row, ctx)?, |v| ops::unary(*op, &v)),
             Expr::Compare { op, left, right } => strict2(left.eval(row, ctx)?, right.eval(row, ctx)?, |l, r| Ok(Value::Bool(op.test(l.cmp(&r))))),
@@ -202,7 +230,7 @@ impl Expr {
         f(self);
         let mut each = |e: &Expr| e.walk(f);
         match self {
-            Expr::Literal(_) | Expr::Column(_) | Expr::Param(_) | Expr::Subquery(_) => {}
+            Expr::Literal(_) | Expr::Column(_) | Expr::Param(_) | Expr::Outer(_) => {}
             Expr::Binary { left, right, .. }
             | Expr::Compare { left, right, .. }
             | Expr::IsDistinct { left, right, .. }
@@ -233,7 +261,7 @@ impl Expr {
                 });
                 otherwise.iter().for_each(|e| each(e))
             }
-            Expr::Call { args, .. } | Expr::Array(args) => args.iter().for_each(each),
+            Expr::Call { args, .. } | Expr::Array(args) | Expr::Subquery { args, .. } => args.iter().for_each(each),
         }
     }
 }
@@ -347,7 +375,8 @@ impl fmt::Display for Expr {
             Expr::Literal(v) => write!(f, "{v:?}"),
             Expr::Column(i) => write!(f, "#{i}"),
             Expr::Param(i) => write!(f, "${}", i + 1),
-            Expr::Subquery(i) => write!(f, "(subquery {i})"),
+            Expr::Subquery { index, args } => write!(f, "(subquery {index}{})", args.iter().map(|a| format!(" {a}")).collect::<String>()),
+            Expr::Outer(i) => write!(f, "outer#{i}"),
             Expr::Binary { op, left, right } => write!(f, "({left} {op:?} {right})"),
             Expr::Unary { expr, .. } => write!(f, "(-{expr})"),
             Expr::Compare { op, left, right } => write!(f, "({left} {} {right})", op.symbol()),
@@ -371,7 +400,7 @@ mod tests {
     fn ctx_eval(e: &Expr) -> Value {
         let env = Env { now: 0, user: "u".into(), database: "d".into(), schema: "public".into(), pid: 1 };
         let opts = FormatOptions::default();
-        e.eval(&[Value::Null, Value::Int4(3)], &EvalCtx { params: &[], subqueries: &[], opts: &opts, env: &env }).unwrap()
+        e.eval(&[Value::Null, Value::Int4(3)], &EvalCtx { params: &[], subqueries: &Vec::new(), outer: &[], opts: &opts, env: &env }).unwrap()
     }
 
     #[test]

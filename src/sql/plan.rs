@@ -122,11 +122,13 @@ pub struct Aggregate {
     pub data_type: DataType,
 }
 
-/// An uncorrelated subquery, run once before its statement.
+/// A subquery of an expression. An uncorrelated one runs at most once per statement; a
+/// correlated one reads its outer query's values as [`Expr::Outer`] and runs once per use.
 #[derive(Debug, Clone)]
 pub struct SubQuery {
     pub rel: Rel,
     pub kind: SubqueryKind,
+    pub correlated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,7 +137,7 @@ pub enum SubqueryKind {
     Scalar,
     /// `EXISTS (SELECT ...)`
     Exists,
-    /// `x IN (SELECT ...)`: every value, as an array.
+    /// `x IN (SELECT ...)`, `x = ANY (SELECT ...)`, `ARRAY(SELECT ...)`: every value, as an array.
     List,
 }
 

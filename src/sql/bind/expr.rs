@@ -26,7 +26,7 @@ impl Binder<'_> {
 
     pub fn bind_expr(&mut self, e: &A, scope: &Scope) -> Result<Typed> {
         match e {
-            A::Identifier(id) => scope.column(None, &super::ident(id)),
+            A::Identifier(id) => self.column(scope, None, &super::ident(id)),
             A::CompoundIdentifier(ids) => self.bind_compound(ids, scope),
             A::Value(v) => self.bind_value(&v.value),
             A::Nested(inner) => self.bind_expr(inner, scope),
@@ -64,13 +64,13 @@ impl Binder<'_> {
                 Ok(Typed::new(self.coerce(inner, &to, CastKind::Explicit)?, to))
             }
             A::Interval(iv) => self.bind_interval(iv, scope),
-            A::Subquery(q) => self.bind_subquery(q, SubqueryKind::Scalar),
+            A::Subquery(q) => self.bind_subquery(q, SubqueryKind::Scalar, scope),
             A::Exists { subquery, negated } => {
-                let t = self.bind_subquery(subquery, SubqueryKind::Exists)?;
+                let t = self.bind_subquery(subquery, SubqueryKind::Exists, scope)?;
                 Ok(if *negated { Typed::new(Expr::Not(t.expr.boxed()), DataType::Bool) } else { t })
             }
             A::InSubquery { expr, subquery, negated } => {
-                let list = self.bind_subquery(subquery, SubqueryKind::List)?;
+                let list = self.bind_subquery(subquery, SubqueryKind::List, scope)?;
                 let DataType::Array(elem) = list.ty.clone() else { return Err(Error::internal("IN subquery is not a list")) };
                 let l = self.bind_expr(expr, scope)?;
                 let ty = super::coerce::common_type(&l.ty, &elem).ok_or_else(|| super::coerce::no_operator("=", &l.ty, &elem))?;
@@ -140,10 +140,11 @@ impl Binder<'_> {
             A::Nested(inner) => inner.as_ref(),
             other => other,
         };
-        if matches!(right, A::Subquery(_)) {
-            return Err(Error::unsupported("ANY/ALL (subquery)"));
-        }
-        let (l, r) = (self.bind_expr(left, scope)?, self.bind_expr(right, scope)?);
+        let l = self.bind_expr(left, scope)?;
+        let r = match right {
+            A::Subquery(q) => self.bind_subquery(q, SubqueryKind::List, scope)?,
+            other => self.bind_expr(other, scope)?,
+        };
         let elem = match &r.ty {
             DataType::Array(e) => e.as_ref().clone(),
             DataType::Unknown => {
@@ -164,7 +165,7 @@ impl Binder<'_> {
 
     fn bind_compound(&mut self, ids: &[ast::Ident], scope: &Scope) -> Result<Typed> {
         match ids {
-            [t, c] | [_, t, c] => scope.column(Some(&super::ident(t)), &super::ident(c)),
+            [t, c] | [_, t, c] => self.column(scope, Some(&super::ident(t)), &super::ident(c)),
             _ => Err(Error::unsupported(format!("name {}", ids.iter().map(|i| i.value.as_str()).collect::<Vec<_>>().join(".")))),
         }
     }
@@ -319,6 +320,7 @@ impl Binder<'_> {
         let args = match &f.args {
             ast::FunctionArguments::None => Vec::new(),
             ast::FunctionArguments::List(l) => l.args.iter().map(plain_arg).collect::<Result<Vec<_>>>()?,
+            ast::FunctionArguments::Subquery(q) if name == "array" => return self.bind_subquery(q, SubqueryKind::List, scope),
             ast::FunctionArguments::Subquery(_) => return Err(Error::unsupported("subquery as function argument")),
         };
         if super::aggregate::is_aggregate(&name) {

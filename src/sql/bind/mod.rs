@@ -13,6 +13,7 @@ mod expr;
 mod query;
 mod relation;
 mod scope;
+mod subquery;
 mod utility;
 
 pub use scope::Scope;
@@ -20,7 +21,7 @@ pub use scope::Scope;
 use crate::catalog::TableSchema;
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::expr::Expr;
-use crate::sql::plan::{OutCol, Plan, SubQuery, SubqueryKind};
+use crate::sql::plan::{OutCol, Plan, SubQuery};
 use crate::types::DataType;
 use sqlparser::ast::{self, Statement};
 use std::sync::Arc;
@@ -59,7 +60,7 @@ pub struct Bound {
     pub columns: Option<Vec<OutCol>>,
     /// The tables bound against, to notice a schema change before reusing the plan.
     pub deps: Vec<Arc<TableSchema>>,
-    /// Uncorrelated subqueries, in the order they must run (inner ones first).
+    /// The subqueries of the statement's expressions, inner ones first.
     pub subqueries: Vec<SubQuery>,
 }
 
@@ -68,6 +69,8 @@ pub struct Binder<'a> {
     pub params: Vec<DataType>,
     deps: Vec<Arc<TableSchema>>,
     subqueries: Vec<SubQuery>,
+    /// The enclosing queries of the subquery being bound, outermost first.
+    outer: Vec<subquery::Frame>,
 }
 
 /// Binds one statement. `params` are the types the client gave (Unknown where unspecified).
@@ -82,7 +85,7 @@ pub fn bind(catalog: &dyn Catalog, stmt: &Statement, params: &[DataType]) -> Res
 
 impl<'a> Binder<'a> {
     pub fn new(catalog: &'a dyn Catalog) -> Binder<'a> {
-        Binder { catalog, params: Vec::new(), deps: Vec::new(), subqueries: Vec::new() }
+        Binder { catalog, params: Vec::new(), deps: Vec::new(), subqueries: Vec::new(), outer: Vec::new() }
     }
 }
 
@@ -91,14 +94,24 @@ impl Binder<'_> {
         let plain = |p: Plan| Ok((p, Vec::new()));
         match stmt {
             Statement::Query(q) => plain(self.bind_query_plan(q)?),
-            Statement::Insert(i) => self.bind_insert(i),
-            Statement::Update(u) => self.bind_update(u),
-            Statement::Delete(d) => self.bind_delete(d),
+            Statement::Insert(i) => self.bind_write(|b| b.bind_insert(i)),
+            Statement::Update(u) => self.bind_write(|b| b.bind_update(u)),
+            Statement::Delete(d) => self.bind_write(|b| b.bind_delete(d)),
             Statement::CreateTable(_) | Statement::CreateIndex(_) | Statement::AlterTable(_) | Statement::Drop { .. } | Statement::Truncate(_) => {
                 plain(self.bind_ddl(stmt)?)
             }
             other => plain(self.bind_utility(other)?),
         }
+    }
+
+    /// INSERT / UPDATE / DELETE: their subqueries run before the first write, so none may be
+    /// correlated.
+    fn bind_write(&mut self, bind: impl FnOnce(&mut Self) -> Result<(Plan, Vec<OutCol>)>) -> Result<(Plan, Vec<OutCol>)> {
+        let bound = bind(self)?;
+        if self.has_correlated_subquery() {
+            return Err(Error::unsupported("correlated subqueries in INSERT, UPDATE and DELETE"));
+        }
+        Ok(bound)
     }
 
     /// The schema of a table, or 42P01.
@@ -107,20 +120,6 @@ impl Binder<'_> {
         let schema = self.catalog.table(&name).ok_or_else(|| undefined_table(&name))?;
         self.deps.push(schema.clone());
         Ok(schema)
-    }
-
-    /// Binds an uncorrelated subquery (it sees no outer columns) and returns the expression
-    /// standing for its value, typed: the column's type, boolean for EXISTS, an array for IN.
-    pub fn bind_subquery(&mut self, q: &ast::Query, kind: SubqueryKind) -> Result<Typed> {
-        let (rel, cols) = self.bind_query(q)?;
-        let ty = match (kind, cols.as_slice()) {
-            (SubqueryKind::Exists, _) => DataType::Bool,
-            (_, [c]) if kind == SubqueryKind::List => DataType::Array(Box::new(c.data_type.clone())),
-            (_, [c]) => c.data_type.clone(),
-            _ => return Err(Error::syntax("subquery must return only one column")),
-        };
-        self.subqueries.push(SubQuery { rel, kind });
-        Ok(Typed::new(Expr::Subquery(self.subqueries.len() - 1), ty))
     }
 
     pub fn table_exists(&self, name: &str) -> bool {

@@ -1,0 +1,102 @@
+//! Running the subqueries of a statement's expressions.
+//!
+//! A [`Runner`] is the statement's [`Subqueries`]: it runs subquery `i` when an expression
+//! first needs its value. An uncorrelated subquery runs at most once and its value is kept;
+//! a correlated one runs again for each set of outer values it is given (per outer row).
+//! Write statements cannot interleave reads with their writes, so they take the values of
+//! their (uncorrelated) subqueries up front with [`Runner::all`].
+
+use super::executor::{run, Ctx, Rows};
+use super::settings::Settings;
+use super::txn::TxnState;
+use crate::error::{sqlstate, Error, Result};
+use crate::sql::expr::{Env, EvalCtx, Subqueries};
+use crate::sql::plan::{SubQuery, SubqueryKind};
+use crate::storage::Snapshot;
+use crate::types::Value;
+use std::cell::RefCell;
+use std::sync::atomic::AtomicBool;
+
+/// What a statement's subqueries read: the same snapshot, transaction and session facts.
+pub struct Runner<'a> {
+    plans: &'a [SubQuery],
+    snap: &'a Snapshot,
+    txn: &'a TxnState,
+    cancel: &'a AtomicBool,
+    settings: &'a Settings,
+    params: &'a [Value],
+    env: &'a Env,
+    /// The values of the uncorrelated subqueries that ran.
+    values: RefCell<Vec<Option<Value>>>,
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(
+        plans: &'a [SubQuery],
+        snap: &'a Snapshot,
+        txn: &'a TxnState,
+        cancel: &'a AtomicBool,
+        settings: &'a Settings,
+        params: &'a [Value],
+        env: &'a Env,
+    ) -> Runner<'a> {
+        Runner { plans, snap, txn, cancel, settings, params, env, values: RefCell::new(vec![None; plans.len()]) }
+    }
+
+    /// The context the statement itself evaluates in.
+    pub fn eval_ctx(&self) -> EvalCtx<'_> {
+        self.eval_with(&[])
+    }
+
+    fn eval_with<'b>(&'b self, outer: &'b [Value]) -> EvalCtx<'b> {
+        EvalCtx { params: self.params, subqueries: self, outer, opts: &self.settings.format, env: self.env }
+    }
+
+    /// The read context for rows evaluated with `eval`.
+    pub fn ctx<'b>(&'b self, eval: &'b EvalCtx<'b>) -> Ctx<'b> {
+        Ctx { snap: self.snap, txn: self.txn, eval, cancel: self.cancel, settings: Some(self.settings) }
+    }
+
+    /// Every subquery's value, for a statement whose subqueries are all uncorrelated.
+    pub fn all(&self) -> Result<Vec<Value>> {
+        (0..self.plans.len()).map(|i| self.value(i, &[])).collect()
+    }
+
+    fn run(&self, plan: &SubQuery, outer: &[Value]) -> Result<Value> {
+        let eval = self.eval_with(outer);
+        let ctx = self.ctx(&eval);
+        ctx.check_cancel()?;
+        let rows = run(&plan.rel, &ctx)?;
+        fold(plan.kind, rows)
+    }
+}
+
+impl Subqueries for Runner<'_> {
+    fn value(&self, index: usize, outer: &[Value]) -> Result<Value> {
+        let plan = self.plans.get(index).ok_or_else(|| Error::internal(format!("no subquery {index}")))?;
+        if plan.correlated {
+            return self.run(plan, outer);
+        }
+        if let Some(v) = &self.values.borrow()[index] {
+            return Ok(v.clone());
+        }
+        let v = self.run(plan, outer)?;
+        self.values.borrow_mut()[index] = Some(v.clone());
+        Ok(v)
+    }
+}
+
+/// A subquery's rows as its value: EXISTS's boolean, a list's array, or the single scalar.
+fn fold(kind: SubqueryKind, mut rows: Rows) -> Result<Value> {
+    Ok(match kind {
+        SubqueryKind::Exists => Value::Bool(rows.next().transpose()?.is_some()),
+        SubqueryKind::List => Value::Array(rows.map(|r| r.map(|mut r| r.swap_remove(0))).collect::<Result<_>>()?),
+        SubqueryKind::Scalar => {
+            let first = rows.next().transpose()?;
+            if rows.next().transpose()?.is_some() {
+                return Err(Error::new(sqlstate::CARDINALITY_VIOLATION, "more than one row returned by a subquery used as an expression"));
+            }
+            first.map_or(Value::Null, |mut r| r.swap_remove(0))
+        }
+    })
+}
