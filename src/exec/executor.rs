@@ -5,7 +5,7 @@
 use super::txn::{TableView, TxnState};
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::expr::{truth, EvalCtx, Expr};
-use crate::sql::plan::{AggFunc, Aggregate, Rel, SortKey};
+use crate::sql::plan::{AggFunc, Aggregate, Rel, SetOp, SortKey};
 use crate::storage::{Key, Snapshot, StoredRow};
 use crate::types::ops::{self, BinaryOp};
 use crate::types::{Row, Value};
@@ -115,6 +115,10 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
             }
             Box::new(out.into_iter().map(Ok))
         }
+        Rel::SetOp { op, all, left, right } => {
+            let right = run(right, ctx)?.collect::<Result<Vec<_>>>()?;
+            Box::new(set_op(*op, *all, run(left, ctx)?, right)?.into_iter().map(Ok))
+        }
         Rel::Aggregate { input, groups, aggs } => Box::new(aggregate(run(input, ctx)?, groups, aggs, ctx)?.into_iter().map(Ok)),
     })
 }
@@ -154,6 +158,50 @@ fn first_by_key<'a>(rel: &'a Rel, n: usize, ctx: &'a Ctx<'a>) -> Result<Option<R
     let Some(stored) = view.lookup_first(columns, &values, &desc, n, keep)? else { return Ok(None) };
     let projected = stored.into_iter().map(move |s| exprs.iter().map(|e| e.eval(&s.row, ctx.eval)).collect::<Result<Row>>());
     Ok(Some(Box::new(sort(Box::new(projected), keys, ctx)?.into_iter().map(Ok))))
+}
+
+/// UNION / INTERSECT / EXCEPT: left rows in order, then (UNION) the right side's. Without ALL
+/// each distinct row appears once; with ALL, INTERSECT keeps min(m, n) copies of a row seen m
+/// times on the left and n on the right, EXCEPT keeps max(m - n, 0).
+fn set_op(op: SetOp, all: bool, left: Rows, right: Vec<Row>) -> Result<Vec<Row>> {
+    let mut out = Vec::new();
+    let mut seen = ahash::AHashSet::new();
+    if op == SetOp::Union {
+        for row in left.chain(right.into_iter().map(Ok)) {
+            let row = row?;
+            if all || seen.insert(row.clone()) {
+                out.push(row);
+            }
+        }
+        return Ok(out);
+    }
+    let mut counts: ahash::AHashMap<Row, usize> = ahash::AHashMap::new();
+    for row in right {
+        *counts.entry(row).or_default() += 1;
+    }
+    for row in left {
+        let row = row?;
+        let in_right = counts.get_mut(&row).filter(|n| **n > 0);
+        let keep = match (op, in_right) {
+            (SetOp::Intersect, Some(n)) => {
+                if all {
+                    *n -= 1;
+                }
+                true
+            }
+            (SetOp::Except, Some(n)) if all => {
+                *n -= 1;
+                false
+            }
+            (SetOp::Except, Some(_)) => false,
+            (SetOp::Except, None) => true,
+            _ => false,
+        };
+        if keep && (all || seen.insert(row.clone())) {
+            out.push(row);
+        }
+    }
+    Ok(out)
 }
 
 /// Rows with their keys and versions from a Scan / IndexLookup, optionally under a Filter

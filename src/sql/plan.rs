@@ -88,6 +88,14 @@ pub enum Rel {
     Distinct {
         input: Box<Rel>,
     },
+    /// UNION / INTERSECT / EXCEPT of two inputs of the same width and types; without `all`,
+    /// duplicates go (NULLs equal), else counts combine as PostgreSQL's ALL forms do.
+    SetOp {
+        op: SetOp,
+        all: bool,
+        left: Box<Rel>,
+        right: Box<Rel>,
+    },
     /// Aggregates over the whole input, or per group of the `groups` input columns; each
     /// output row is the group's column values followed by the aggregate values.
     Aggregate {
@@ -95,6 +103,13 @@ pub enum Rel {
         groups: Vec<usize>,
         aggs: Vec<Aggregate>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOp {
+    Union,
+    Intersect,
+    Except,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -332,6 +347,11 @@ impl Rel {
             Rel::Distinct { input } => {
                 writeln!(f, "{pad}Distinct")?;
                 input
+            }
+            Rel::SetOp { op, all, left, right } => {
+                writeln!(f, "{pad}{op:?}{}", if *all { " All" } else { "" })?;
+                left.fmt_tree(f, depth + 1)?;
+                right
             }
             Rel::Aggregate { input, groups, aggs } => {
                 writeln!(f, "{pad}Aggregate groups={groups:?} {:?}", aggs.iter().map(|a| a.func).collect::<Vec<_>>())?;

@@ -7,12 +7,14 @@
 mod access;
 mod aggregate;
 mod coerce;
+mod cte;
 mod ddl;
 mod dml;
 mod expr;
 mod query;
 mod relation;
 mod scope;
+mod set_ops;
 mod subquery;
 mod utility;
 
@@ -71,6 +73,8 @@ pub struct Binder<'a> {
     subqueries: Vec<SubQuery>,
     /// The enclosing queries of the subquery being bound, outermost first.
     outer: Vec<subquery::Frame>,
+    /// The WITH entries in scope, outermost first.
+    ctes: Vec<cte::CteDef>,
 }
 
 /// Binds one statement. `params` are the types the client gave (Unknown where unspecified).
@@ -85,7 +89,7 @@ pub fn bind(catalog: &dyn Catalog, stmt: &Statement, params: &[DataType]) -> Res
 
 impl<'a> Binder<'a> {
     pub fn new(catalog: &'a dyn Catalog) -> Binder<'a> {
-        Binder { catalog, params: Vec::new(), deps: Vec::new(), subqueries: Vec::new(), outer: Vec::new() }
+        Binder { catalog, params: Vec::new(), deps: Vec::new(), subqueries: Vec::new(), outer: Vec::new(), ctes: Vec::new() }
     }
 }
 

@@ -27,9 +27,14 @@ impl Binder<'_> {
     }
 
     pub fn bind_query(&mut self, q: &ast::Query) -> Result<(Rel, Vec<OutCol>)> {
-        if q.with.is_some() {
-            return Err(Error::unsupported("WITH"));
-        }
+        let Some(with) = &q.with else { return self.bind_query_body(q) };
+        let base = self.ctes.len();
+        let bound = self.push_ctes(with).and_then(|()| self.bind_query_body(q));
+        self.ctes.truncate(base);
+        bound
+    }
+
+    fn bind_query_body(&mut self, q: &ast::Query) -> Result<(Rel, Vec<OutCol>)> {
         if !q.locks.is_empty() {
             return Err(Error::unsupported("SELECT ... FOR UPDATE"));
         }
@@ -42,7 +47,10 @@ impl Binder<'_> {
             SetExpr::Select(s) => self.bind_select(s, order)?,
             SetExpr::Values(v) => self.bind_values_query(v, order)?,
             SetExpr::Query(inner) if order.is_empty() => self.bind_query(inner)?,
-            SetExpr::SetOperation { op, .. } => return Err(Error::unsupported(op.to_string().to_uppercase())),
+            body @ (SetExpr::SetOperation { .. } | SetExpr::Query(_)) => {
+                let (rel, columns) = self.bind_set_expr(body)?;
+                (self.order_output(rel, &columns, order)?, columns)
+            }
             other => return Err(Error::unsupported(format!("query {}", other.to_string().chars().take(30).collect::<String>()))),
         };
         Ok((self.bind_limit(q, rel)?, columns))
@@ -75,7 +83,7 @@ impl Binder<'_> {
         self.coerce(t, &DataType::Int8, CastKind::Implicit)
     }
 
-    fn bind_select(&mut self, s: &ast::Select, order: &[ast::OrderByExpr]) -> Result<(Rel, Vec<OutCol>)> {
+    pub fn bind_select(&mut self, s: &ast::Select, order: &[ast::OrderByExpr]) -> Result<(Rel, Vec<OutCol>)> {
         let group_by = match &s.group_by {
             ast::GroupByExpr::Expressions(e, mods) if mods.is_empty() => e.as_slice(),
             _ => return Err(Error::unsupported("GROUP BY ALL / ROLLUP / CUBE")),
@@ -172,6 +180,9 @@ impl Binder<'_> {
         let ast::TableFactor::Table { name, alias, args: None, .. } = factor else {
             return Err(Error::unsupported("this kind of FROM item"));
         };
+        if let Some(bound) = self.bind_cte_ref(name, alias.as_ref()) {
+            return bound;
+        }
         let (rel, schema) = self.relation(name)?;
         let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| super::relation::scope_name(&schema.name));
         Ok((rel, Scope::of(&alias, schema)))
@@ -201,6 +212,11 @@ impl Binder<'_> {
             alias.ok_or_else(|| Error::syntax("subquery in FROM must have an alias").with_hint("For example, FROM (SELECT ...) [AS] foo."))?;
         let (rel, out) = self.bind_query(q)?;
         let renamed: Vec<String> = alias.columns.iter().map(|c| ident(&c.name)).collect();
+        Ok(self.derived(rel, &out, &ident(&alias.name), &renamed))
+    }
+
+    /// A query's rows as the table `name`, its first columns renamed to `renamed`.
+    pub fn derived(&mut self, rel: Rel, out: &[OutCol], name: &str, renamed: &[String]) -> (Rel, Scope) {
         let columns = out
             .iter()
             .enumerate()
@@ -209,9 +225,8 @@ impl Binder<'_> {
                 ColumnDef::new(name, c.data_type.clone())
             })
             .collect();
-        let name = ident(&alias.name);
-        let schema = TableSchema::new(name.clone(), columns);
-        Ok((rel, Scope::of(&name, Arc::new(schema))))
+        let schema = TableSchema::new(name.to_string(), columns);
+        (rel, Scope::of(name, Arc::new(schema)))
     }
 
     /// `generate_series(start, stop[, step]) [AS] alias`: a one-column virtual table.
@@ -351,7 +366,7 @@ impl Binder<'_> {
         Ok(proj.exprs.len() - 1)
     }
 
-    fn bind_values_query(&mut self, v: &ast::Values, order: &[ast::OrderByExpr]) -> Result<(Rel, Vec<OutCol>)> {
+    pub fn bind_values_query(&mut self, v: &ast::Values, order: &[ast::OrderByExpr]) -> Result<(Rel, Vec<OutCol>)> {
         if !order.is_empty() {
             return Err(Error::unsupported("ORDER BY on VALUES"));
         }

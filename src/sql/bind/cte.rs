@@ -1,0 +1,65 @@
+//! WITH (common table expressions), non-recursive.
+//!
+//! A query's WITH list is kept on the binder while the query is bound; a FROM item naming
+//! one of its entries (innermost WITH first, so inner names shadow outer ones and tables) is
+//! bound from the entry's query as a derived table, each time it is named. The entry's body
+//! is bound seeing only the entries declared before it, as PostgreSQL scopes them. Inlining
+//! is what PostgreSQL 12+ does for side-effect-free CTEs; one named twice runs twice.
+
+use super::{ident, Binder, Scope};
+use crate::error::{Error, Result};
+use crate::sql::plan::Rel;
+use sqlparser::ast;
+
+/// One WITH entry.
+#[derive(Debug, Clone)]
+pub struct CteDef {
+    name: String,
+    query: ast::Query,
+    columns: Vec<String>,
+}
+
+impl Binder<'_> {
+    /// Makes a query's WITH entries visible (the caller drops them after the query).
+    pub fn push_ctes(&mut self, with: &ast::With) -> Result<()> {
+        let base = self.ctes.len();
+        if with.recursive {
+            return Err(Error::unsupported("WITH RECURSIVE"));
+        }
+        for cte in &with.cte_tables {
+            let name = ident(&cte.alias.name);
+            if self.ctes[base..].iter().any(|c| c.name == name) {
+                return Err(Error::new("42712", format!("WITH query name \"{name}\" specified more than once")));
+            }
+            let columns = cte.alias.columns.iter().map(|c| ident(&c.name)).collect();
+            self.ctes.push(CteDef { name, query: cte.query.as_ref().clone(), columns });
+        }
+        Ok(())
+    }
+
+    /// The WITH entry a FROM item names, bound as a derived table, or None.
+    pub fn bind_cte_ref(&mut self, name: &ast::ObjectName, alias: Option<&ast::TableAlias>) -> Option<Result<(Rel, Scope)>> {
+        let [part] = name.0.as_slice() else { return None };
+        let wanted = ident(part.as_ident()?);
+        let at = self.ctes.iter().rposition(|c| c.name == wanted)?;
+        let def = self.ctes[at].clone();
+        let hidden = self.ctes.split_off(at);
+        let bound = self.bind_query(&def.query);
+        self.ctes.extend(hidden);
+        Some(bound.and_then(|(rel, out)| {
+            if def.columns.len() > out.len() {
+                let msg = format!("WITH query \"{}\" has {} columns available but {} columns specified", def.name, out.len(), def.columns.len());
+                return Err(Error::new("42P10", msg));
+            }
+            let name = alias.map_or(def.name.clone(), |a| ident(&a.name));
+            let mut renamed = def.columns.clone();
+            for (i, c) in alias.map_or(&[][..], |a| a.columns.as_slice()).iter().enumerate() {
+                match renamed.get_mut(i) {
+                    Some(slot) => *slot = ident(&c.name),
+                    None => renamed.push(ident(&c.name)),
+                }
+            }
+            Ok(self.derived(rel, &out, &name, &renamed))
+        }))
+    }
+}
