@@ -371,7 +371,7 @@ fn aggregate(rows: Rows, groups: &[usize], aggs: &[Aggregate], ctx: &Ctx) -> Res
 fn gather(row: &Row, aggs: &[Aggregate], inputs: &mut AggInputs, ctx: &Ctx) -> Result<()> {
     for (a, acc) in aggs.iter().zip(inputs.iter_mut()) {
         let v = a.arg.as_ref().map_or(Ok(Value::Bool(true)), |e| e.eval(row, ctx.eval))?;
-        if v.is_null() {
+        if v.is_null() && a.func != AggFunc::ArrayAgg {
             continue;
         }
         let keys = a.order.iter().map(|k| k.expr.eval(row, ctx.eval)).collect::<Result<Vec<_>>>()?;
@@ -401,6 +401,7 @@ fn fold(a: &Aggregate, vals: Vec<(Vec<Value>, Value, Value)>) -> Result<Value> {
     let n = vals.len() as i64;
     let mut acc = Value::Null;
     let mut text = String::new();
+    let mut items = Vec::new();
     for (i, (_, v, delim)) in vals.into_iter().enumerate() {
         acc = match (a.func, &acc) {
             (AggFunc::CountStar | AggFunc::Count, _) => Value::Null,
@@ -411,7 +412,13 @@ fn fold(a: &Aggregate, vals: Vec<(Vec<Value>, Value, Value)>) -> Result<Value> {
                 text.push_str(crate::sql::expr::text(&v));
                 Value::Null
             }
+            (AggFunc::ArrayAgg, _) => {
+                items.push(v);
+                Value::Null
+            }
             (_, Value::Null) => v,
+            (AggFunc::BoolAnd, _) => Value::Bool(acc == Value::Bool(true) && v == Value::Bool(true)),
+            (AggFunc::BoolOr, _) => Value::Bool(acc == Value::Bool(true) || v == Value::Bool(true)),
             (AggFunc::Sum | AggFunc::Avg, _) => ops::binary(BinaryOp::Add, &acc, &v)?,
             (AggFunc::Min, _) => {
                 if v < acc {
@@ -432,6 +439,7 @@ fn fold(a: &Aggregate, vals: Vec<(Vec<Value>, Value, Value)>) -> Result<Value> {
     Ok(match a.func {
         AggFunc::CountStar | AggFunc::Count => Value::Int8(n),
         AggFunc::StringAgg if n > 0 => Value::Text(text),
+        AggFunc::ArrayAgg if n > 0 => Value::Array(items),
         AggFunc::Avg if n > 0 => {
             let count = match acc {
                 Value::Float8(_) => Value::Float8(n as f64),

@@ -253,7 +253,7 @@ impl Session {
                 let env = self.env_now();
                 let subqueries = Runner::new(&bound.subqueries, snap, self.state(), &self.cancel, &self.settings, params, &env).all()?;
                 let opts = self.settings.format.clone();
-                let eval = EvalCtx { params, subqueries: &subqueries, outer: &[], opts: &opts, env: &env };
+                let eval = EvalCtx { params, runtime: &subqueries, outer: &[], opts: &opts, env: &env };
                 self.write(plan, columns, snap, &eval)
             }
         }

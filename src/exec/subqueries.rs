@@ -1,6 +1,6 @@
-//! Running the subqueries of a statement's expressions.
+//! The runtime of a reading statement: its subqueries, and the catalog for `regclass`.
 //!
-//! A [`Runner`] is the statement's [`Subqueries`]: it runs subquery `i` when an expression
+//! A [`Runner`] is the statement's [`Runtime`]: it runs subquery `i` when an expression
 //! first needs its value. An uncorrelated subquery runs at most once and its value is kept;
 //! a correlated one runs again for each set of outer values it is given (per outer row).
 //! Write statements cannot interleave reads with their writes, so they take the values of
@@ -10,7 +10,7 @@ use super::executor::{run, Ctx, Rows};
 use super::settings::Settings;
 use super::txn::TxnState;
 use crate::error::{sqlstate, Error, Result};
-use crate::sql::expr::{Env, EvalCtx, Subqueries};
+use crate::sql::expr::{Env, EvalCtx, Runtime};
 use crate::sql::plan::{SubQuery, SubqueryKind};
 use crate::storage::Snapshot;
 use crate::types::Value;
@@ -49,7 +49,7 @@ impl<'a> Runner<'a> {
     }
 
     fn eval_with<'b>(&'b self, outer: &'b [Value]) -> EvalCtx<'b> {
-        EvalCtx { params: self.params, subqueries: self, outer, opts: &self.settings.format, env: self.env }
+        EvalCtx { params: self.params, runtime: self, outer, opts: &self.settings.format, env: self.env }
     }
 
     /// The read context for rows evaluated with `eval`.
@@ -59,7 +59,7 @@ impl<'a> Runner<'a> {
 
     /// Every subquery's value, for a statement whose subqueries are all uncorrelated.
     pub fn all(&self) -> Result<Vec<Value>> {
-        (0..self.plans.len()).map(|i| self.value(i, &[])).collect()
+        (0..self.plans.len()).map(|i| self.subquery(i, &[])).collect()
     }
 
     fn run(&self, plan: &SubQuery, outer: &[Value]) -> Result<Value> {
@@ -71,8 +71,8 @@ impl<'a> Runner<'a> {
     }
 }
 
-impl Subqueries for Runner<'_> {
-    fn value(&self, index: usize, outer: &[Value]) -> Result<Value> {
+impl Runtime for Runner<'_> {
+    fn subquery(&self, index: usize, outer: &[Value]) -> Result<Value> {
         let plan = self.plans.get(index).ok_or_else(|| Error::internal(format!("no subquery {index}")))?;
         if plan.correlated {
             return self.run(plan, outer);
@@ -83,6 +83,16 @@ impl Subqueries for Runner<'_> {
         let v = self.run(plan, outer)?;
         self.values.borrow_mut()[index] = Some(v.clone());
         Ok(v)
+    }
+
+    fn relation_oid(&self, name: &str) -> Result<Option<u32>> {
+        let eval = self.eval_ctx();
+        Ok(super::pg_catalog::regclass_oid(&self.ctx(&eval), name))
+    }
+
+    fn relation_name(&self, oid: u32) -> Result<Option<String>> {
+        let eval = self.eval_ctx();
+        Ok(super::pg_catalog::regclass_name(&self.ctx(&eval), oid))
     }
 }
 

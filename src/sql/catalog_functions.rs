@@ -1,9 +1,12 @@
 //! Functions clients call in catalog queries: `format_type`, `pg_table_is_visible`,
-//! `pg_get_userbyid`, `pg_get_expr`, `col_description` and `obj_description`. They work from
+//! `pg_get_userbyid`, `pg_get_expr`, `col_description` and `obj_description` work from
 //! their arguments alone: every relation SmarterBase lists is visible (public and
 //! pg_catalog are on the search path), the only role is the bootstrap superuser, pg_attrdef
 //! already holds defaults as text (so pg_get_expr returns it), and there are no comments.
+//! The `regclass` conversions ask the statement's runtime for relation names and OIDs.
 
+use crate::error::Result;
+use crate::sql::expr::EvalCtx;
 use crate::types::{DataType, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +17,12 @@ pub enum CatalogFn {
     GetExpr,
     ColDescription,
     ObjDescription,
+    /// `name::regclass`: the relation's OID, 42P01 when there is none.
+    RegclassIn,
+    /// `regclass::text`: the relation's name (the OID as text when there is none).
+    RegclassOut,
+    /// `to_regclass(name)`: the relation's OID or NULL.
+    ToRegclass,
 }
 
 const OID_INT4: &[DataType] = &[DataType::Oid, DataType::Int4];
@@ -31,6 +40,7 @@ impl CatalogFn {
             "pg_get_expr" => CatalogFn::GetExpr,
             "col_description" => CatalogFn::ColDescription,
             "obj_description" => CatalogFn::ObjDescription,
+            "to_regclass" => CatalogFn::ToRegclass,
             _ => return None,
         })
     }
@@ -43,6 +53,9 @@ impl CatalogFn {
             CatalogFn::GetExpr => "pg_get_expr",
             CatalogFn::ColDescription => "col_description",
             CatalogFn::ObjDescription => "obj_description",
+            CatalogFn::RegclassIn => "regclassin",
+            CatalogFn::RegclassOut => "regclassout",
+            CatalogFn::ToRegclass => "to_regclass",
         }
     }
 
@@ -54,6 +67,8 @@ impl CatalogFn {
             (CatalogFn::ObjDescription, 2) => OID_NAME,
             (CatalogFn::GetExpr, 2) => EXPR2,
             (CatalogFn::GetExpr, 3) => EXPR3,
+            (CatalogFn::RegclassIn | CatalogFn::ToRegclass, 1) => &[DataType::Text],
+            (CatalogFn::RegclassOut, 1) => &[DataType::Regclass],
             _ => return None,
         };
         Some(types)
@@ -63,21 +78,30 @@ impl CatalogFn {
         match self {
             CatalogFn::TableIsVisible => DataType::Bool,
             CatalogFn::GetUserById => DataType::Name,
+            CatalogFn::RegclassIn | CatalogFn::ToRegclass => DataType::Regclass,
             _ => DataType::Text,
         }
     }
 
     /// Evaluates the call on non-null arguments.
-    pub fn apply(self, args: &[Value]) -> Value {
+    pub fn apply(self, args: &[Value], ctx: &EvalCtx) -> Result<Value> {
         let int = |i: usize| args.get(i).and_then(Value::as_i64).unwrap_or(-1);
-        match self {
+        let text = |i: usize| crate::sql::expr::text(&args[i]);
+        let oid = |o: Option<u32>| o.map_or(Value::Null, |o| Value::Int8(o.into()));
+        Ok(match self {
             CatalogFn::FormatType => Value::Text(format_type(int(0), int(1))),
             CatalogFn::TableIsVisible => Value::Bool(true),
             CatalogFn::GetUserById if int(0) == 10 => Value::Text("postgres".into()),
             CatalogFn::GetUserById => Value::Text(format!("unknown (OID={})", int(0))),
             CatalogFn::GetExpr => args[0].clone(),
             CatalogFn::ColDescription | CatalogFn::ObjDescription => Value::Null,
-        }
+            CatalogFn::RegclassIn => match ctx.runtime.relation_oid(text(0))? {
+                Some(o) => oid(Some(o)),
+                None => return Err(crate::sql::bind::undefined_table(text(0))),
+            },
+            CatalogFn::ToRegclass => oid(ctx.runtime.relation_oid(text(0))?),
+            CatalogFn::RegclassOut => Value::Text(ctx.runtime.relation_name(int(0) as u32)?.unwrap_or_else(|| int(0).to_string())),
+        })
     }
 }
 
@@ -117,8 +141,12 @@ mod tests {
     #[test]
     fn lookups_and_fixed_answers() {
         let f = CatalogFn::lookup("pg_get_userbyid").unwrap();
-        assert_eq!(f.apply(&[Value::Int8(10)]), Value::Text("postgres".into()));
-        assert_eq!(CatalogFn::GetExpr.apply(&[Value::Text("now()".into()), Value::Int8(1)]), Value::Text("now()".into()));
+        let env = crate::sql::expr::Env { now: 0, user: "u".into(), database: "d".into(), schema: "public".into(), pid: 1 };
+        let opts = crate::types::FormatOptions::default();
+        let ctx = EvalCtx { params: &[], runtime: &Vec::new(), outer: &[], opts: &opts, env: &env };
+        assert_eq!(f.apply(&[Value::Int8(10)], &ctx).unwrap(), Value::Text("postgres".into()));
+        let expr = CatalogFn::GetExpr.apply(&[Value::Text("now()".into()), Value::Int8(1)], &ctx).unwrap();
+        assert_eq!(expr, Value::Text("now()".into()));
         assert!(CatalogFn::FormatType.arg_types(1).is_none());
     }
 }

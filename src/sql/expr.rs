@@ -136,29 +136,43 @@ pub enum Expr {
     },
 }
 
-/// What evaluation needs besides the row: parameters, subqueries and session facts.
+/// What evaluation needs besides the row: parameters, the statement's runtime and session facts.
 pub struct EvalCtx<'a> {
     pub params: &'a [Value],
-    pub subqueries: &'a dyn Subqueries,
+    pub runtime: &'a dyn Runtime,
     /// The outer values of the correlated subquery being evaluated (see [`Expr::Outer`]).
     pub outer: &'a [Value],
     pub opts: &'a FormatOptions,
     pub env: &'a Env,
 }
 
-/// Where a subquery's value comes from: the executor runs it (per outer row when correlated),
-/// or a statement computed its uncorrelated subqueries before it started (a list of values).
-pub trait Subqueries {
+/// What evaluation asks of the running statement besides the row: subquery values (the
+/// executor runs them, per outer row when correlated) and relation names for `regclass`.
+pub trait Runtime {
     /// The value of subquery `index` for these outer values (empty when uncorrelated).
-    fn value(&self, index: usize, outer: &[Value]) -> Result<Value>;
+    fn subquery(&self, index: usize, outer: &[Value]) -> Result<Value>;
+    /// The OID of the relation a (possibly qualified) name means, None if there is none.
+    fn relation_oid(&self, name: &str) -> Result<Option<u32>>;
+    /// The name of the relation with this OID, None if there is none.
+    fn relation_name(&self, oid: u32) -> Result<Option<String>>;
 }
 
-impl Subqueries for Vec<Value> {
-    fn value(&self, index: usize, outer: &[Value]) -> Result<Value> {
+/// A write statement's runtime: the values of its uncorrelated subqueries, computed before
+/// its first write.
+impl Runtime for Vec<Value> {
+    fn subquery(&self, index: usize, outer: &[Value]) -> Result<Value> {
         if !outer.is_empty() {
             return Err(Error::unsupported("correlated subquery here"));
         }
         self.get(index).cloned().ok_or_else(|| Error::internal(format!("subquery {index} not evaluated")))
+    }
+
+    fn relation_oid(&self, _: &str) -> Result<Option<u32>> {
+        Err(Error::unsupported("regclass in INSERT, UPDATE and DELETE"))
+    }
+
+    fn relation_name(&self, _: u32) -> Result<Option<String>> {
+        Err(Error::unsupported("regclass in INSERT, UPDATE and DELETE"))
     }
 }
 
@@ -186,7 +200,7 @@ impl Expr {
             Expr::Param(i) => ctx.params.get(*i).cloned().ok_or_else(|| missing_param(*i)),
             Expr::Subquery { index, args } => {
                 let outer = args.iter().map(|a| a.eval(row, ctx)).collect::<Result<Vec<_>>>()?;
-                ctx.subqueries.value(*index, &outer)
+                ctx.runtime.subquery(*index, &outer)
             }
             Expr::Outer(i) => ctx.outer.get(*i).cloned().ok_or_else(|| Error::internal(format!("outer value {i} not passed"))),
             Expr::Binary { op, left, right } => strict2(left.eval(row, ctx)?, right.eval(row, ctx)?, |l, r| ops::binary(*op, &l, &r)),
@@ -400,7 +414,7 @@ mod tests {
     fn ctx_eval(e: &Expr) -> Value {
         let env = Env { now: 0, user: "u".into(), database: "d".into(), schema: "public".into(), pid: 1 };
         let opts = FormatOptions::default();
-        e.eval(&[Value::Null, Value::Int4(3)], &EvalCtx { params: &[], subqueries: &Vec::new(), outer: &[], opts: &opts, env: &env }).unwrap()
+        e.eval(&[Value::Null, Value::Int4(3)], &EvalCtx { params: &[], runtime: &Vec::new(), outer: &[], opts: &opts, env: &env }).unwrap()
     }
 
     #[test]

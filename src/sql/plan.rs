@@ -122,6 +122,10 @@ pub enum AggFunc {
     Max,
     /// string_agg(value, delimiter)
     StringAgg,
+    /// array_agg(value): every value, NULLs too, in input (or the call's ORDER BY) order.
+    ArrayAgg,
+    BoolAnd,
+    BoolOr,
 }
 
 #[derive(Debug, Clone)]

@@ -31,6 +31,9 @@ pub enum DataType {
     Jsonb,
     Bytea,
     Oid,
+    /// A relation's OID, written as its name. Values are held as OIDs; the binder turns names
+    /// into OIDs and back through the catalog (`sql::bind::coerce`), never the type's text I/O.
+    Regclass,
     /// One-dimensional array of a basic type.
     Array(Box<DataType>),
     /// The type of an untyped literal or parameter not yet resolved (PostgreSQL's `unknown`).
@@ -49,6 +52,7 @@ impl DataType {
             DataType::Int4 => 23,
             DataType::Text => 25,
             DataType::Oid => 26,
+            DataType::Regclass => 2205,
             DataType::Json => 114,
             DataType::Float4 => 700,
             DataType::Float8 => 701,
@@ -77,6 +81,7 @@ impl DataType {
             DataType::Int4 => 1007,
             DataType::Text => 1009,
             DataType::Oid => 1028,
+            DataType::Regclass => 2210,
             DataType::Char(_) => 1014,
             DataType::Varchar(_) => 1015,
             DataType::Int8 => 1016,
@@ -136,7 +141,7 @@ impl DataType {
         match self {
             DataType::Bool => 1,
             DataType::Int2 => 2,
-            DataType::Int4 | DataType::Float4 | DataType::Date | DataType::Oid => 4,
+            DataType::Int4 | DataType::Float4 | DataType::Date | DataType::Oid | DataType::Regclass => 4,
             DataType::Int8 | DataType::Float8 | DataType::Time => 8,
             DataType::Timestamp | DataType::Timestamptz => 8,
             DataType::Interval | DataType::Uuid => 16,
@@ -262,6 +267,7 @@ impl DataType {
             "jsonb" => DataType::Jsonb,
             "bytea" => DataType::Bytea,
             "oid" => DataType::Oid,
+            "regclass" => DataType::Regclass,
             _ => return Err(bad_type(name)),
         })
     }
@@ -303,6 +309,7 @@ impl fmt::Display for DataType {
             DataType::Jsonb => f.write_str("jsonb"),
             DataType::Bytea => f.write_str("bytea"),
             DataType::Oid => f.write_str("oid"),
+            DataType::Regclass => f.write_str("regclass"),
             DataType::Array(elem) => write!(f, "{elem}[]"),
             DataType::Unknown => f.write_str("unknown"),
         }

@@ -18,10 +18,12 @@ mod pg_indexes;
 mod pg_proc;
 mod pg_settings;
 mod pg_type;
+mod regclass;
 mod registry;
 mod relations;
 mod sequences;
 mod source;
 
 pub use oids::relation_oid;
+pub use regclass::{regclass_name, regclass_oid};
 pub use registry::{lookup, scan};

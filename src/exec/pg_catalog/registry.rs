@@ -67,7 +67,7 @@ pub fn scan(table: &str, ctx: &Ctx) -> Result<Vec<Row>> {
     Ok(rows(&source(ctx)))
 }
 
-fn source(ctx: &Ctx) -> Source {
+pub fn source(ctx: &Ctx) -> Source {
     let catalog = ctx.txn.catalog(ctx.snap);
     let mut names = catalog.table_names();
     names.sort();

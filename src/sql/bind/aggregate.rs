@@ -1,4 +1,5 @@
-//! Aggregation: count(*), count, sum, avg, min, max, string_agg, over the whole input or per
+//! Aggregation: count(*), count, sum, avg, min, max, string_agg, array_agg, bool_and / every,
+//! bool_or, over the whole input or per
 //! GROUP BY group (plain columns). The calls found in the select list, HAVING and ORDER BY
 //! become an Aggregate node whose rows are the group columns then the aggregate values; the
 //! select list is then bound against that output (see `Scope::aggregates`).
@@ -12,7 +13,7 @@ use sqlparser::ast::{self, Expr as A, Visit, Visitor};
 use std::ops::ControlFlow;
 
 pub fn is_aggregate(name: &str) -> bool {
-    matches!(name, "count" | "sum" | "avg" | "min" | "max" | "string_agg")
+    matches!(name, "count" | "sum" | "avg" | "min" | "max" | "string_agg" | "array_agg" | "bool_and" | "bool_or" | "every")
 }
 
 /// The parts of a SELECT that aggregation looks at.
@@ -160,9 +161,17 @@ fn bind_call(b: &mut Binder, f: &ast::Function, scope: &Scope) -> Result<Aggrega
                 "sum" => (AggFunc::Sum, sum_type(&t.ty)?),
                 "avg" => (AggFunc::Avg, avg_type(&t.ty)?),
                 "min" => (AggFunc::Min, t.ty.clone()),
-                _ => (AggFunc::Max, t.ty.clone()),
+                "max" => (AggFunc::Max, t.ty.clone()),
+                "array_agg" => (AggFunc::ArrayAgg, array_type(&t.ty)?),
+                "bool_or" => (AggFunc::BoolOr, DataType::Bool),
+                _ => (AggFunc::BoolAnd, DataType::Bool),
             };
-            let arg_ty = if matches!(func, AggFunc::Count | AggFunc::Min | AggFunc::Max) { t.ty.clone() } else { ty.clone() };
+            let arg_ty = match func {
+                AggFunc::Count | AggFunc::Min | AggFunc::Max => t.ty.clone(),
+                AggFunc::ArrayAgg => t.ty.without_modifier(),
+                AggFunc::BoolAnd | AggFunc::BoolOr if !matches!(t.ty, DataType::Bool | DataType::Unknown) => return Err(no_function(&name, &t.ty)),
+                _ => ty.clone(),
+            };
             let arg = b.coerce(t, &arg_ty, CastKind::Implicit)?;
             Ok(Aggregate { func, arg: Some(arg), delimiter: None, distinct, order, data_type: ty })
         }
@@ -177,6 +186,16 @@ fn sum_type(t: &DataType) -> Result<DataType> {
         DataType::Float4 | DataType::Float8 | DataType::Interval => t.clone(),
         other => return Err(no_function("sum", other)),
     })
+}
+
+fn array_type(t: &DataType) -> Result<DataType> {
+    match t {
+        DataType::Unknown => {
+            Err(Error::new(crate::error::sqlstate::UNDEFINED_FUNCTION, "could not determine polymorphic type because input has type unknown"))
+        }
+        DataType::Array(_) => Err(Error::unsupported("array_agg over arrays")),
+        other => Ok(DataType::Array(Box::new(other.without_modifier()))),
+    }
 }
 
 fn avg_type(t: &DataType) -> Result<DataType> {

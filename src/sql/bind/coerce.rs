@@ -5,7 +5,9 @@
 
 use super::{Binder, Typed};
 use crate::error::{sqlstate, Error, Result};
+use crate::sql::catalog_functions::CatalogFn;
 use crate::sql::expr::Expr;
+use crate::sql::functions::Func;
 use crate::types::cast::{can_cast, CastKind};
 use crate::types::text::parse_value;
 use crate::types::{DataType, FormatOptions, Value};
@@ -35,6 +37,7 @@ pub fn common_type(a: &DataType, b: &DataType) -> Option<DataType> {
     }
     match (a, b) {
         (DataType::Unknown, t) | (t, DataType::Unknown) => Some(t.without_modifier()),
+        (DataType::Regclass, t) | (t, DataType::Regclass) if t.is_integer() || *t == DataType::Oid => Some(DataType::Oid),
         (DataType::Json, DataType::Jsonb) | (DataType::Jsonb, DataType::Json) => None,
         _ if can_cast(b, a, CastKind::Implicit) => Some(a.clone()),
         _ if can_cast(a, b, CastKind::Implicit) => Some(b.clone()),
@@ -49,6 +52,9 @@ impl Binder<'_> {
         if e.ty == *to || *to == DataType::Unknown {
             return Ok(e.expr);
         }
+        if e.ty == DataType::Regclass || *to == DataType::Regclass {
+            return self.coerce_regclass(e, to, kind);
+        }
         match (&e.expr, &e.ty) {
             (Expr::Literal(Value::Null), _) => Ok(e.expr),
             (Expr::Literal(Value::Text(s)), DataType::Unknown) => Ok(Expr::Literal(parse_value(s, to, &FormatOptions::default())?)),
@@ -58,6 +64,19 @@ impl Binder<'_> {
             }
             _ if e.ty.without_modifier() == *to => Ok(e.expr),
             _ => Ok(Expr::Cast { expr: e.expr.boxed(), from: e.ty, to: to.clone(), kind }),
+        }
+    }
+
+    /// regclass holds OIDs: names go in and come out through the catalog, numbers pass as oid.
+    fn coerce_regclass(&mut self, e: Typed, to: &DataType, kind: CastKind) -> Result<Expr> {
+        let call = |f: CatalogFn, arg: Expr| Expr::Call { func: Func::Catalog(f), args: vec![arg] };
+        match (&e.ty, to) {
+            (_, _) if matches!(e.expr, Expr::Literal(Value::Null)) => Ok(e.expr),
+            (DataType::Regclass, t) if t.is_string() => Ok(call(CatalogFn::RegclassOut, e.expr)),
+            (DataType::Regclass, _) => self.coerce(Typed::new(e.expr, DataType::Oid), to, kind),
+            (t, _) if t.is_string() || *t == DataType::Unknown => Ok(call(CatalogFn::RegclassIn, self.coerce(e, &DataType::Text, kind)?)),
+            (t, _) if t.is_integer() || *t == DataType::Oid => self.coerce(e, &DataType::Oid, kind),
+            (t, _) => Err(Error::new(sqlstate::CANNOT_COERCE, format!("cannot cast type {t} to regclass"))),
         }
     }
 

@@ -290,10 +290,11 @@ impl Binder<'_> {
         Ok(p)
     }
 
-    /// Binds a select-list expression; unknown literals come out as text.
+    /// Binds a select-list expression; unknown literals come out as text, and so do regclass
+    /// values (as relation names: the wire encoders do not know the catalog).
     fn bind_output(&mut self, e: &ast::Expr, scope: &Scope) -> Result<Typed> {
         let t = self.bind_expr(e, scope)?;
-        if t.ty == DataType::Unknown {
+        if matches!(t.ty, DataType::Unknown | DataType::Regclass) {
             let expr = self.coerce(t, &DataType::Text, CastKind::Implicit)?;
             return Ok(Typed::new(expr, DataType::Text));
         }
