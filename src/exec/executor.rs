@@ -5,7 +5,7 @@
 use super::txn::{TableView, TxnState};
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::expr::{truth, EvalCtx, Expr};
-use crate::sql::plan::{AggFunc, Aggregate, Rel, SetOp, SortKey};
+use crate::sql::plan::{AggFunc, Aggregate, Rel, SetCall, SetFunc, SetOp, SortKey};
 use crate::storage::{Key, Snapshot, StoredRow};
 use crate::types::ops::{self, BinaryOp};
 use crate::types::{Row, Value};
@@ -55,6 +55,13 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
             let len = arrays.iter().map(Vec::len).max().unwrap_or(0);
             let rows = (0..len).map(move |i| Ok(arrays.iter().map(|a| a.get(i).cloned().unwrap_or(Value::Null)).collect()));
             Box::new(rows)
+        }
+        Rel::ProjectSet { input, calls } => {
+            let rows = run(input, ctx)?;
+            Box::new(rows.flat_map(move |r| match r.and_then(|row| project_set(row, calls, ctx)) {
+                Ok(rows) => rows.into_iter().map(Ok).collect::<Vec<_>>(),
+                Err(e) => vec![Err(e)],
+            }))
         }
         Rel::Virtual { table } => Box::new(super::pg_catalog::scan(table, ctx)?.into_iter().map(Ok)),
         Rel::Scan { .. } | Rel::IndexLookup { .. } => Box::new(stored_rows(rel, ctx)?.map(|r| r.map(|s| s.row))),
@@ -158,6 +165,25 @@ fn first_by_key<'a>(rel: &'a Rel, n: usize, ctx: &'a Ctx<'a>) -> Result<Option<R
     let Some(stored) = view.lookup_first(columns, &values, &desc, n, keep)? else { return Ok(None) };
     let projected = stored.into_iter().map(move |s| exprs.iter().map(|e| e.eval(&s.row, ctx.eval)).collect::<Result<Row>>());
     Ok(Some(Box::new(sort(Box::new(projected), keys, ctx)?.into_iter().map(Ok))))
+}
+
+/// One input row as the rows of its select list's set-returning calls, in lockstep.
+fn project_set(row: Row, calls: &[SetCall], ctx: &Ctx) -> Result<Vec<Row>> {
+    let mut sets = Vec::with_capacity(calls.len());
+    for c in calls {
+        let items = match c.array.eval(&row, ctx.eval)? {
+            Value::Array(items) => items,
+            _ => Vec::new(),
+        };
+        let dim = c.dim.as_ref().map(|d| d.eval(&row, ctx.eval)).transpose()?;
+        sets.push(match c.func {
+            SetFunc::Unnest => items,
+            SetFunc::Subscripts if dim.and_then(|d| d.as_i64()) == Some(1) => (1..=items.len() as i32).map(Value::Int4).collect(),
+            SetFunc::Subscripts => Vec::new(),
+        });
+    }
+    let len = sets.iter().map(Vec::len).max().unwrap_or(0);
+    Ok((0..len).map(|i| row.iter().cloned().chain(sets.iter().map(|s| s.get(i).cloned().unwrap_or(Value::Null))).collect()).collect())
 }
 
 /// UNION / INTERSECT / EXCEPT: left rows in order, then (UNION) the right side's. Without ALL

@@ -44,6 +44,12 @@ pub enum Rel {
     Unnest {
         arrays: Vec<Expr>,
     },
+    /// Each input row followed by the values of set-returning calls of the select list, one
+    /// output row per position of the longest set (see `sql::bind::srf`).
+    ProjectSet {
+        input: Box<Rel>,
+        calls: Vec<SetCall>,
+    },
     /// A virtual catalog table (`pg_catalog.pg_class`, `information_schema.columns`, ...),
     /// computed from the schemas (see `exec::pg_catalog`).
     Virtual {
@@ -103,6 +109,31 @@ pub enum Rel {
         groups: Vec<usize>,
         aggs: Vec<Aggregate>,
     },
+}
+
+/// A set-returning function of a select list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetFunc {
+    /// unnest(array): the elements.
+    Unnest,
+    /// generate_subscripts(array, dim): the subscripts of dimension `dim` (1 for our arrays).
+    Subscripts,
+}
+
+impl SetFunc {
+    pub fn name(self) -> &'static str {
+        match self {
+            SetFunc::Unnest => "unnest",
+            SetFunc::Subscripts => "generate_subscripts",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SetCall {
+    pub func: SetFunc,
+    pub array: Expr,
+    pub dim: Option<Expr>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -328,6 +359,10 @@ impl Rel {
             Rel::IndexLookup { table, columns, keys } => return writeln!(f, "{pad}IndexLookup {table} columns={columns:?} keys={}", keys.len()),
             Rel::Filter { input, predicate } => {
                 writeln!(f, "{pad}Filter {predicate}")?;
+                input
+            }
+            Rel::ProjectSet { input, calls } => {
+                writeln!(f, "{pad}ProjectSet {}", calls.iter().map(|c| format!("{}({})", c.func.name(), c.array)).collect::<Vec<_>>().join(", "))?;
                 input
             }
             Rel::Join { left, right, on, left_outer, .. } => {

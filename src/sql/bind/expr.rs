@@ -5,7 +5,7 @@ use super::{Binder, Scope, Typed};
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::expr::{CmpOp, Expr};
 use crate::sql::functions::{ArgRule, Func};
-use crate::sql::plan::SubqueryKind;
+use crate::sql::plan::{SetFunc, SubqueryKind};
 use crate::types::cast::CastKind;
 use crate::types::ops::{self, BinaryOp, UnaryOp};
 use crate::types::{DataType, Value};
@@ -325,6 +325,11 @@ impl Binder<'_> {
         };
         if super::aggregate::is_aggregate(&name) {
             return scope.aggregate_ref(f);
+        }
+        match name.as_str() {
+            "unnest" => return self.bind_set_call(SetFunc::Unnest, &args, scope),
+            "generate_subscripts" => return self.bind_set_call(SetFunc::Subscripts, &args, scope),
+            _ => {}
         }
         let func = Func::lookup(&name).ok_or_else(|| unknown_function(&name, args.len()))?;
         self.bind_call(func, &args, scope)

@@ -15,6 +15,7 @@ mod query;
 mod relation;
 mod scope;
 mod set_ops;
+mod srf;
 mod subquery;
 mod utility;
 
@@ -75,6 +76,8 @@ pub struct Binder<'a> {
     outer: Vec<subquery::Frame>,
     /// The WITH entries in scope, outermost first.
     ctes: Vec<cte::CteDef>,
+    /// Set-returning calls of the select list being bound (None where none are allowed).
+    set_calls: Option<srf::SetCalls>,
 }
 
 /// Binds one statement. `params` are the types the client gave (Unknown where unspecified).
@@ -89,7 +92,7 @@ pub fn bind(catalog: &dyn Catalog, stmt: &Statement, params: &[DataType]) -> Res
 
 impl<'a> Binder<'a> {
     pub fn new(catalog: &'a dyn Catalog) -> Binder<'a> {
-        Binder { catalog, params: Vec::new(), deps: Vec::new(), subqueries: Vec::new(), outer: Vec::new(), ctes: Vec::new() }
+        Binder { catalog, params: Vec::new(), deps: Vec::new(), subqueries: Vec::new(), outer: Vec::new(), ctes: Vec::new(), set_calls: None }
     }
 }
 

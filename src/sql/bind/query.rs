@@ -26,11 +26,16 @@ impl Binder<'_> {
         Ok(Plan::Query { rel, columns })
     }
 
+    /// Binds a query; an enclosing select list's set-returning calls are out of its reach.
     pub fn bind_query(&mut self, q: &ast::Query) -> Result<(Rel, Vec<OutCol>)> {
-        let Some(with) = &q.with else { return self.bind_query_body(q) };
+        let set_calls = self.set_calls.take();
         let base = self.ctes.len();
-        let bound = self.push_ctes(with).and_then(|()| self.bind_query_body(q));
+        let bound = match &q.with {
+            Some(with) => self.push_ctes(with).and_then(|()| self.bind_query_body(q)),
+            None => self.bind_query_body(q),
+        };
         self.ctes.truncate(base);
+        self.set_calls = set_calls;
         bound
     }
 
@@ -95,7 +100,7 @@ impl Binder<'_> {
         }
         let clauses = aggregate::Clauses { items: &s.projection, order, group_by, having: s.having.as_ref() };
         let (rel, scope) = aggregate::bind(self, rel, scope, &clauses)?;
-        let mut proj = self.bind_projection(&s.projection, &scope)?;
+        let (mut proj, rel) = self.bind_projection_set(&s.projection, rel, &scope)?;
         let visible = proj.exprs.len();
         let distinct = match &s.distinct {
             None | Some(ast::Distinct::All) => false,
