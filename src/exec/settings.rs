@@ -12,11 +12,12 @@ pub const SERVER_VERSION: &str = "15.18 (SmarterBase 0.1.0)";
 /// What version() returns.
 pub const VERSION_STRING: &str = "PostgreSQL 15.18 (SmarterBase 0.1.0) on x86_64-pc-linux-gnu, compiled by rustc, 64-bit";
 
-const DEFAULTS: [(&str, &str); 22] = [
+const DEFAULTS: [(&str, &str); 23] = [
     ("application_name", ""),
     ("client_encoding", "UTF8"),
     ("client_min_messages", "notice"),
     ("datestyle", "ISO, MDY"),
+    ("default_table_access_method", "heap"),
     ("default_transaction_isolation", "read committed"),
     ("default_transaction_read_only", "off"),
     ("extra_float_digits", "1"),

@@ -1,4 +1,4 @@
-//! The runtime of a reading statement: its subqueries, and the catalog for `regclass`.
+//! The runtime of a reading statement: its subqueries, and the catalog-reading functions.
 //!
 //! A [`Runner`] is the statement's [`Runtime`]: it runs subquery `i` when an expression
 //! first needs its value. An uncorrelated subquery runs at most once and its value is kept;
@@ -10,6 +10,7 @@ use super::executor::{run, Ctx, Rows};
 use super::settings::Settings;
 use super::txn::TxnState;
 use crate::error::{sqlstate, Error, Result};
+use crate::sql::catalog_functions::CatalogFn;
 use crate::sql::expr::{Env, EvalCtx, Runtime};
 use crate::sql::plan::{SubQuery, SubqueryKind};
 use crate::storage::Snapshot;
@@ -85,14 +86,9 @@ impl Runtime for Runner<'_> {
         Ok(v)
     }
 
-    fn relation_oid(&self, name: &str) -> Result<Option<u32>> {
+    fn catalog_call(&self, func: CatalogFn, args: &[Value]) -> Result<Value> {
         let eval = self.eval_ctx();
-        Ok(super::pg_catalog::regclass_oid(&self.ctx(&eval), name))
-    }
-
-    fn relation_name(&self, oid: u32) -> Result<Option<String>> {
-        let eval = self.eval_ctx();
-        Ok(super::pg_catalog::regclass_name(&self.ctx(&eval), oid))
+        super::pg_catalog::call(&self.ctx(&eval), func, args)
     }
 }
 

@@ -3,7 +3,9 @@
 //! their arguments alone: every relation SmarterBase lists is visible (public and
 //! pg_catalog are on the search path), the only role is the bootstrap superuser, pg_attrdef
 //! already holds defaults as text (so pg_get_expr returns it), and there are no comments.
-//! The `regclass` conversions ask the statement's runtime for relation names and OIDs.
+//! The `regclass` conversions, `pg_get_indexdef`, `pg_get_constraintdef`,
+//! `pg_get_serial_sequence` and `current_setting` need the catalog or the session: the
+//! statement's runtime evaluates them (`exec::pg_catalog::functions`).
 
 use crate::error::Result;
 use crate::sql::expr::EvalCtx;
@@ -23,6 +25,15 @@ pub enum CatalogFn {
     RegclassOut,
     /// `to_regclass(name)`: the relation's OID or NULL.
     ToRegclass,
+    /// `pg_get_indexdef(index_oid [, column, pretty])`
+    GetIndexDef,
+    /// `pg_get_constraintdef(constraint_oid [, pretty])`
+    GetConstraintDef,
+    /// `pg_get_serial_sequence(table, column)`
+    GetSerialSequence,
+    /// `current_setting(name [, missing_ok])`
+    CurrentSetting,
+    CollationIsVisible,
 }
 
 const OID_INT4: &[DataType] = &[DataType::Oid, DataType::Int4];
@@ -41,6 +52,11 @@ impl CatalogFn {
             "col_description" => CatalogFn::ColDescription,
             "obj_description" => CatalogFn::ObjDescription,
             "to_regclass" => CatalogFn::ToRegclass,
+            "pg_get_indexdef" => CatalogFn::GetIndexDef,
+            "pg_get_constraintdef" => CatalogFn::GetConstraintDef,
+            "pg_get_serial_sequence" => CatalogFn::GetSerialSequence,
+            "current_setting" => CatalogFn::CurrentSetting,
+            "pg_collation_is_visible" => CatalogFn::CollationIsVisible,
             _ => return None,
         })
     }
@@ -56,6 +72,11 @@ impl CatalogFn {
             CatalogFn::RegclassIn => "regclassin",
             CatalogFn::RegclassOut => "regclassout",
             CatalogFn::ToRegclass => "to_regclass",
+            CatalogFn::GetIndexDef => "pg_get_indexdef",
+            CatalogFn::GetConstraintDef => "pg_get_constraintdef",
+            CatalogFn::GetSerialSequence => "pg_get_serial_sequence",
+            CatalogFn::CurrentSetting => "current_setting",
+            CatalogFn::CollationIsVisible => "pg_collation_is_visible",
         }
     }
 
@@ -69,6 +90,12 @@ impl CatalogFn {
             (CatalogFn::GetExpr, 3) => EXPR3,
             (CatalogFn::RegclassIn | CatalogFn::ToRegclass, 1) => &[DataType::Text],
             (CatalogFn::RegclassOut, 1) => &[DataType::Regclass],
+            (CatalogFn::GetIndexDef | CatalogFn::GetConstraintDef | CatalogFn::CollationIsVisible, 1) => OID,
+            (CatalogFn::GetIndexDef, 3) => &[DataType::Oid, DataType::Int4, DataType::Bool],
+            (CatalogFn::GetConstraintDef, 2) => &[DataType::Oid, DataType::Bool],
+            (CatalogFn::GetSerialSequence, 2) => &[DataType::Text, DataType::Text],
+            (CatalogFn::CurrentSetting, 1) => &[DataType::Text],
+            (CatalogFn::CurrentSetting, 2) => &[DataType::Text, DataType::Bool],
             _ => return None,
         };
         Some(types)
@@ -76,7 +103,7 @@ impl CatalogFn {
 
     pub fn result_type(self) -> DataType {
         match self {
-            CatalogFn::TableIsVisible => DataType::Bool,
+            CatalogFn::TableIsVisible | CatalogFn::CollationIsVisible => DataType::Bool,
             CatalogFn::GetUserById => DataType::Name,
             CatalogFn::RegclassIn | CatalogFn::ToRegclass => DataType::Regclass,
             _ => DataType::Text,
@@ -86,8 +113,6 @@ impl CatalogFn {
     /// Evaluates the call on non-null arguments.
     pub fn apply(self, args: &[Value], ctx: &EvalCtx) -> Result<Value> {
         let int = |i: usize| args.get(i).and_then(Value::as_i64).unwrap_or(-1);
-        let text = |i: usize| crate::sql::expr::text(&args[i]);
-        let oid = |o: Option<u32>| o.map_or(Value::Null, |o| Value::Int8(o.into()));
         Ok(match self {
             CatalogFn::FormatType => Value::Text(format_type(int(0), int(1))),
             CatalogFn::TableIsVisible => Value::Bool(true),
@@ -95,12 +120,14 @@ impl CatalogFn {
             CatalogFn::GetUserById => Value::Text(format!("unknown (OID={})", int(0))),
             CatalogFn::GetExpr => args[0].clone(),
             CatalogFn::ColDescription | CatalogFn::ObjDescription => Value::Null,
-            CatalogFn::RegclassIn => match ctx.runtime.relation_oid(text(0))? {
-                Some(o) => oid(Some(o)),
-                None => return Err(crate::sql::bind::undefined_table(text(0))),
-            },
-            CatalogFn::ToRegclass => oid(ctx.runtime.relation_oid(text(0))?),
-            CatalogFn::RegclassOut => Value::Text(ctx.runtime.relation_name(int(0) as u32)?.unwrap_or_else(|| int(0).to_string())),
+            CatalogFn::CollationIsVisible => Value::Bool(true),
+            CatalogFn::RegclassIn
+            | CatalogFn::RegclassOut
+            | CatalogFn::ToRegclass
+            | CatalogFn::GetIndexDef
+            | CatalogFn::GetConstraintDef
+            | CatalogFn::GetSerialSequence
+            | CatalogFn::CurrentSetting => ctx.runtime.catalog_call(self, args)?,
         })
     }
 }

@@ -5,6 +5,7 @@
 //! comparisons compare two values of one type with `Value`'s `Ord` (C collation for text),
 //! operators go to `types::ops`, NULL propagates with three-valued logic.
 
+use super::catalog_functions::CatalogFn;
 use super::functions::Func;
 use super::like::like_match;
 use crate::error::{sqlstate, Error, Result};
@@ -147,14 +148,13 @@ pub struct EvalCtx<'a> {
 }
 
 /// What evaluation asks of the running statement besides the row: subquery values (the
-/// executor runs them, per outer row when correlated) and relation names for `regclass`.
+/// executor runs them, per outer row when correlated) and the functions that read the catalog
+/// or the session's settings (`regclass`, `pg_get_indexdef`, `current_setting`, ...).
 pub trait Runtime {
     /// The value of subquery `index` for these outer values (empty when uncorrelated).
     fn subquery(&self, index: usize, outer: &[Value]) -> Result<Value>;
-    /// The OID of the relation a (possibly qualified) name means, None if there is none.
-    fn relation_oid(&self, name: &str) -> Result<Option<u32>>;
-    /// The name of the relation with this OID, None if there is none.
-    fn relation_name(&self, oid: u32) -> Result<Option<String>>;
+    /// A call of a catalog-reading function on non-null arguments.
+    fn catalog_call(&self, func: CatalogFn, args: &[Value]) -> Result<Value>;
 }
 
 /// A write statement's runtime: the values of its uncorrelated subqueries, computed before
@@ -167,12 +167,8 @@ impl Runtime for Vec<Value> {
         self.get(index).cloned().ok_or_else(|| Error::internal(format!("subquery {index} not evaluated")))
     }
 
-    fn relation_oid(&self, _: &str) -> Result<Option<u32>> {
-        Err(Error::unsupported("regclass in INSERT, UPDATE and DELETE"))
-    }
-
-    fn relation_name(&self, _: u32) -> Result<Option<String>> {
-        Err(Error::unsupported("regclass in INSERT, UPDATE and DELETE"))
+    fn catalog_call(&self, func: CatalogFn, _: &[Value]) -> Result<Value> {
+        Err(Error::unsupported(format!("{}() in INSERT, UPDATE and DELETE", func.name())))
     }
 }
 

@@ -46,6 +46,8 @@ pub enum Func {
     PgAdvisoryLock,
     PgTryAdvisoryLock,
     PgAdvisoryUnlock,
+    /// json_build_object(key, value, ...)
+    JsonBuildObject,
     /// format_type, pg_table_is_visible and the other catalog-query helpers.
     Catalog(CatalogFn),
 }
@@ -54,8 +56,10 @@ pub enum Func {
 pub enum ArgRule {
     /// Exactly these argument types (unknown literals take them).
     Fixed(&'static [DataType]),
-    /// Any number of arguments of any type.
+    /// Any number of arguments of any type, as text.
     AnyText,
+    /// Arguments of any type, as they are (unknown literals as text).
+    Any,
     /// All arguments share one common type (coalesce, greatest, least, nullif).
     Common,
     /// One numeric argument, optionally an integer second (round).
@@ -103,6 +107,7 @@ impl Func {
             "pg_advisory_lock" => Func::PgAdvisoryLock,
             "pg_try_advisory_lock" => Func::PgTryAdvisoryLock,
             "pg_advisory_unlock" => Func::PgAdvisoryUnlock,
+            "json_build_object" => Func::JsonBuildObject,
             other => return CatalogFn::lookup(other).map(Func::Catalog),
         })
     }
@@ -141,6 +146,7 @@ impl Func {
             Func::PgAdvisoryLock => "pg_advisory_lock",
             Func::PgTryAdvisoryLock => "pg_try_advisory_lock",
             Func::PgAdvisoryUnlock => "pg_advisory_unlock",
+            Func::JsonBuildObject => "json_build_object",
             Func::Catalog(f) => f.name(),
         }
     }
@@ -156,6 +162,7 @@ impl Func {
             Replace => fixed(TEXT3),
             Position => fixed(TEXT2),
             Concat => Some(ArgRule::AnyText),
+            JsonBuildObject if n % 2 == 0 => Some(ArgRule::Any),
             Coalesce | Greatest | Least if n > 0 => Some(ArgRule::Common),
             Nullif if n == 2 => Some(ArgRule::Common),
             Abs | Ceil | Floor if n == 1 => Some(ArgRule::Numeric),
@@ -176,6 +183,7 @@ impl Func {
         match self {
             Lower | Upper | Substring | Btrim | Ltrim | Rtrim | Replace | Concat | Version | PgAdvisoryUnlockAll | PgAdvisoryLock => DataType::Text,
             PgTryAdvisoryLock | PgAdvisoryUnlock => DataType::Bool,
+            JsonBuildObject => DataType::Json,
             Catalog(f) => f.result_type(),
             Length | Position | PgBackendPid => DataType::Int4,
             Coalesce | Nullif | Greatest | Least | Abs | Ceil | Floor => args[0].clone(),
@@ -189,7 +197,7 @@ impl Func {
     }
 
     fn is_strict(self) -> bool {
-        !matches!(self, Func::Concat | Func::Coalesce | Func::Greatest | Func::Least | Func::Nullif)
+        !matches!(self, Func::Concat | Func::Coalesce | Func::Greatest | Func::Least | Func::Nullif | Func::JsonBuildObject)
     }
 
     /// Evaluates the call.
@@ -255,8 +263,51 @@ impl Func {
             PgTryAdvisoryLock => Value::Bool(advisory::try_lock(LockKey::of(v), ctx.env.pid)),
             PgAdvisoryUnlock => Value::Bool(advisory::unlock(LockKey::of(v), ctx.env.pid)),
             Catalog(f) => f.apply(v, ctx)?,
+            JsonBuildObject => json_object(v, ctx)?,
             Coalesce => unreachable!("coalesce is evaluated lazily"),
         })
+    }
+}
+
+/// `{"key" : value, ...}` as PostgreSQL's json_build_object writes it.
+fn json_object(v: &[Value], ctx: &EvalCtx) -> Result<Value> {
+    let mut out = String::from("{");
+    for (i, pair) in v.chunks(2).enumerate() {
+        if pair[0].is_null() {
+            return Err(Error::new(sqlstate::INVALID_PARAMETER_VALUE, format!("argument {} cannot be null", 2 * i + 1))
+                .with_hint("Object keys should be text."));
+        }
+        if i > 0 {
+            out.push_str(", ");
+        }
+        crate::types::json_escape(&crate::types::text::format_value(&pair[0], &DataType::Unknown, ctx.opts), &mut out);
+        out.push_str(" : ");
+        json_value(&pair[1], ctx, &mut out);
+    }
+    out.push('}');
+    Ok(Value::Json(out))
+}
+
+/// A value as JSON: numbers and booleans as themselves, json as is, arrays as arrays,
+/// everything else as a string of its text form.
+fn json_value(v: &Value, ctx: &EvalCtx, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int2(_) | Value::Int4(_) | Value::Int8(_) | Value::Numeric(_) | Value::Json(_) | Value::Jsonb(_) => {
+            out.push_str(&crate::types::text::format_value(v, &DataType::Unknown, ctx.opts))
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_value(item, ctx, out);
+            }
+            out.push(']');
+        }
+        other => crate::types::json_escape(&crate::types::text::format_value(other, &DataType::Unknown, ctx.opts), out),
     }
 }
 

@@ -26,6 +26,7 @@ mod timezone;
 mod value;
 
 pub use datatype::DataType;
+pub use jsonb::escape as json_escape;
 pub use text::FormatOptions;
 pub use value::{Interval, Value};
 

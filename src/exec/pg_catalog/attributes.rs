@@ -88,7 +88,8 @@ pub fn pg_index() -> TableSchema {
         "indexrelid:oid indrelid:oid indnatts:smallint indnkeyatts:smallint indisunique:boolean \
          indnullsnotdistinct:boolean indisprimary:boolean indisexclusion:boolean indimmediate:boolean \
          indisclustered:boolean indisvalid:boolean indcheckxmin:boolean indisready:boolean indislive:boolean \
-         indisreplident:boolean indkey:int2vector",
+         indisreplident:boolean indkey:int2vector indcollation:oidvector indclass:oidvector indoption:int2vector \
+         indexprs:text indpred:text",
     )
 }
 
@@ -113,6 +114,11 @@ pub fn index_rows(src: &Source) -> Vec<Row> {
             flag(true),
             flag(false),
             key,
+            Value::Array(ix.columns.iter().map(|c| oid(collation(&ix.table.columns[*c].data_type))).collect()),
+            Value::Array(ix.columns.iter().map(|c| oid(super::fixed::default_opclass(&ix.table.columns[*c].data_type))).collect()),
+            Value::Array(ix.columns.iter().map(|_| int2(0)).collect()),
+            Value::Null,
+            Value::Null,
         ]
     };
     src.indexes().map(row).collect()

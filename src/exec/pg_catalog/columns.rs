@@ -3,7 +3,7 @@
 //!
 //! Type names parse with `DataType::parse`, except PostgreSQL's internal single-byte
 //! `"char"` (written `char1` here), which SmarterBase has no type for and serves as `text`,
-//! and `int2vector`, served as `smallint[]`.
+//! `int2vector`, served as `smallint[]`, and `oidvector`, served as `oid[]`.
 
 use crate::catalog::{ColumnDef, TableSchema};
 use crate::types::{DataType, Value};
@@ -19,6 +19,7 @@ fn column(spec: &str) -> ColumnDef {
     let data_type = match ty {
         "char1" => DataType::Text,
         "int2vector" => DataType::Array(Box::new(DataType::Int2)),
+        "oidvector" => DataType::Array(Box::new(DataType::Oid)),
         other => DataType::parse(other).unwrap_or(DataType::Text),
     };
     ColumnDef::new(name, data_type)

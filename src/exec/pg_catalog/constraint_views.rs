@@ -92,6 +92,33 @@ fn usage_row(src: &Source, t: &TableSchema, c: &Con, i: usize, col: usize) -> Ro
     ]
 }
 
+/// The columns each constraint uses: a key's or check's own columns, and for a foreign key
+/// the referenced columns (of the referenced table), as PostgreSQL lists them.
+pub fn constraint_column_usage() -> TableSchema {
+    schema(
+        "information_schema.constraint_column_usage",
+        "table_catalog:name table_schema:name table_name:name column_name:name constraint_catalog:name \
+         constraint_schema:name constraint_name:name",
+    )
+}
+
+pub fn constraint_column_usage_rows(src: &Source) -> Vec<Row> {
+    let db = name(&src.database);
+    let mut rows = Vec::new();
+    for t in &src.tables {
+        for c in constraints_of(src, t) {
+            let (table, columns): (&str, Vec<&str>) = match c.fk {
+                Some((fk, _)) => (&fk.ref_table, fk.ref_columns.iter().map(String::as_str).collect()),
+                None => (&t.name, c.columns.iter().map(|i| t.columns[*i].name.as_str()).collect()),
+            };
+            for col in columns {
+                rows.push(vec![db.clone(), name("public"), name(table), name(col), db.clone(), name("public"), name(&c.name)]);
+            }
+        }
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,6 @@
 //! Catalogs whose contents do not depend on the user's tables: pg_am (PostgreSQL 15's
-//! access methods), pg_collation (default, C, POSIX), pg_tablespace, pg_roles (the one
+//! access methods), pg_opclass (the default btree operator classes of the types SmarterBase
+//! has), pg_collation (default, C, POSIX), pg_tablespace, pg_roles (the one
 //! superuser), and the catalogs SmarterBase has nothing to put in: pg_description (no
 //! comments), pg_inherits, pg_enum, pg_range and pg_depend.
 
@@ -7,7 +8,7 @@ use super::columns::{char1, flag, int4, name, oid, schema};
 use super::oids;
 use super::source::Source;
 use crate::catalog::TableSchema;
-use crate::types::{Row, Value};
+use crate::types::{DataType, Row, Value};
 
 pub fn pg_am() -> TableSchema {
     schema("pg_catalog.pg_am", "oid:oid amname:name amtype:char1")
@@ -24,6 +25,55 @@ pub fn am_rows(_src: &Source) -> Vec<Row> {
         (3580, "brin", 'i'),
     ];
     methods.iter().map(|(o, n, t)| vec![oid(*o), name(n), char1(*t)]).collect()
+}
+
+pub fn pg_opclass() -> TableSchema {
+    schema(
+        "pg_catalog.pg_opclass",
+        "oid:oid opcmethod:oid opcname:name opcnamespace:oid opcowner:oid opcfamily:oid opcintype:oid opcdefault:boolean opckeytype:oid",
+    )
+}
+
+/// PostgreSQL 15's default btree operator classes: (oid, name, family, input type).
+const OPCLASSES: [(u32, &str, u32, u32); 20] = [
+    (1978, "int4_ops", 1976, 23),
+    (1979, "int2_ops", 1976, 21),
+    (1981, "oid_ops", 1989, 26),
+    (3122, "date_ops", 434, 1082),
+    (3123, "float8_ops", 1970, 701),
+    (3124, "int8_ops", 1976, 20),
+    (3125, "numeric_ops", 1988, 1700),
+    (3126, "text_ops", 1994, 25),
+    (3127, "timestamptz_ops", 434, 1184),
+    (3128, "timestamp_ops", 434, 1114),
+    (10000, "array_ops", 397, 2277),
+    (10003, "bool_ops", 424, 16),
+    (10004, "bpchar_ops", 426, 1042),
+    (10006, "bytea_ops", 428, 17),
+    (10012, "float4_ops", 1970, 700),
+    (10022, "interval_ops", 1982, 1186),
+    (10028, "name_ops", 1994, 19),
+    (10038, "time_ops", 1996, 1083),
+    (10065, "uuid_ops", 2968, 2950),
+    (10088, "jsonb_ops", 4033, 3802),
+];
+
+pub fn opclass_rows(_src: &Source) -> Vec<Row> {
+    let row = |(o, n, family, input): &(u32, &str, u32, u32)| {
+        vec![oid(*o), oid(oids::BTREE_AM), name(n), oid(oids::PG_CATALOG), oid(oids::SUPERUSER), oid(*family), oid(*input), flag(true), oid(0)]
+    };
+    OPCLASSES.iter().map(row).collect()
+}
+
+/// The default btree operator class of a column type (pg_index.indclass): varchar uses
+/// text's, arrays anyarray's.
+pub fn default_opclass(t: &DataType) -> u32 {
+    let input = match t {
+        DataType::Varchar(_) => DataType::Text.oid(),
+        DataType::Array(_) => 2277,
+        other => other.oid(),
+    };
+    OPCLASSES.iter().find(|c| c.3 == input).map_or(0, |c| c.0)
 }
 
 pub fn pg_collation() -> TableSchema {

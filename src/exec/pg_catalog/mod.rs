@@ -12,6 +12,7 @@ mod constraint_views;
 mod constraints;
 mod defaults;
 mod fixed;
+mod functions;
 mod information_schema;
 mod oids;
 mod pg_indexes;
@@ -25,5 +26,5 @@ mod sequences;
 mod source;
 
 pub use oids::relation_oid;
-pub use regclass::{regclass_name, regclass_oid};
+pub use functions::call;
 pub use registry::{lookup, scan};

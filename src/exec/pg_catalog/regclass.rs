@@ -61,7 +61,7 @@ fn user_relations(ctx: &Ctx) -> Vec<String> {
 }
 
 /// `a.b`, `"A.b".c`: the parts of a qualified name.
-fn split_name(name: &str) -> Vec<String> {
+pub fn split_name(name: &str) -> Vec<String> {
     let mut parts = vec![String::new()];
     let (mut quoted, mut chars) = (false, name.trim().chars().peekable());
     while let Some(c) = chars.next() {

@@ -15,7 +15,7 @@ use std::sync::{Arc, OnceLock};
 
 type RowsFn = fn(&Source) -> Vec<Row>;
 
-const TABLES: [(fn() -> TableSchema, RowsFn); 28] = [
+const TABLES: [(fn() -> TableSchema, RowsFn); 31] = [
     (relations::pg_namespace, relations::namespace_rows),
     (relations::pg_class, relations::class_rows),
     (relations::pg_tables, relations::tables_rows),
@@ -28,6 +28,8 @@ const TABLES: [(fn() -> TableSchema, RowsFn); 28] = [
     (constraints::table, constraints::rows),
     (sequences::table, sequences::rows),
     (fixed::pg_am, fixed::am_rows),
+    (fixed::pg_opclass, fixed::opclass_rows),
+    (relations::pg_statio_all_tables, relations::statio_rows),
     (fixed::pg_collation, fixed::collation_rows),
     (fixed::pg_tablespace, fixed::tablespace_rows),
     (fixed::pg_roles, fixed::roles_rows),
@@ -44,6 +46,7 @@ const TABLES: [(fn() -> TableSchema, RowsFn); 28] = [
     (information_schema::columns, information_schema::columns_rows),
     (constraint_views::table_constraints, constraint_views::table_constraints_rows),
     (constraint_views::key_column_usage, constraint_views::key_column_usage_rows),
+    (constraint_views::constraint_column_usage, constraint_views::constraint_column_usage_rows),
 ];
 
 fn all() -> &'static [(Arc<TableSchema>, RowsFn)] {

@@ -24,7 +24,7 @@ pub fn pg_class() -> TableSchema {
          reltablespace:oid relpages:integer reltuples:real relallvisible:integer reltoastrelid:oid relhasindex:boolean \
          relisshared:boolean relpersistence:char1 relkind:char1 relnatts:smallint relchecks:smallint relhasrules:boolean \
          relhastriggers:boolean relhassubclass:boolean relrowsecurity:boolean relforcerowsecurity:boolean \
-         relispopulated:boolean relreplident:char1 relispartition:boolean relrewrite:oid",
+         relispopulated:boolean relreplident:char1 relispartition:boolean relrewrite:oid reloptions:text[]",
     )
 }
 
@@ -91,7 +91,29 @@ fn class_row(r: &Rel) -> Row {
         char1(replident),
         flag(false),
         oid(0),
+        Value::Null,
     ]
+}
+
+/// pg_statio_all_tables: one row per table; SmarterBase keeps no block I/O counters (zeros,
+/// and NULL for the TOAST columns: no table has a TOAST table).
+pub fn pg_statio_all_tables() -> TableSchema {
+    schema(
+        "pg_catalog.pg_statio_all_tables",
+        "relid:oid schemaname:name relname:name heap_blks_read:bigint heap_blks_hit:bigint idx_blks_read:bigint \
+         idx_blks_hit:bigint toast_blks_read:bigint toast_blks_hit:bigint tidx_blks_read:bigint tidx_blks_hit:bigint",
+    )
+}
+
+pub fn statio_rows(src: &Source) -> Vec<Row> {
+    let zero = || Value::Int8(0);
+    let row = |t: &TableSchema| {
+        let idx = if indexes_of(t).is_empty() { Value::Null } else { zero() };
+        let mut row = vec![oid(relation_oid(&t.name)), name("public"), name(&t.name), zero(), zero(), idx.clone(), idx];
+        row.extend(std::iter::repeat_n(Value::Null, 4));
+        row
+    };
+    src.tables.iter().map(|t| row(t)).collect()
 }
 
 pub fn pg_tables() -> TableSchema {

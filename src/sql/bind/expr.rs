@@ -347,6 +347,11 @@ impl Binder<'_> {
                 let exprs = bound.into_iter().map(|b| self.output_text(b)).collect::<Result<Vec<_>>>()?;
                 (exprs, vec![])
             }
+            ArgRule::Any => {
+                let known = |b: Typed| if b.ty == DataType::Unknown { DataType::Text } else { b.ty.clone() };
+                let exprs = bound.into_iter().map(|b| { let ty = known(b.clone()); self.coerce(b, &ty, CastKind::Implicit) }).collect::<Result<Vec<_>>>()?;
+                (exprs, vec![])
+            }
             ArgRule::Common => {
                 let (exprs, ty) = self.unify_all(bound, &func.name().to_uppercase())?;
                 (exprs, vec![ty])
