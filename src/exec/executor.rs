@@ -178,7 +178,7 @@ fn project_set(row: Row, calls: &[SetCall], ctx: &Ctx) -> Result<Vec<Row>> {
         let dim = c.dim.as_ref().map(|d| d.eval(&row, ctx.eval)).transpose()?;
         sets.push(match c.func {
             SetFunc::Unnest => items,
-            SetFunc::Subscripts if dim.and_then(|d| d.as_i64()) == Some(1) => (1..=items.len() as i32).map(Value::Int4).collect(),
+            SetFunc::Subscripts if dim.and_then(|d| d.as_i64()) == Some(1) => (0..items.len() as i32).map(|i| Value::Int4(c.lower + i)).collect(),
             SetFunc::Subscripts => Vec::new(),
         });
     }

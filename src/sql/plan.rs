@@ -116,7 +116,8 @@ pub enum Rel {
 pub enum SetFunc {
     /// unnest(array): the elements.
     Unnest,
-    /// generate_subscripts(array, dim): the subscripts of dimension `dim` (1 for our arrays).
+    /// generate_subscripts(array, dim): the subscripts of dimension `dim` (1 for our arrays),
+    /// from the call's `lower` bound.
     Subscripts,
 }
 
@@ -134,6 +135,8 @@ pub struct SetCall {
     pub func: SetFunc,
     pub array: Expr,
     pub dim: Option<Expr>,
+    /// The first subscript: 1, or 0 for int2vector / oidvector, as in PostgreSQL.
+    pub lower: i32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

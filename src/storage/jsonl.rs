@@ -292,7 +292,7 @@ pub fn decode_value(j: &Json, ty: &DataType) -> Result<Value, String> {
         DataType::Json => Ok(Value::Json(to_serde(unwrap_json(j)).to_string())),
         DataType::Jsonb => Ok(Value::Jsonb(to_serde(unwrap_json(j)))),
         DataType::Bytea => decode_bytea(text()?).map(Value::Bytea).ok_or_else(|| expected("bytea as \"\\\\x...\" hex")),
-        DataType::Array(elem) => match j {
+        DataType::Array(elem) | DataType::Vector(elem) => match j {
             Json::Array(items) => items.iter().map(|i| decode_value(i, elem)).collect::<Result<Vec<_>, _>>().map(Value::Array),
             _ => Err(expected("an array")),
         },

@@ -35,7 +35,7 @@ pub fn encode(value: &Value, ty: &DataType, out: &mut Vec<u8>) {
             out.extend_from_slice(jsonb::to_text(j).as_bytes());
         }
         (Value::Bytea(b), _) => out.extend_from_slice(b),
-        (Value::Array(items), DataType::Array(elem)) => encode_array(items, elem, out),
+        (Value::Array(items), DataType::Array(elem) | DataType::Vector(elem)) => encode_array(items, elem, out),
         (Value::Text(s) | Value::Json(s), _) => out.extend_from_slice(s.as_bytes()),
         (v, _) => out.extend_from_slice(format_value(v, ty, &FormatOptions::default()).as_bytes()),
     }
@@ -164,7 +164,7 @@ pub fn decode(bytes: &[u8], ty: &DataType) -> Result<Value> {
             }
             Value::Jsonb(jsonb::parse_jsonb(&utf8(r.take(bytes.len() - 1)?)?)?)
         }
-        DataType::Array(elem) => decode_array(&mut r, elem)?,
+        DataType::Array(elem) | DataType::Vector(elem) => decode_array(&mut r, elem)?,
         DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name | DataType::Unknown => Value::Text(utf8(r.take(bytes.len())?)?),
     };
     r.done()?;

@@ -36,6 +36,9 @@ pub enum DataType {
     Regclass,
     /// One-dimensional array of a basic type.
     Array(Box<DataType>),
+    /// The catalog's `int2vector` (of Int2) and `oidvector` (of Oid): arrays whose text form is
+    /// the elements separated by spaces.
+    Vector(Box<DataType>),
     /// The type of an untyped literal or parameter not yet resolved (PostgreSQL's `unknown`).
     Unknown,
 }
@@ -68,6 +71,8 @@ impl DataType {
             DataType::Uuid => 2950,
             DataType::Jsonb => 3802,
             DataType::Array(elem) => elem.array_oid(),
+            DataType::Vector(elem) if **elem == DataType::Int2 => 22,
+            DataType::Vector(_) => 30,
         }
     }
 
@@ -96,6 +101,8 @@ impl DataType {
             DataType::Uuid => 2951,
             DataType::Json => 199,
             DataType::Jsonb => 3807,
+            DataType::Vector(elem) if **elem == DataType::Int2 => 1006,
+            DataType::Vector(_) => 1013,
             DataType::Array(_) | DataType::Unknown => 0,
         }
     }
@@ -213,6 +220,14 @@ impl DataType {
         name.to_string()
     }
 
+    /// The element type of an array or vector.
+    pub fn element(&self) -> Option<&DataType> {
+        match self {
+            DataType::Array(e) | DataType::Vector(e) => Some(e),
+            _ => None,
+        }
+    }
+
     pub fn is_string(&self) -> bool {
         matches!(self, DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name)
     }
@@ -268,6 +283,8 @@ impl DataType {
             "bytea" => DataType::Bytea,
             "oid" => DataType::Oid,
             "regclass" => DataType::Regclass,
+            "int2vector" => DataType::Vector(Box::new(DataType::Int2)),
+            "oidvector" => DataType::Vector(Box::new(DataType::Oid)),
             _ => return Err(bad_type(name)),
         })
     }
@@ -311,6 +328,8 @@ impl fmt::Display for DataType {
             DataType::Oid => f.write_str("oid"),
             DataType::Regclass => f.write_str("regclass"),
             DataType::Array(elem) => write!(f, "{elem}[]"),
+            DataType::Vector(elem) if **elem == DataType::Int2 => f.write_str("int2vector"),
+            DataType::Vector(_) => f.write_str("oidvector"),
             DataType::Unknown => f.write_str("unknown"),
         }
     }

@@ -50,6 +50,9 @@ pub fn format_value(value: &Value, ty: &DataType, opts: &FormatOptions) -> Strin
         Value::Interval(iv) => interval::format_interval(iv, &mut out),
         Value::Jsonb(j) => jsonb::format_jsonb(j, &mut out),
         Value::Bytea(b) => bytea::format_bytea(b, &mut out),
+        Value::Array(items) if matches!(ty, DataType::Vector(_)) => {
+            out.push_str(&items.iter().map(|v| format_value(v, &DataType::Unknown, opts)).collect::<Vec<_>>().join(" "))
+        }
         Value::Array(items) => {
             let elem = match ty {
                 DataType::Array(e) => e.as_ref(),
@@ -89,6 +92,7 @@ pub fn parse_value(text: &str, ty: &DataType, opts: &FormatOptions) -> Result<Va
         DataType::Jsonb => Value::Jsonb(jsonb::parse_jsonb(text)?),
         DataType::Bytea => Value::Bytea(bytea::parse_bytea(text)?),
         DataType::Array(elem) => array::parse_array(text, elem, opts)?,
+        DataType::Vector(elem) => Value::Array(text.split_whitespace().map(|t| parse_value(t, elem, opts)).collect::<Result<_>>()?),
     })
 }
 

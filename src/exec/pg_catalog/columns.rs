@@ -2,8 +2,7 @@
 //! column order, and the small value constructors their rows are built from.
 //!
 //! Type names parse with `DataType::parse`, except PostgreSQL's internal single-byte
-//! `"char"` (written `char1` here), which SmarterBase has no type for and serves as `text`,
-//! `int2vector`, served as `smallint[]`, and `oidvector`, served as `oid[]`.
+//! `"char"` (written `char1` here), which SmarterBase has no type for and serves as `text`.
 
 use crate::catalog::{ColumnDef, TableSchema};
 use crate::types::{DataType, Value};
@@ -18,8 +17,6 @@ fn column(spec: &str) -> ColumnDef {
     let (name, ty) = spec.split_once(':').unwrap_or((spec, "text"));
     let data_type = match ty {
         "char1" => DataType::Text,
-        "int2vector" => DataType::Array(Box::new(DataType::Int2)),
-        "oidvector" => DataType::Array(Box::new(DataType::Oid)),
         other => DataType::parse(other).unwrap_or(DataType::Text),
     };
     ColumnDef::new(name, data_type)
@@ -63,7 +60,7 @@ mod tests {
     fn specs_parse_into_postgres_types() {
         let s = schema("pg_catalog.x", "oid:oid relname:name relkind:char1 indkey:int2vector n:smallint");
         let types: Vec<_> = s.columns.iter().map(|c| c.data_type.clone()).collect();
-        let int2s = DataType::Array(Box::new(DataType::Int2));
+        let int2s = DataType::Vector(Box::new(DataType::Int2));
         assert_eq!(types, vec![DataType::Oid, DataType::Name, DataType::Text, int2s, DataType::Int2]);
         assert_eq!(char1('\0'), Value::Text(String::new()));
         assert_eq!(oid(2200), Value::Int8(2200));

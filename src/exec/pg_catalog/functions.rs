@@ -26,7 +26,7 @@ pub fn call(ctx: &Ctx, func: CatalogFn, args: &[Value]) -> Result<Value> {
         CatalogFn::RegclassIn => oid_value(regclass_oid(ctx, text(&args[0])).ok_or_else(|| crate::sql::bind::undefined_table(text(&args[0])))?),
         CatalogFn::ToRegclass => regclass_oid(ctx, text(&args[0])).map_or(Value::Null, oid_value),
         CatalogFn::RegclassOut => Value::Text(regclass_name(ctx, int(0) as u32).unwrap_or_else(|| int(0).to_string())),
-        CatalogFn::GetIndexDef => or_null(index_definition(&source(ctx), int(0) as u32, int(1))),
+        CatalogFn::GetIndexDef => or_null(index_definition(&source(ctx), int(0) as u32, int(1), args.get(2) == Some(&Value::Bool(true)))),
         CatalogFn::GetConstraintDef => or_null(constraint_definition(&source(ctx), int(0) as u32, args.get(1) == Some(&Value::Bool(true)))),
         CatalogFn::GetSerialSequence => or_null(serial_sequence(&source(ctx), text(&args[0]), text(&args[1]))?),
         CatalogFn::CurrentSetting => {
@@ -42,10 +42,10 @@ pub fn call(ctx: &Ctx, func: CatalogFn, args: &[Value]) -> Result<Value> {
 }
 
 /// The CREATE INDEX statement of index `oid`, or its `column`-th column (1-based) when not 0.
-fn index_definition(src: &Source, oid: u32, column: i64) -> Option<String> {
+fn index_definition(src: &Source, oid: u32, column: i64, pretty: bool) -> Option<String> {
     let ix = src.indexes().find(|i| relation_oid(&i.name) == oid)?;
     match usize::try_from(column).ok().filter(|c| *c > 0) {
-        None => Some(index_def(&ix)),
+        None => Some(index_def(&ix, !pretty)),
         Some(c) => ix.columns.get(c - 1).map(|p| quote_ident(&ix.table.columns[*p].name)),
     }
 }
@@ -53,9 +53,10 @@ fn index_definition(src: &Source, oid: u32, column: i64) -> Option<String> {
 /// `PRIMARY KEY (id)`, `UNIQUE (email)`, `FOREIGN KEY (a) REFERENCES t(id) ON DELETE CASCADE`,
 /// `CHECK ((qty > 0))` (one pair of parentheses fewer when pretty).
 fn constraint_definition(src: &Source, oid: u32, pretty: bool) -> Option<String> {
-    let (t, c) = src.tables.iter().find_map(|t| {
-        constraints_of(src, t).into_iter().find(|c| relation_oid(&format!("{}.{}", t.name, c.name)) == oid).map(|c| (t.as_ref(), c))
-    })?;
+    let (t, c) = src
+        .tables
+        .iter()
+        .find_map(|t| constraints_of(src, t).into_iter().find(|c| relation_oid(&format!("{}.{}", t.name, c.name)) == oid).map(|c| (t.as_ref(), c)))?;
     let list = |t: &TableSchema, cols: &[usize]| cols.iter().map(|i| quote_ident(&t.columns[*i].name)).collect::<Vec<_>>().join(", ");
     Some(match c.kind {
         'p' => format!("PRIMARY KEY ({})", list(t, &c.columns)),

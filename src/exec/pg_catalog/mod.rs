@@ -25,6 +25,6 @@ mod relations;
 mod sequences;
 mod source;
 
-pub use oids::relation_oid;
 pub use functions::call;
+pub use oids::relation_oid;
 pub use registry::{lookup, scan};

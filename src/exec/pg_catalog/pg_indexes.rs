@@ -11,15 +11,17 @@ pub fn pg_indexes() -> TableSchema {
 }
 
 pub fn indexes_rows(src: &Source) -> Vec<Row> {
-    let row = |ix: Index| vec![name("public"), name(&ix.table.name), name(&ix.name), Value::Null, name(&index_def(&ix))];
+    let row = |ix: Index| vec![name("public"), name(&ix.table.name), name(&ix.name), Value::Null, name(&index_def(&ix, true))];
     src.indexes().map(row).collect()
 }
 
-/// `CREATE [UNIQUE] INDEX name ON public.table USING btree (col, ...)`.
-pub fn index_def(ix: &Index) -> String {
+/// `CREATE [UNIQUE] INDEX name ON public.table USING btree (col, ...)`; without `qualified`
+/// the table's schema is left out (pg_get_indexdef's pretty form: public is on the path).
+pub fn index_def(ix: &Index, qualified: bool) -> String {
     let unique = if ix.unique { "UNIQUE " } else { "" };
     let cols: Vec<String> = ix.columns.iter().map(|c| quote_ident(&ix.table.columns[*c].name)).collect();
-    format!("CREATE {unique}INDEX {} ON public.{} USING btree ({})", quote_ident(&ix.name), quote_ident(&ix.table.name), cols.join(", "))
+    let schema = if qualified { "public." } else { "" };
+    format!("CREATE {unique}INDEX {} ON {schema}{} USING btree ({})", quote_ident(&ix.name), quote_ident(&ix.table.name), cols.join(", "))
 }
 
 /// An identifier as PostgreSQL's quote_ident writes it: bare when it is lower-case

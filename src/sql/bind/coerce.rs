@@ -63,6 +63,8 @@ impl Binder<'_> {
                 Ok(e.expr)
             }
             _ if e.ty.without_modifier() == *to => Ok(e.expr),
+            // int2vector / oidvector hold the same values as the arrays of their elements.
+            (_, DataType::Vector(v)) if matches!(to, DataType::Array(a) if a == v) => Ok(e.expr),
             _ => Ok(Expr::Cast { expr: e.expr.boxed(), from: e.ty, to: to.clone(), kind }),
         }
     }

@@ -146,7 +146,7 @@ impl Binder<'_> {
             other => self.bind_expr(other, scope)?,
         };
         let elem = match &r.ty {
-            DataType::Array(e) => e.as_ref().clone(),
+            DataType::Array(e) | DataType::Vector(e) => e.as_ref().clone(),
             DataType::Unknown => {
                 if l.ty == DataType::Unknown {
                     DataType::Text
@@ -349,7 +349,13 @@ impl Binder<'_> {
             }
             ArgRule::Any => {
                 let known = |b: Typed| if b.ty == DataType::Unknown { DataType::Text } else { b.ty.clone() };
-                let exprs = bound.into_iter().map(|b| { let ty = known(b.clone()); self.coerce(b, &ty, CastKind::Implicit) }).collect::<Result<Vec<_>>>()?;
+                let exprs = bound
+                    .into_iter()
+                    .map(|b| {
+                        let ty = known(b.clone());
+                        self.coerce(b, &ty, CastKind::Implicit)
+                    })
+                    .collect::<Result<Vec<_>>>()?;
                 (exprs, vec![])
             }
             ArgRule::Common => {
@@ -373,7 +379,8 @@ impl Binder<'_> {
     }
 
     fn coerce_arg(&mut self, func: Func, b: Typed, t: &DataType) -> Result<Expr> {
-        let ok = b.ty == DataType::Unknown || b.ty == *t || (t.is_string() && b.ty.is_string()) || (t.is_integer() && b.ty.is_integer());
+        let integer = |t: &DataType| t.is_integer() || *t == DataType::Oid;
+        let ok = b.ty == DataType::Unknown || b.ty == *t || (t.is_string() && b.ty.is_string()) || (integer(t) && b.ty.is_integer());
         if !ok {
             return Err(wrong_args(func, std::slice::from_ref(&b)));
         }

@@ -1,5 +1,5 @@
 //! Set-returning functions in a select list: `unnest(array)` and
-//! `generate_subscripts(array, dim)`.
+//! `generate_subscripts(array, dim)` (from 1, or from 0 over int2vector / oidvector).
 //!
 //! While a (non-aggregating) select list is bound, each such call is collected and stands for
 //! a column appended after the input row's columns. A [`Rel::ProjectSet`] below the projection
@@ -43,19 +43,23 @@ impl Binder<'_> {
         let mut bound = bound.into_iter();
         let (array, dim) = (bound.next(), bound.next());
         let elem = match array.as_ref().map(|a| &a.ty) {
-            Some(DataType::Array(e)) if bound.len() == 0 && dim.is_some() == (func == SetFunc::Subscripts) => e.as_ref().clone(),
+            Some(DataType::Array(e) | DataType::Vector(e)) if bound.len() == 0 && dim.is_some() == (func == SetFunc::Subscripts) => {
+                e.as_ref().clone()
+            }
             _ => {
                 return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("function {name}({}) does not exist", types.join(", ")))
                     .with_hint("No function matches the given name and argument types. You might need to add explicit type casts."));
             }
         };
-        let array = array.expect("checked above").expr;
+        let array = array.expect("checked above");
+        let lower = if matches!(array.ty, DataType::Vector(_)) { 0 } else { 1 };
+        let array = array.expr;
         let dim = dim.map(|d| self.coerce(d, &DataType::Int4, CastKind::Implicit)).transpose()?;
         let ty = if func == SetFunc::Subscripts { DataType::Int4 } else { elem };
         let Some(set) = self.set_calls.as_mut() else {
             return Err(Error::new(sqlstate::FEATURE_NOT_SUPPORTED, format!("set-returning functions are not allowed here ({name})")));
         };
-        set.calls.push(SetCall { func, array, dim });
+        set.calls.push(SetCall { func, array, dim, lower });
         Ok(Typed::new(Expr::Column(set.base + set.calls.len() - 1), ty))
     }
 }
