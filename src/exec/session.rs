@@ -4,6 +4,7 @@
 
 use super::dml::{Exec, Written};
 use super::executor::{run, Ctx};
+use super::interrupt::Interrupt;
 use super::settings::Settings;
 use super::txn::{read_only_error, TxnState};
 use super::{columns_of, Engine, FormatOptions, Prepared, PreparedPlan, QueryResult};
@@ -38,7 +39,7 @@ pub struct Session {
     settings: Settings,
     env: Env,
     txn: Option<Txn>,
-    cancel: Arc<AtomicBool>,
+    interrupt: Interrupt,
 }
 
 impl Session {
@@ -53,7 +54,7 @@ impl Session {
         }
         let pid = std::process::id() as i32 % 100_000 * 10 + NEXT_PID.fetch_add(1, Ordering::Relaxed);
         let env = Env { now: 0, user: user.into(), database: database.into(), schema: "public".into(), pid };
-        Session { engine, settings, env, txn: None, cancel: Arc::new(AtomicBool::new(false)) }
+        Session { engine, settings, env, txn: None, interrupt: Interrupt::new() }
     }
 
     /// Splits a simple-query string into statements and runs them one by one, in the implicit
@@ -150,7 +151,7 @@ impl Session {
 
     /// Flag the executor checks between rows; set by a CancelRequest (57014).
     pub fn cancel_flag(&self) -> Arc<AtomicBool> {
-        self.cancel.clone()
+        self.interrupt.cancel_flag()
     }
 
     /// Settings that shape text output (TimeZone, DateStyle, extra_float_digits, ...).
@@ -185,7 +186,7 @@ impl Session {
     /// Binds (or reuses a prepared plan whose tables did not change) and runs a statement;
     /// an error inside a transaction block marks it failed.
     fn bind_and_run(&mut self, stmt: Option<&sqlparser::ast::Statement>, prepared: Option<&Prepared>, params: &[Value]) -> Result<QueryResult> {
-        self.cancel.store(false, Ordering::Relaxed);
+        self.interrupt.start(self.settings.statement_timeout);
         let r = self.try_run(stmt, prepared, params);
         r.map_err(|e| self.fail(e))
     }
@@ -244,7 +245,7 @@ impl Session {
                 let env = self.env_now();
                 let subqueries = self.subqueries(bound, snap, params, &env)?;
                 let eval = EvalCtx { params, subqueries: &subqueries, opts: &self.settings.format, env: &env };
-                let ctx = Ctx { snap, txn: self.state(), eval: &eval, cancel: &self.cancel, settings: Some(&self.settings) };
+                let ctx = Ctx { snap, txn: self.state(), eval: &eval, interrupt: &self.interrupt, settings: Some(&self.settings) };
                 let rows = run(rel, &ctx)?.collect::<Result<Vec<_>>>()?;
                 let tag = format!("SELECT {}", rows.len());
                 Ok(result(columns, rows, tag))
@@ -264,7 +265,7 @@ impl Session {
         let mut values = Vec::with_capacity(bound.subqueries.len());
         for sq in &bound.subqueries {
             let eval = EvalCtx { params, subqueries: &values, opts: &self.settings.format, env };
-            let ctx = Ctx { snap, txn: self.state(), eval: &eval, cancel: &self.cancel, settings: Some(&self.settings) };
+            let ctx = Ctx { snap, txn: self.state(), eval: &eval, interrupt: &self.interrupt, settings: Some(&self.settings) };
             let value = subquery_value(sq.kind, run(&sq.rel, &ctx)?)?;
             values.push(value);
         }
@@ -284,7 +285,7 @@ impl Session {
         };
         // A failed statement leaves the block failed: its partial writes are never seen, as
         // only ROLLBACK (discarding all) or ROLLBACK TO (restoring a copy) can follow.
-        let mut exec = Exec { store: &self.engine.store, snap, txn: state, eval, cancel: &self.cancel };
+        let mut exec = Exec { store: &self.engine.store, snap, txn: state, eval, interrupt: &self.interrupt };
         let (tag, written) = run_write(&mut exec, plan)?;
         let durable = if autocommit { self.commit_state(own)? } else { None };
         let mut r = result(columns, written.rows, tag);
