@@ -2,6 +2,7 @@
 //! of precedence (flags win).
 
 use crate::error::{sqlstate, Error, Result};
+pub use crate::protocol::auth::AuthMethod;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -24,13 +25,23 @@ pub struct Config {
     pub port: u16,
     pub data: PathBuf,
     pub password: Option<String>,
+    /// How the password is asked for (PostgreSQL's `pg_hba.conf` method names).
+    pub auth: AuthMethod,
     pub max_connections: usize,
     pub io: IoBackend,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { host: "127.0.0.1".to_string(), port: 5433, data: PathBuf::from("./data"), password: None, max_connections: 100, io: IoBackend::Auto }
+        Config {
+            host: "127.0.0.1".to_string(),
+            port: 5433,
+            data: PathBuf::from("./data"),
+            password: None,
+            auth: AuthMethod::default(),
+            max_connections: 100,
+            io: IoBackend::Auto,
+        }
     }
 }
 
@@ -42,6 +53,7 @@ struct ConfigFile {
     port: Option<u16>,
     data: Option<PathBuf>,
     password: Option<String>,
+    auth: Option<AuthMethod>,
     max_connections: Option<usize>,
     io: Option<IoBackend>,
 }
@@ -74,6 +86,7 @@ impl Config {
             port: file.port.unwrap_or(d.port),
             data: file.data.unwrap_or(d.data),
             password: file.password.or(d.password),
+            auth: file.auth.unwrap_or(d.auth),
             max_connections: file.max_connections.unwrap_or(d.max_connections),
             io: file.io.unwrap_or(d.io),
         })
@@ -86,7 +99,8 @@ mod tests {
 
     #[test]
     fn file_values_override_defaults() {
-        let c = Config::from_yaml("port: 6000\ndata: /tmp/x\n").unwrap();
+        let c = Config::from_yaml("port: 6000\ndata: /tmp/x\nauth: md5\n").unwrap();
+        assert_eq!(c.auth, AuthMethod::Md5);
         assert_eq!(c.port, 6000);
         assert_eq!(c.data, PathBuf::from("/tmp/x"));
         assert_eq!(c.host, "127.0.0.1");

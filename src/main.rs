@@ -1,7 +1,7 @@
 //! The `smarterbase` command: `serve` (the default), `export`, `rebuild-indexes`.
 
 use clap::{Args, Parser, Subcommand};
-use smarterbase::config::{Config, IoBackend};
+use smarterbase::config::{AuthMethod, Config, IoBackend};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -120,9 +120,12 @@ struct ServeArgs {
     /// Data directory [default: ./data]
     #[arg(long)]
     data: Option<PathBuf>,
-    /// Require this password (SCRAM-SHA-256, md5 or cleartext); no password means trust.
+    /// Require this password; no password means trust.
     #[arg(long, env = "SMARTERBASE_PASSWORD", hide_env_values = true)]
     password: Option<String>,
+    /// How to ask for the password: scram-sha-256, or md5 / password (cleartext) for old clients [default: scram-sha-256]
+    #[arg(long, value_enum)]
+    auth: Option<AuthMethod>,
     /// Configuration file [default: ./smarterbase.yaml when present]
     #[arg(long)]
     config: Option<PathBuf>,
@@ -142,6 +145,7 @@ impl ServeArgs {
             port: self.port.unwrap_or(file.port),
             data: self.data.unwrap_or(file.data),
             password: self.password.or(file.password),
+            auth: self.auth.unwrap_or(file.auth),
             max_connections: self.max_connections.unwrap_or(file.max_connections),
             io: self.io.unwrap_or(file.io),
         })

@@ -9,7 +9,7 @@
 use crate::config::{Config, IoBackend};
 use crate::error::{sqlstate, Error, Result};
 use crate::exec::Engine;
-use crate::protocol::auth::ScramSecret;
+use crate::protocol::auth::Credentials;
 use crate::protocol::Shared;
 use crate::storage::Store;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -28,8 +28,8 @@ pub fn serve(config: Config) -> Result<()> {
     let addr = resolve(&config)?;
     let store = Store::open(&config.data)?;
     let engine = Arc::new(Engine { store: store.clone() });
-    let scram = config.password.as_deref().map(ScramSecret::new);
-    let shared = Arc::new(Shared::new(engine, scram, config.max_connections));
+    let credentials = config.password.as_deref().map(|p| Credentials::new(config.auth, p));
+    let shared = Arc::new(Shared::new(engine, credentials, config.max_connections));
     let signals = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(io_error)?;
     let stop = signals.block_on(async { shutdown_signal() }).map_err(io_error)?;
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());

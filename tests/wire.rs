@@ -236,8 +236,29 @@ async fn psql_client(io: &str) {
     assert!(String::from_utf8_lossy(&out.stderr).contains("relation \"nothing_here\" does not exist"));
 }
 
+/// The authentication request a fresh connection gets first (3 cleartext, 5 md5, 10 SASL).
+fn first_auth_request(port: u16) -> i32 {
+    let mut startup = vec![0, 3, 0, 0];
+    startup.extend_from_slice(b"user\0postgres\0\0");
+    let mut packet = ((startup.len() + 4) as u32).to_be_bytes().to_vec();
+    packet.extend(startup);
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(&packet).unwrap();
+    let mut head = [0u8; 9];
+    stream.read_exact(&mut head).unwrap();
+    assert_eq!(head[0], b'R', "expected an authentication request: {head:?}");
+    i32::from_be_bytes(head[5..9].try_into().unwrap())
+}
+
 async fn password_auth(io: &str) {
-    let server = Server::start(io, &["--password", "s3cret"]);
+    for (method, request) in [("scram-sha-256", 10), ("md5", 5), ("password", 3)] {
+        password_auth_with(io, method, request).await;
+    }
+}
+
+async fn password_auth_with(io: &str, method: &str, request: i32) {
+    let server = Server::start(io, &["--password", "s3cret", "--auth", method]);
+    assert_eq!(first_auth_request(server.port), request, "{method}");
     let ok = connect(&format!("{} password=s3cret", server.conn_str())).await.unwrap();
     assert_eq!(simple_row(&ok, "SELECT 1").await, [Some("1".to_string())]);
     let e = connect(&format!("{} password=wrong", server.conn_str())).await.err().unwrap();

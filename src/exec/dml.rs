@@ -3,6 +3,7 @@
 
 use super::constraints::{key_text, matching, Checker};
 use super::executor::{run, stored_rows, Ctx};
+use super::interrupt::Interrupt;
 use super::txn::TxnState;
 use crate::catalog::{ConstraintKind, ForeignKey, Identity, TableSchema};
 use crate::error::{sqlstate, Error, Result};
@@ -10,7 +11,6 @@ use crate::sql::expr::{truth, EvalCtx, Expr};
 use crate::sql::plan::{ColumnDefault, DeletePlan, InsertPlan, InsertSource, OnConflict, UpdatePlan};
 use crate::storage::{Key, Snapshot, Store, StoredRow};
 use crate::types::{DataType, Row, Value};
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 /// What a write statement runs against.
@@ -19,7 +19,7 @@ pub struct Exec<'a> {
     pub snap: &'a Snapshot,
     pub txn: &'a mut TxnState,
     pub eval: &'a EvalCtx<'a>,
-    pub cancel: &'a AtomicBool,
+    pub interrupt: &'a Interrupt,
 }
 
 /// Rows affected and RETURNING rows.
@@ -31,7 +31,7 @@ pub struct Written {
 
 impl Exec<'_> {
     fn read<T>(&self, f: impl FnOnce(&Ctx) -> Result<T>) -> Result<T> {
-        let ctx = Ctx { snap: self.snap, txn: self.txn, eval: self.eval, cancel: self.cancel, settings: None };
+        let ctx = Ctx { snap: self.snap, txn: self.txn, eval: self.eval, interrupt: self.interrupt, settings: None };
         f(&ctx)
     }
 

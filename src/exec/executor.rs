@@ -2,6 +2,7 @@
 //! transaction's view of each table (index lookups through `Table::get`/`Table::lookup`,
 //! scans otherwise). Sort, Distinct and Aggregate materialize; everything else streams.
 
+use super::interrupt::Interrupt;
 use super::txn::{TableView, TxnState};
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::expr::{truth, EvalCtx, Expr};
@@ -10,7 +11,6 @@ use crate::storage::{Key, Snapshot, StoredRow};
 use crate::types::ops::{self, BinaryOp};
 use crate::types::{Row, Value};
 use std::cmp::Ordering;
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
 pub type Rows<'a> = Box<dyn Iterator<Item = Result<Row>> + 'a>;
 
@@ -19,19 +19,12 @@ pub struct Ctx<'a> {
     pub snap: &'a Snapshot,
     pub txn: &'a TxnState,
     pub eval: &'a EvalCtx<'a>,
-    pub cancel: &'a AtomicBool,
+    pub interrupt: &'a Interrupt,
     /// The session's settings, for pg_settings (None where a statement cannot read them).
     pub settings: Option<&'a super::settings::Settings>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn check_cancel(&self) -> Result<()> {
-        if self.cancel.load(AtomicOrdering::Relaxed) {
-            return Err(Error::new(sqlstate::QUERY_CANCELED, "canceling statement due to user request"));
-        }
-        Ok(())
-    }
-
     pub fn view(&self, table: &str) -> Result<TableView<'a>> {
         self.txn.view(self.snap, table)
     }
@@ -236,7 +229,7 @@ pub fn stored_rows<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Box<dyn Iterato
     Ok(match rel {
         Rel::Scan { table } => {
             let rows = ctx.view(table)?.scan()?;
-            Box::new(rows.map(move |r| ctx.check_cancel().and(r)))
+            Box::new(rows.map(move |r| ctx.interrupt.check().and(r)))
         }
         Rel::IndexLookup { table, columns, keys } => Box::new(lookup(table, columns, keys, ctx)?.into_iter().map(Ok)),
         Rel::Filter { input, predicate } => Box::new(stored_rows(input, ctx)?.filter_map(move |r| {
@@ -257,6 +250,7 @@ fn join<'a>(left: Rows<'a>, right: Vec<Row>, on: Option<&'a Expr>, left_outer: b
         let out: Result<Vec<Row>> = l.and_then(|l| {
             let mut rows = Vec::new();
             for r in &right {
+                ctx.interrupt.check()?;
                 let row: Row = l.iter().chain(r).cloned().collect();
                 if on.map_or(Ok(true), |p| p.eval(&row, ctx.eval).map(|v| truth(&v)))? {
                     rows.push(row);
@@ -275,7 +269,7 @@ fn join<'a>(left: Rows<'a>, right: Vec<Row>, on: Option<&'a Expr>, left_outer: b
 }
 
 /// generate_series over integers, in the type of `start`.
-fn series<'a>(start: &Expr, stop: &Expr, step: Option<&Expr>, ctx: &Ctx) -> Result<Rows<'a>> {
+fn series<'a>(start: &Expr, stop: &Expr, step: Option<&Expr>, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
     let start = start.eval(&[], ctx.eval)?;
     let (stop, step) = (stop.eval(&[], ctx.eval)?, step.map_or(Ok(Value::Int4(1)), |e| e.eval(&[], ctx.eval))?);
     let (Some(a), Some(b), Some(s)) = (start.as_i64(), stop.as_i64(), step.as_i64()) else { return Ok(Box::new(std::iter::empty())) };
@@ -284,7 +278,7 @@ fn series<'a>(start: &Expr, stop: &Expr, step: Option<&Expr>, ctx: &Ctx) -> Resu
     }
     let wide = matches!(start, Value::Int8(_));
     let values = std::iter::successors(Some(a), move |x| x.checked_add(s)).take_while(move |x| if s > 0 { *x <= b } else { *x >= b });
-    Ok(Box::new(values.map(move |x| Ok(vec![if wide { Value::Int8(x) } else { Value::Int4(x as i32) }]))))
+    Ok(Box::new(values.map(move |x| ctx.interrupt.check().map(|()| vec![if wide { Value::Int8(x) } else { Value::Int4(x as i32) }]))))
 }
 
 fn lookup(table: &str, columns: &[usize], keys: &[Vec<Expr>], ctx: &Ctx) -> Result<Vec<StoredRow>> {

@@ -10,6 +10,8 @@ mod constraints;
 mod ddl;
 mod dml;
 mod executor;
+mod interrupt;
+mod own_index;
 pub mod pg_catalog;
 mod session;
 mod settings;

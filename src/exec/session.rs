@@ -4,6 +4,7 @@
 
 use super::dml::{Exec, Written};
 use super::executor::run;
+use super::interrupt::Interrupt;
 use super::settings::Settings;
 use super::subqueries::Runner;
 use super::txn::{read_only_error, TxnState};
@@ -39,7 +40,7 @@ pub struct Session {
     settings: Settings,
     env: Env,
     txn: Option<Txn>,
-    cancel: Arc<AtomicBool>,
+    interrupt: Interrupt,
 }
 
 impl Session {
@@ -54,7 +55,7 @@ impl Session {
         }
         let pid = std::process::id() as i32 % 100_000 * 10 + NEXT_PID.fetch_add(1, Ordering::Relaxed);
         let env = Env { now: 0, user: user.into(), database: database.into(), schema: "public".into(), pid };
-        Session { engine, settings, env, txn: None, cancel: Arc::new(AtomicBool::new(false)) }
+        Session { engine, settings, env, txn: None, interrupt: Interrupt::new() }
     }
 
     /// Splits a simple-query string into statements and runs them one by one, in the implicit
@@ -151,7 +152,7 @@ impl Session {
 
     /// Flag the executor checks between rows; set by a CancelRequest (57014).
     pub fn cancel_flag(&self) -> Arc<AtomicBool> {
-        self.cancel.clone()
+        self.interrupt.cancel_flag()
     }
 
     /// Settings that shape text output (TimeZone, DateStyle, extra_float_digits, ...).
@@ -186,7 +187,7 @@ impl Session {
     /// Binds (or reuses a prepared plan whose tables did not change) and runs a statement;
     /// an error inside a transaction block marks it failed.
     fn bind_and_run(&mut self, stmt: Option<&sqlparser::ast::Statement>, prepared: Option<&Prepared>, params: &[Value]) -> Result<QueryResult> {
-        self.cancel.store(false, Ordering::Relaxed);
+        self.interrupt.start(self.settings.statement_timeout);
         let r = self.try_run(stmt, prepared, params);
         r.map_err(|e| self.fail(e))
     }
@@ -243,7 +244,7 @@ impl Session {
             Plan::NoOp { tag } => Ok(result(None, Vec::new(), tag.clone())),
             Plan::Query { rel, .. } => {
                 let env = self.env_now();
-                let runner = Runner::new(&bound.subqueries, snap, self.state(), &self.cancel, &self.settings, params, &env);
+                let runner = Runner::new(&bound.subqueries, snap, self.state(), &self.interrupt, &self.settings, params, &env);
                 let eval = runner.eval_ctx();
                 let rows = run(rel, &runner.ctx(&eval))?.collect::<Result<Vec<_>>>()?;
                 let tag = format!("SELECT {}", rows.len());
@@ -251,7 +252,7 @@ impl Session {
             }
             plan => {
                 let env = self.env_now();
-                let subqueries = Runner::new(&bound.subqueries, snap, self.state(), &self.cancel, &self.settings, params, &env).all()?;
+                let subqueries = Runner::new(&bound.subqueries, snap, self.state(), &self.interrupt, &self.settings, params, &env).all()?;
                 let opts = self.settings.format.clone();
                 let eval = EvalCtx { params, runtime: &subqueries, outer: &[], opts: &opts, env: &env };
                 self.write(plan, columns, snap, &eval)
@@ -272,7 +273,7 @@ impl Session {
         };
         // A failed statement leaves the block failed: its partial writes are never seen, as
         // only ROLLBACK (discarding all) or ROLLBACK TO (restoring a copy) can follow.
-        let mut exec = Exec { store: &self.engine.store, snap, txn: state, eval, cancel: &self.cancel };
+        let mut exec = Exec { store: &self.engine.store, snap, txn: state, eval, interrupt: &self.interrupt };
         let (tag, written) = run_write(&mut exec, plan)?;
         let durable = if autocommit { self.commit_state(own)? } else { None };
         let mut r = result(columns, written.rows, tag);

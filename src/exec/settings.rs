@@ -62,13 +62,15 @@ pub struct Settings {
     /// Values before SET LOCAL / transaction-scoped changes, restored at transaction end.
     saved: BTreeMap<String, String>,
     pub format: FormatOptions,
+    /// `statement_timeout`, parsed (None when 0).
+    pub statement_timeout: Option<std::time::Duration>,
 }
 
 impl Settings {
     pub fn new(user: &str) -> Settings {
         let mut values: BTreeMap<String, String> = DEFAULTS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         values.insert("session_authorization".into(), user.to_string());
-        Settings { values, saved: BTreeMap::new(), format: FormatOptions::default() }
+        Settings { values, saved: BTreeMap::new(), format: FormatOptions::default(), statement_timeout: None }
     }
 
     pub fn get(&self, name: &str) -> Result<&str> {
@@ -91,7 +93,7 @@ impl Settings {
             self.saved.entry(name.to_string()).or_insert_with(|| self.values[name].clone());
         }
         self.values.insert(name.to_string(), value);
-        self.sync_format();
+        self.sync_derived();
         Ok(())
     }
 
@@ -113,7 +115,7 @@ impl Settings {
             self.values.insert(k, v);
         }
         self.values.insert("transaction_isolation".into(), default_iso);
-        self.sync_format();
+        self.sync_derived();
     }
 
     /// Every setting and its value, by name (pg_settings).
@@ -125,9 +127,12 @@ impl Settings {
         REPORTED.iter().map(|(wire, key)| (wire.to_string(), self.values.get(*key).cloned().unwrap_or_default())).collect()
     }
 
-    fn sync_format(&mut self) {
+    /// Refreshes the parsed forms of the settings the engine reads on every statement.
+    fn sync_derived(&mut self) {
         self.format.timezone = self.values["timezone"].clone();
         self.format.extra_float_digits = self.values["extra_float_digits"].parse().unwrap_or(1);
+        let timeout = millis(&self.values["statement_timeout"]).map_or(0, |(ms, _)| ms);
+        self.statement_timeout = (timeout > 0).then(|| std::time::Duration::from_millis(timeout));
     }
 }
 
@@ -197,11 +202,12 @@ fn timezone(v: &str) -> Option<String> {
     (posix || jiff::tz::TimeZone::get(v).is_ok()).then(|| v.to_string())
 }
 
-fn duration_ms(v: &str) -> Option<String> {
+/// A duration setting in milliseconds, with its unit (PostgreSQL's default unit is ms).
+fn millis(v: &str) -> Option<(u64, &str)> {
     let v = v.trim();
-    let digits: String = v.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let n: u64 = digits.parse().ok()?;
-    let unit = v[digits.len()..].trim();
+    let digits = v.bytes().take_while(u8::is_ascii_digit).count();
+    let n: u64 = v[..digits].parse().ok()?;
+    let unit = v[digits..].trim();
     let ms = match unit {
         "" | "ms" => n,
         "s" => n * 1000,
@@ -209,6 +215,11 @@ fn duration_ms(v: &str) -> Option<String> {
         "h" => n * 3_600_000,
         _ => return None,
     };
+    Some((ms, unit))
+}
+
+fn duration_ms(v: &str) -> Option<String> {
+    let (ms, unit) = millis(v)?;
     Some(if ms == 0 {
         "0".into()
     } else if ms % 60_000 == 0 && unit != "ms" && unit != "" {
@@ -243,6 +254,7 @@ mod tests {
         let mut s = Settings::new("u");
         s.set("statement_timeout", Some("5s".into()), true).unwrap();
         assert_eq!(s.get("statement_timeout").unwrap(), "5s");
+        assert_eq!(s.statement_timeout, Some(std::time::Duration::from_secs(5)));
         s.end_transaction();
         assert_eq!(s.get("statement_timeout").unwrap(), "0");
     }

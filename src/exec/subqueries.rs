@@ -7,6 +7,7 @@
 //! their (uncorrelated) subqueries up front with [`Runner::all`].
 
 use super::executor::{run, Ctx, Rows};
+use super::interrupt::Interrupt;
 use super::settings::Settings;
 use super::txn::TxnState;
 use crate::error::{sqlstate, Error, Result};
@@ -16,14 +17,13 @@ use crate::sql::plan::{SubQuery, SubqueryKind};
 use crate::storage::Snapshot;
 use crate::types::Value;
 use std::cell::RefCell;
-use std::sync::atomic::AtomicBool;
 
 /// What a statement's subqueries read: the same snapshot, transaction and session facts.
 pub struct Runner<'a> {
     plans: &'a [SubQuery],
     snap: &'a Snapshot,
     txn: &'a TxnState,
-    cancel: &'a AtomicBool,
+    interrupt: &'a Interrupt,
     settings: &'a Settings,
     params: &'a [Value],
     env: &'a Env,
@@ -36,12 +36,12 @@ impl<'a> Runner<'a> {
         plans: &'a [SubQuery],
         snap: &'a Snapshot,
         txn: &'a TxnState,
-        cancel: &'a AtomicBool,
+        interrupt: &'a Interrupt,
         settings: &'a Settings,
         params: &'a [Value],
         env: &'a Env,
     ) -> Runner<'a> {
-        Runner { plans, snap, txn, cancel, settings, params, env, values: RefCell::new(vec![None; plans.len()]) }
+        Runner { plans, snap, txn, interrupt, settings, params, env, values: RefCell::new(vec![None; plans.len()]) }
     }
 
     /// The context the statement itself evaluates in.
@@ -55,7 +55,7 @@ impl<'a> Runner<'a> {
 
     /// The read context for rows evaluated with `eval`.
     pub fn ctx<'b>(&'b self, eval: &'b EvalCtx<'b>) -> Ctx<'b> {
-        Ctx { snap: self.snap, txn: self.txn, eval, cancel: self.cancel, settings: Some(self.settings) }
+        Ctx { snap: self.snap, txn: self.txn, eval, interrupt: self.interrupt, settings: Some(self.settings) }
     }
 
     /// Every subquery's value, for a statement whose subqueries are all uncorrelated.
@@ -66,7 +66,7 @@ impl<'a> Runner<'a> {
     fn run(&self, plan: &SubQuery, outer: &[Value]) -> Result<Value> {
         let eval = self.eval_with(outer);
         let ctx = self.ctx(&eval);
-        ctx.check_cancel()?;
+        ctx.interrupt.check()?;
         let rows = run(&plan.rel, &ctx)?;
         fold(plan.kind, rows)
     }

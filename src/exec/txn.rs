@@ -3,6 +3,7 @@
 //! one `storage::WriteBatch`. Schema changes are buffered the same way (a rolled-back
 //! CREATE or ALTER TABLE never reaches a schema file). Savepoints are copies of the state.
 
+use super::own_index::OwnIndexes;
 use crate::catalog::TableSchema;
 use crate::error::{sqlstate, Error, Result};
 use crate::storage::{Change, Key, Snapshot, StoredRow, Table, WriteBatch};
@@ -33,6 +34,26 @@ pub struct Overlay {
     pub rows: AHashMap<Key, Pending>,
     /// Keys in first-write order, so scans list new rows in insertion order.
     pub order: Vec<Key>,
+    /// Index lookups over `rows` (kept current by [`Overlay::set`] and [`Overlay::remove`]).
+    own: OwnIndexes,
+}
+
+impl Overlay {
+    fn hiding_committed() -> Self {
+        Overlay { hide_committed: true, ..Overlay::default() }
+    }
+
+    fn set(&mut self, key: Key, pending: Pending) {
+        let old = self.rows.get(&key).and_then(own_values);
+        self.own.replace(&key, old, own_values(&pending));
+        self.rows.insert(key, pending);
+    }
+
+    fn remove(&mut self, key: &Key) -> Option<Pending> {
+        let old = self.rows.remove(key)?;
+        self.own.replace(key, own_values(&old), None);
+        Some(old)
+    }
 }
 
 /// A buffered schema change.
@@ -114,14 +135,15 @@ impl TxnState {
 
     fn put(&mut self, table: &str, key: Key, row: Row) {
         let o = self.overlay(table);
-        let pending = match o.rows.remove(&key) {
-            Some(Pending::Deleted { version }) => Pending::Updated { version, row },
-            _ => {
+        let pending = match o.rows.get(&key) {
+            Some(Pending::Deleted { version }) => Pending::Updated { version: *version, row },
+            Some(_) => Pending::Inserted(row),
+            None => {
                 o.order.push(key.clone());
                 Pending::Inserted(row)
             }
         };
-        o.rows.insert(key, pending);
+        o.set(key, pending);
     }
 
     pub fn update(&mut self, schema: &TableSchema, old: &StoredRow, row: Row) {
@@ -141,23 +163,23 @@ impl TxnState {
         if !o.rows.contains_key(&old.key) {
             o.order.push(old.key.clone());
         }
-        o.rows.insert(old.key.clone(), pending);
+        o.set(old.key.clone(), pending);
     }
 
     pub fn delete(&mut self, table: &str, old: &StoredRow) {
         let o = self.overlay(table);
         match o.rows.get(&old.key) {
             Some(Pending::Inserted(_)) => {
-                o.rows.remove(&old.key);
+                o.remove(&old.key);
                 o.order.retain(|k| *k != old.key);
             }
             Some(Pending::Updated { version, .. }) => {
                 let version = *version;
-                o.rows.insert(old.key.clone(), Pending::Deleted { version });
+                o.set(old.key.clone(), Pending::Deleted { version });
             }
             _ => {
                 o.order.push(old.key.clone());
-                o.rows.insert(old.key.clone(), Pending::Deleted { version: old.version });
+                o.set(old.key.clone(), Pending::Deleted { version: old.version });
             }
         }
     }
@@ -167,14 +189,14 @@ impl TxnState {
         match &op {
             DdlOp::Create(s) => {
                 self.schemas.insert(s.name.clone(), Some(s.clone()));
-                self.tables.insert(s.name.clone(), Overlay { hide_committed: true, ..Overlay::default() });
+                self.tables.insert(s.name.clone(), Overlay::hiding_committed());
             }
             DdlOp::Drop(name) => {
                 self.schemas.insert(name.clone(), None);
                 self.tables.remove(name);
             }
             DdlOp::Truncate(name) => {
-                self.tables.insert(name.clone(), Overlay { hide_committed: true, ..Overlay::default() });
+                self.tables.insert(name.clone(), Overlay::hiding_committed());
             }
             DdlOp::Alter { old_name, schema, .. } => {
                 let overlay = self.tables.remove(old_name);
@@ -188,7 +210,7 @@ impl TxnState {
             }
         }
         if let (DdlOp::Alter { schema, .. }, Some(rows)) = (&op, content) {
-            self.tables.insert(schema.name.clone(), Overlay { hide_committed: true, ..Overlay::default() });
+            self.tables.insert(schema.name.clone(), Overlay::hiding_committed());
             rows.into_iter().for_each(|r| {
                 self.insert(schema, r);
             });
@@ -322,11 +344,19 @@ impl<'a> TableView<'a> {
 
     /// The transaction's own live rows whose `columns` equal `values` (compared in place;
     /// only matches are copied).
-    fn own_matches<'v>(&'v self, columns: &'v [usize], values: &'v [Value]) -> impl Iterator<Item = StoredRow> + 'v {
-        let pending = self.overlay.into_iter().flat_map(|o| o.order.iter().filter_map(move |k| Some((k, o.rows.get(k)?))));
-        pending
-            .filter(move |(_, p)| own_values(p).is_some_and(|row| columns.iter().zip(values).all(|(c, v)| row[*c] == *v)))
-            .filter_map(|(k, p)| own_row(k, p))
+    /// The transaction's own rows whose `columns` equal `values`, in first-write order.
+    fn own_matches(&self, columns: &[usize], values: &[Value]) -> Vec<StoredRow> {
+        let Some(o) = self.overlay else { return Vec::new() };
+        let mut keys = if columns == self.schema.primary_key_columns() {
+            SmallVec::from_elem(Key(values.iter().cloned().collect()), 1)
+        } else {
+            o.own.keys(columns, values, o.rows.iter().filter_map(|(k, p)| Some((k, own_values(p)?))))
+        };
+        if keys.len() > 1 {
+            let position: AHashMap<&Key, usize> = o.order.iter().enumerate().map(|(i, k)| (k, i)).collect();
+            keys.sort_by_key(|k| position.get(k).copied());
+        }
+        keys.iter().filter_map(|k| own_row(k, o.rows.get(k)?)).collect()
     }
 
     fn has_index(&self, columns: &[usize]) -> bool {

@@ -68,9 +68,9 @@ async fn session<T: Transport, F: SessionFactory>(wire: &mut Wire<T>, shared: &S
         return Err(Error::new("57P03", "the database system is shutting down").fatal());
     }
     let mut admission = shared.admit()?;
-    if let Some(secret) = &shared.scram {
+    if let Some(credentials) = &shared.credentials {
         let user = params.iter().find(|(k, _)| k == "user").map_or("", |(_, v)| v.as_str());
-        auth::authenticate(wire, secret, user).await?;
+        auth::authenticate(wire, credentials, user).await?;
     }
     encode::authentication(&mut wire.out, 0, &[]);
     let mut conn = Connection::new(shared.factory.open(params));

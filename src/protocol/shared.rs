@@ -1,7 +1,7 @@
-//! Server-wide state every connection shares: the session factory, the SCRAM secret, the
+//! Server-wide state every connection shares: the session factory, the password credentials, the
 //! connection limit, the cancel-key registry and the shutdown signal.
 
-use super::auth::ScramSecret;
+use super::auth::Credentials;
 use crate::error::{sqlstate, Error, Result};
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -11,7 +11,7 @@ use tokio::sync::{watch, Notify};
 
 pub struct Shared<F> {
     pub factory: F,
-    pub scram: Option<ScramSecret>,
+    pub credentials: Option<Credentials>,
     max_connections: usize,
     active: AtomicUsize,
     idle: Notify,
@@ -27,10 +27,10 @@ pub struct Admission<'a, F> {
 }
 
 impl<F> Shared<F> {
-    pub fn new(factory: F, scram: Option<ScramSecret>, max_connections: usize) -> Self {
+    pub fn new(factory: F, credentials: Option<Credentials>, max_connections: usize) -> Self {
         Shared {
             factory,
-            scram,
+            credentials,
             max_connections,
             active: AtomicUsize::new(0),
             idle: Notify::new(),

@@ -1,20 +1,18 @@
-//! Password authentication: SCRAM-SHA-256 (RFC 5802 / RFC 7677) the way PostgreSQL does it.
+//! SCRAM-SHA-256 (RFC 5802 / RFC 7677) the way PostgreSQL does it.
 //!
-//! Only SCRAM is offered when a password is configured: every maintained driver (libpq >= 10,
-//! psycopg, asyncpg, node-postgres, JDBC, tokio-postgres) speaks it, and md5/cleartext would
-//! weaken the exchange. The salted secret is derived once at server start ([`ScramSecret`]);
-//! each login costs two HMACs and a hash. As in PostgreSQL the SCRAM user name is ignored (the
-//! startup packet names the user) and channel binding is not offered (no TLS).
+//! The salted secret is derived once at server start ([`ScramSecret`]); each login costs two
+//! HMACs and a hash. As in PostgreSQL the SCRAM user name is ignored (the startup packet names
+//! the user) and channel binding is not offered (no TLS).
 
-use super::encode;
-use super::frame::{self, violation};
-use super::wire::Wire;
-use crate::error::{sqlstate, Error, Result};
+use super::{password_failed, read_password_message, utf8};
+use crate::error::Result;
 use crate::io::transport::Transport;
+use crate::protocol::encode;
+use crate::protocol::frame::violation;
+use crate::protocol::wire::Wire;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
-use pgwire::messages::PgWireFrontendMessage;
 use sha2::{Digest, Sha256};
 
 const MECHANISM: &str = "SCRAM-SHA-256";
@@ -92,7 +90,7 @@ impl ScramSecret {
     }
 }
 
-fn malformed() -> Error {
+pub(super) fn malformed() -> crate::error::Error {
     violation("malformed SCRAM message")
 }
 
@@ -117,7 +115,7 @@ fn attribute(message: &str, name: char) -> Result<&str> {
 }
 
 /// Runs the SASL exchange on the wire; FATAL 28P01 for a wrong password.
-pub async fn authenticate<T: Transport>(wire: &mut Wire<T>, secret: &ScramSecret, user: &str) -> Result<()> {
+pub(super) async fn authenticate<T: Transport>(wire: &mut Wire<T>, secret: &ScramSecret, user: &str) -> Result<()> {
     let mut mechanisms = Vec::new();
     encode::cstr(&mut mechanisms, MECHANISM);
     mechanisms.push(0);
@@ -138,23 +136,7 @@ pub async fn authenticate<T: Transport>(wire: &mut Wire<T>, secret: &ScramSecret
             encode::authentication(&mut wire.out, AUTH_SASL_FINAL, server_final.as_bytes());
             Ok(())
         }
-        None => Err(Error::new(sqlstate::INVALID_PASSWORD, format!("password authentication failed for user \"{user}\"")).fatal()),
-    }
-}
-
-fn utf8(bytes: &[u8]) -> Result<String> {
-    String::from_utf8(bytes.to_vec()).map_err(|_| malformed())
-}
-
-async fn read_password_message<T: Transport>(wire: &mut Wire<T>) -> Result<pgwire::messages::startup::PasswordMessageFamily> {
-    loop {
-        if let Some(bytes) = frame::next_frame(&mut wire.input)? {
-            return match frame::decode(bytes)? {
-                PgWireFrontendMessage::PasswordMessageFamily(m) => Ok(m),
-                _ => Err(Error::new(sqlstate::PROTOCOL_VIOLATION, "expected SASL response, got message type other than 'p'").fatal()),
-            };
-        }
-        wire.fill().await?;
+        None => Err(password_failed(user)),
     }
 }
 
