@@ -1,5 +1,6 @@
 //! SQL: parsing with sqlparser ([`parse`]), binding into typed plans ([`bind`], [`plan`]),
-//! and the expressions and functions plans evaluate ([`expr`], [`functions`], [`like`]).
+//! and the expressions and functions plans evaluate ([`expr`], [`functions`], [`like`],
+//! [`regex`]).
 //! Virtual catalog tables are `Rel::Virtual` scans, computed in `exec::pg_catalog`.
 
 pub mod advisory;
@@ -10,3 +11,4 @@ pub mod functions;
 pub mod like;
 pub mod parse;
 pub mod plan;
+pub mod regex;

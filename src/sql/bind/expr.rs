@@ -64,6 +64,7 @@ impl Binder<'_> {
                 Ok(Typed::new(self.coerce(inner, &to, CastKind::Explicit)?, to))
             }
             A::Interval(iv) => self.bind_interval(iv, scope),
+            A::Collate { expr, collation } => self.bind_collate(expr, collation, scope),
             A::Subquery(q) => self.bind_subquery(q, SubqueryKind::Scalar),
             A::Exists { subquery, negated } => {
                 let t = self.bind_subquery(subquery, SubqueryKind::Exists)?;
@@ -207,6 +208,15 @@ impl Binder<'_> {
                 let r = self.bind_predicate(right, scope, if *op == B::And { "AND" } else { "OR" })?.boxed();
                 Ok(Typed::new(if *op == B::And { Expr::And(l, r) } else { Expr::Or(l, r) }, DataType::Bool))
             }
+            B::PGRegexMatch | B::PGRegexIMatch | B::PGRegexNotMatch | B::PGRegexNotIMatch => {
+                let ci = matches!(op, B::PGRegexIMatch | B::PGRegexNotIMatch);
+                let neg = matches!(op, B::PGRegexNotMatch | B::PGRegexNotIMatch);
+                self.bind_regex(left, right, ci, neg, scope)
+            }
+            B::PGCustomBinaryOperator(path) => {
+                let op = qualified_operator(path).ok_or_else(|| Error::unsupported(format!("operator {op}")))?;
+                self.bind_binary(left, &op, right, scope)
+            }
             B::PGLikeMatch | B::PGILikeMatch | B::PGNotLikeMatch | B::PGNotILikeMatch => {
                 let ci = matches!(op, B::PGILikeMatch | B::PGNotILikeMatch);
                 let neg = matches!(op, B::PGNotLikeMatch | B::PGNotILikeMatch);
@@ -270,21 +280,46 @@ impl Binder<'_> {
     }
 
     fn bind_like(&mut self, expr: &A, pattern: &A, escape: &Option<Box<A>>, ci: bool, negated: bool, scope: &Scope) -> Result<Typed> {
-        let text = |b: &mut Self, e: &A| -> Result<Expr> {
-            let t = b.bind_expr(e, scope)?;
-            if !t.ty.is_string() && t.ty != DataType::Unknown {
-                let op = if ci { "~~*" } else { "~~" };
-                return Err(super::coerce::no_operator(op, &t.ty, &DataType::Text));
-            }
-            b.coerce(t, &DataType::Text, CastKind::Implicit)
-        };
-        let expr = text(self, expr)?.boxed();
-        let pattern = text(self, pattern)?.boxed();
+        let op = if ci { "~~*" } else { "~~" };
+        let expr = self.text_operand(expr, scope, op)?.boxed();
+        let pattern = self.text_operand(pattern, scope, op)?.boxed();
         let escape = match escape {
-            Some(e) => Some(text(self, e)?.boxed()),
+            Some(e) => Some(self.text_operand(e, scope, op)?.boxed()),
             None => None,
         };
         Ok(Typed::new(Expr::Like { expr, pattern, escape, case_insensitive: ci, negated }, DataType::Bool))
+    }
+
+    fn bind_regex(&mut self, expr: &A, pattern: &A, ci: bool, negated: bool, scope: &Scope) -> Result<Typed> {
+        let op = match (negated, ci) {
+            (false, false) => "~",
+            (false, true) => "~*",
+            (true, false) => "!~",
+            (true, true) => "!~*",
+        };
+        let expr = self.text_operand(expr, scope, op)?.boxed();
+        let pattern = self.text_operand(pattern, scope, op)?.boxed();
+        Ok(Typed::new(Expr::Regex { expr, pattern, case_insensitive: ci, negated }, DataType::Bool))
+    }
+
+    /// An operand of a text pattern operator: a string type or an unknown literal, as text.
+    fn text_operand(&mut self, e: &A, scope: &Scope, op: &str) -> Result<Expr> {
+        let t = self.bind_expr(e, scope)?;
+        if !t.ty.is_string() && t.ty != DataType::Unknown {
+            return Err(super::coerce::no_operator(op, &t.ty, &DataType::Text));
+        }
+        self.coerce(t, &DataType::Text, CastKind::Implicit)
+    }
+
+    /// `expr COLLATE name`: the deterministic collations that compare bytewise, as text
+    /// already does here (`default`, `C`, `POSIX`), leave the expression as it is.
+    fn bind_collate(&mut self, expr: &A, collation: &ast::ObjectName, scope: &Scope) -> Result<Typed> {
+        let name = collation.0.last().and_then(|p| p.as_ident()).map(|i| i.value.clone()).unwrap_or_default();
+        let schema_ok = collation.0.len() == 1 || collation.0.first().and_then(|p| p.as_ident()).is_some_and(|i| i.value == "pg_catalog");
+        if !schema_ok || !matches!(name.as_str(), "default" | "C" | "POSIX" | "ucs_basic") {
+            return Err(Error::unsupported(format!("COLLATE {collation}")));
+        }
+        self.bind_expr(expr, scope)
     }
 
     fn bind_case(&mut self, operand: Option<&A>, conds: &[ast::CaseWhen], otherwise: Option<&A>, scope: &Scope) -> Result<Typed> {
@@ -393,6 +428,38 @@ fn compare_op(op: &B) -> Option<CmpOp> {
         B::LtEq => CmpOp::LtEq,
         B::Gt => CmpOp::Gt,
         B::GtEq => CmpOp::GtEq,
+        _ => return None,
+    })
+}
+
+/// `OPERATOR(pg_catalog.op)` (or `OPERATOR(op)`): the built-in operator it names.
+fn qualified_operator(path: &[String]) -> Option<B> {
+    let symbol = match path {
+        [s, op] if s == "pg_catalog" => op,
+        [op] => op,
+        _ => return None,
+    };
+    Some(match symbol.as_str() {
+        "=" => B::Eq,
+        "<>" | "!=" => B::NotEq,
+        "<" => B::Lt,
+        "<=" => B::LtEq,
+        ">" => B::Gt,
+        ">=" => B::GtEq,
+        "~" => B::PGRegexMatch,
+        "~*" => B::PGRegexIMatch,
+        "!~" => B::PGRegexNotMatch,
+        "!~*" => B::PGRegexNotIMatch,
+        "~~" => B::PGLikeMatch,
+        "~~*" => B::PGILikeMatch,
+        "!~~" => B::PGNotLikeMatch,
+        "!~~*" => B::PGNotILikeMatch,
+        "+" => B::Plus,
+        "-" => B::Minus,
+        "*" => B::Multiply,
+        "/" => B::Divide,
+        "%" => B::Modulo,
+        "||" => B::StringConcat,
         _ => return None,
     })
 }
