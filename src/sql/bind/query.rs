@@ -6,6 +6,7 @@ use super::{access, aggregate, ident, Binder, Scope, Typed};
 use crate::catalog::{ColumnDef, TableSchema};
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::expr::Expr;
+use crate::sql::functions::Func;
 use crate::sql::plan::{OutCol, Plan, Rel, SortKey};
 use crate::types::cast::CastKind;
 use crate::types::{DataType, Value};
@@ -214,22 +215,45 @@ impl Binder<'_> {
         Ok((rel, Scope::of(&name, Arc::new(schema))))
     }
 
-    /// `generate_series(start, stop[, step]) [AS] alias`: a one-column virtual table.
+    /// A function in FROM (optionally `pg_catalog.`-qualified): `generate_series`, `unnest`, or
+    /// any scalar function, which yields one row with one column named after the alias or
+    /// the function (`SELECT * FROM current_schema()`).
     fn bind_table_function(
         &mut self,
         name: &ast::ObjectName,
         alias: Option<&ast::TableAlias>,
         args: &ast::TableFunctionArgs,
     ) -> Result<(Rel, Scope)> {
-        let fname = super::table_name(name)?;
-        if fname != "generate_series" {
-            return Err(Error::unsupported(format!("table function {fname}")));
-        }
-        let mut typed = Vec::new();
+        let fname = super::function_name(name)?;
+        let mut exprs = Vec::with_capacity(args.args.len());
         for a in &args.args {
             let ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) = a else { return Err(Error::unsupported("named arguments")) };
-            typed.push(self.bind_expr(e, &Scope::empty())?);
+            exprs.push(e.clone());
         }
+        match fname.as_str() {
+            "generate_series" => self.bind_series(&exprs, alias),
+            "unnest" => self.bind_unnest(&exprs, alias),
+            _ => self.bind_scalar_in_from(&fname, &exprs, alias),
+        }
+    }
+
+    /// A scalar function call as a one-row, one-column table.
+    fn bind_scalar_in_from(&mut self, fname: &str, args: &[ast::Expr], alias: Option<&ast::TableAlias>) -> Result<(Rel, Scope)> {
+        if super::aggregate::is_aggregate(fname) {
+            return Err(Error::new(sqlstate::GROUPING_ERROR, "aggregate functions are not allowed in functions in FROM"));
+        }
+        let func = Func::lookup(fname).ok_or_else(|| Error::unsupported(format!("table function {fname}")))?;
+        let t = self.bind_call(func, args, &Scope::empty())?;
+        let table = alias.map(|a| ident(&a.name)).unwrap_or_else(|| fname.to_string());
+        let column = alias.and_then(|a| a.columns.first()).map(|c| ident(&c.name)).unwrap_or_else(|| table.clone());
+        let schema = TableSchema::new(table.clone(), vec![ColumnDef::new(column, t.ty)]);
+        Ok((Rel::Values { rows: vec![vec![t.expr]] }, Scope::of(&table, Arc::new(schema))))
+    }
+
+    /// `generate_series(start, stop[, step]) [AS] alias`: a one-column virtual table.
+    fn bind_series(&mut self, args: &[ast::Expr], alias: Option<&ast::TableAlias>) -> Result<(Rel, Scope)> {
+        let fname = "generate_series".to_string();
+        let typed = args.iter().map(|e| self.bind_expr(e, &Scope::empty())).collect::<Result<Vec<_>>>()?;
         if !(2..=3).contains(&typed.len()) {
             return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("function generate_series with {} arguments does not exist", typed.len())));
         }
