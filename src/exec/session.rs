@@ -4,11 +4,13 @@
 
 use super::dml::{Exec, Written};
 use super::executor::{run, Ctx};
+use super::pg_catalog::LiveCatalog;
 use super::settings::Settings;
 use super::txn::{read_only_error, TxnState};
 use super::{columns_of, Engine, FormatOptions, Prepared, PreparedPlan, QueryResult};
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::bind::{self, Bound};
+use crate::sql::catalog_functions::NoCatalog;
 use crate::sql::expr::{Env, EvalCtx};
 use crate::sql::plan::{Plan, SessionCmd, SubqueryKind, TxnCmd};
 use crate::storage::{Durable, Snapshot};
@@ -243,7 +245,8 @@ impl Session {
             Plan::Query { rel, .. } => {
                 let env = self.env_now();
                 let subqueries = self.subqueries(bound, snap, params, &env)?;
-                let eval = EvalCtx { params, subqueries: &subqueries, opts: &self.settings.format, env: &env };
+                let catalog = LiveCatalog::new(snap, self.state());
+                let eval = EvalCtx { params, subqueries: &subqueries, opts: &self.settings.format, env: &env, catalog: &catalog };
                 let ctx = Ctx { snap, txn: self.state(), eval: &eval, cancel: &self.cancel, settings: Some(&self.settings) };
                 let rows = run(rel, &ctx)?.collect::<Result<Vec<_>>>()?;
                 let tag = format!("SELECT {}", rows.len());
@@ -253,7 +256,7 @@ impl Session {
                 let env = self.env_now();
                 let subqueries = self.subqueries(bound, snap, params, &env)?;
                 let opts = self.settings.format.clone();
-                let eval = EvalCtx { params, subqueries: &subqueries, opts: &opts, env: &env };
+                let eval = EvalCtx { params, subqueries: &subqueries, opts: &opts, env: &env, catalog: &NoCatalog };
                 self.write(plan, columns, snap, &eval)
             }
         }
@@ -263,7 +266,8 @@ impl Session {
     fn subqueries(&self, bound: &Bound, snap: &Snapshot, params: &[Value], env: &Env) -> Result<Vec<Value>> {
         let mut values = Vec::with_capacity(bound.subqueries.len());
         for sq in &bound.subqueries {
-            let eval = EvalCtx { params, subqueries: &values, opts: &self.settings.format, env };
+            let catalog = LiveCatalog::new(snap, self.state());
+            let eval = EvalCtx { params, subqueries: &values, opts: &self.settings.format, env, catalog: &catalog };
             let ctx = Ctx { snap, txn: self.state(), eval: &eval, cancel: &self.cancel, settings: Some(&self.settings) };
             let value = subquery_value(sq.kind, run(&sq.rel, &ctx)?)?;
             values.push(value);

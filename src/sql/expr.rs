@@ -5,6 +5,7 @@
 //! comparisons compare two values of one type with `Value`'s `Ord` (C collation for text),
 //! operators go to `types::ops`, NULL propagates with three-valued logic.
 
+use super::catalog_functions::CatalogLookup;
 use super::functions::Func;
 use super::like::like_match;
 use super::regex::regex_match;
@@ -138,12 +139,14 @@ pub enum Expr {
     },
 }
 
-/// What evaluation needs besides the row: parameters and session facts.
+/// What evaluation needs besides the row: parameters, session facts, and the catalog the
+/// statement's transaction sees (for regclass and pg_get_indexdef).
 pub struct EvalCtx<'a> {
     pub params: &'a [Value],
     pub subqueries: &'a [Value],
     pub opts: &'a FormatOptions,
     pub env: &'a Env,
+    pub catalog: &'a dyn CatalogLookup,
 }
 
 /// Session facts functions read: the statement's start time, user, database, backend pid.
@@ -379,11 +382,12 @@ impl fmt::Display for Expr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sql::catalog_functions::NoCatalog;
 
     fn ctx_eval(e: &Expr) -> Value {
         let env = Env { now: 0, user: "u".into(), database: "d".into(), schema: "public".into(), pid: 1 };
         let opts = FormatOptions::default();
-        e.eval(&[Value::Null, Value::Int4(3)], &EvalCtx { params: &[], subqueries: &[], opts: &opts, env: &env }).unwrap()
+        e.eval(&[Value::Null, Value::Int4(3)], &EvalCtx { params: &[], subqueries: &[], opts: &opts, env: &env, catalog: &NoCatalog }).unwrap()
     }
 
     #[test]

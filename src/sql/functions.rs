@@ -254,7 +254,7 @@ impl Func {
             }
             PgTryAdvisoryLock => Value::Bool(advisory::try_lock(LockKey::of(v), ctx.env.pid)),
             PgAdvisoryUnlock => Value::Bool(advisory::unlock(LockKey::of(v), ctx.env.pid)),
-            Catalog(f) => f.apply(v),
+            Catalog(f) => f.apply(v, ctx.catalog)?,
             Coalesce => unreachable!("coalesce is evaluated lazily"),
         })
     }

@@ -31,6 +31,11 @@ pub enum DataType {
     Jsonb,
     Bytea,
     Oid,
+    /// The OID alias types: an OID that reads and prints as a relation, type or schema name.
+    /// The binder turns their text conversions into catalog lookups (`sql::catalog_functions`).
+    RegClass,
+    RegType,
+    RegNamespace,
     /// One-dimensional array of a basic type.
     Array(Box<DataType>),
     /// The type of an untyped literal or parameter not yet resolved (PostgreSQL's `unknown`).
@@ -49,6 +54,9 @@ impl DataType {
             DataType::Int4 => 23,
             DataType::Text => 25,
             DataType::Oid => 26,
+            DataType::RegClass => 2205,
+            DataType::RegType => 2206,
+            DataType::RegNamespace => 4089,
             DataType::Json => 114,
             DataType::Float4 => 700,
             DataType::Float8 => 701,
@@ -77,6 +85,9 @@ impl DataType {
             DataType::Int4 => 1007,
             DataType::Text => 1009,
             DataType::Oid => 1028,
+            DataType::RegClass => 2210,
+            DataType::RegType => 2211,
+            DataType::RegNamespace => 4090,
             DataType::Char(_) => 1014,
             DataType::Varchar(_) => 1015,
             DataType::Int8 => 1016,
@@ -97,7 +108,7 @@ impl DataType {
 
     /// The type whose OID this is, for parameter types sent by clients in Parse.
     pub fn from_oid(oid: u32) -> Option<DataType> {
-        const BASIC: [DataType; 22] = [
+        const BASIC: [DataType; 25] = [
             DataType::Bool,
             DataType::Int2,
             DataType::Int4,
@@ -119,6 +130,9 @@ impl DataType {
             DataType::Jsonb,
             DataType::Bytea,
             DataType::Oid,
+            DataType::RegClass,
+            DataType::RegType,
+            DataType::RegNamespace,
             DataType::Unknown,
         ];
         if oid == 0 {
@@ -137,6 +151,7 @@ impl DataType {
             DataType::Bool => 1,
             DataType::Int2 => 2,
             DataType::Int4 | DataType::Float4 | DataType::Date | DataType::Oid => 4,
+            DataType::RegClass | DataType::RegType | DataType::RegNamespace => 4,
             DataType::Int8 | DataType::Float8 | DataType::Time => 8,
             DataType::Timestamp | DataType::Timestamptz => 8,
             DataType::Interval | DataType::Uuid => 16,
@@ -208,6 +223,11 @@ impl DataType {
         name.to_string()
     }
 
+    /// regclass, regtype, regnamespace: OIDs that read and print as names.
+    pub fn is_reg(&self) -> bool {
+        matches!(self, DataType::RegClass | DataType::RegType | DataType::RegNamespace)
+    }
+
     pub fn is_string(&self) -> bool {
         matches!(self, DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name)
     }
@@ -262,6 +282,9 @@ impl DataType {
             "jsonb" => DataType::Jsonb,
             "bytea" => DataType::Bytea,
             "oid" => DataType::Oid,
+            "regclass" => DataType::RegClass,
+            "regtype" => DataType::RegType,
+            "regnamespace" => DataType::RegNamespace,
             _ => return Err(bad_type(name)),
         })
     }
@@ -303,6 +326,9 @@ impl fmt::Display for DataType {
             DataType::Jsonb => f.write_str("jsonb"),
             DataType::Bytea => f.write_str("bytea"),
             DataType::Oid => f.write_str("oid"),
+            DataType::RegClass => f.write_str("regclass"),
+            DataType::RegType => f.write_str("regtype"),
+            DataType::RegNamespace => f.write_str("regnamespace"),
             DataType::Array(elem) => write!(f, "{elem}[]"),
             DataType::Unknown => f.write_str("unknown"),
         }

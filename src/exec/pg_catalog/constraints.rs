@@ -4,6 +4,7 @@
 
 use super::columns::{char1, flag, int2, int4, name, oid, schema};
 use super::oids::{self, relation_oid};
+use super::pg_indexes::quote_ident;
 use super::source::{indexes_of, Source};
 use crate::catalog::{ConstraintKind, ForeignKey, TableSchema};
 use crate::types::{Row, Value};
@@ -67,7 +68,7 @@ fn row(t: &TableSchema, c: &Con) -> Row {
         None => (0, ' ', ' ', ' ', Value::Null),
     };
     vec![
-        oid(relation_oid(&format!("{}.{}", t.name, c.name))),
+        oid(constraint_oid(t, c)),
         name(&c.name),
         oid(oids::PUBLIC),
         char1(c.kind),
@@ -88,6 +89,38 @@ fn row(t: &TableSchema, c: &Con) -> Row {
         keys(&c.columns),
         confkey,
     ]
+}
+
+/// The constraint as pg_get_constraintdef writes it: `PRIMARY KEY (id)`, `UNIQUE (email)`,
+/// `FOREIGN KEY (a_id) REFERENCES a(id) ON DELETE CASCADE`, `CHECK (expr)`.
+pub fn definition(t: &TableSchema, c: &Con) -> String {
+    let cols = |t: &TableSchema, idx: &[usize]| idx.iter().map(|i| quote_ident(&t.columns[*i].name)).collect::<Vec<_>>().join(", ");
+    match (c.kind, &c.fk) {
+        ('p', _) => format!("PRIMARY KEY ({})", cols(t, &c.columns)),
+        ('u', _) => format!("UNIQUE ({})", cols(t, &c.columns)),
+        (_, Some((fk, target))) => {
+            let refs = target.map(|s| cols(s, &positions(s, &fk.ref_columns))).unwrap_or_default();
+            let mut def = format!("FOREIGN KEY ({}) REFERENCES {}({refs})", cols(t, &c.columns), quote_ident(&fk.ref_table));
+            for (event, act) in [("UPDATE", &fk.on_update), ("DELETE", &fk.on_delete)] {
+                if act.as_str() != "no action" {
+                    def.push_str(&format!(" ON {event} {}", act.to_uppercase()));
+                }
+            }
+            def
+        }
+        _ => {
+            let expr = t.constraints.iter().find(|k| k.name == c.name).and_then(|k| match &k.kind {
+                ConstraintKind::Check { expr } => Some(expr.as_str()),
+                _ => None,
+            });
+            format!("CHECK ({})", expr.unwrap_or(""))
+        }
+    }
+}
+
+/// The OID of a table's constraint: a hash of `table.constraint`.
+pub fn constraint_oid(t: &TableSchema, c: &Con) -> u32 {
+    relation_oid(&format!("{}.{}", t.name, c.name))
 }
 
 fn positions(t: &TableSchema, names: &[String]) -> Vec<usize> {

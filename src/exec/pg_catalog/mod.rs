@@ -4,7 +4,8 @@
 //! pg_description, pg_inherits, pg_enum, pg_range, pg_depend, pg_views) and
 //! information_schema (schemata, tables, columns, table_constraints, key_column_usage),
 //! computed from the schemas a statement's transaction sees and read through the executor
-//! like any table. `registry` resolves names and scans; one file per table family.
+//! like any table. `registry` resolves names and scans; one file per table family;
+//! `lookup` answers the catalog functions (regclass, pg_get_indexdef, ...).
 
 mod attributes;
 mod columns;
@@ -13,6 +14,7 @@ mod constraints;
 mod defaults;
 mod fixed;
 mod information_schema;
+mod lookup;
 mod oids;
 mod pg_indexes;
 mod pg_proc;
@@ -23,5 +25,6 @@ mod relations;
 mod sequences;
 mod source;
 
+pub use lookup::LiveCatalog;
 pub use oids::relation_oid;
 pub use registry::{lookup, scan};

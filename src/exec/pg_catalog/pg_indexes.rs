@@ -24,7 +24,7 @@ pub fn index_def(ix: &Index) -> String {
 
 /// An identifier as PostgreSQL's quote_ident writes it: bare when it is lower-case
 /// letters, digits and underscores not starting with a digit, else double-quoted.
-fn quote_ident(id: &str) -> String {
+pub fn quote_ident(id: &str) -> String {
     let plain = id.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if plain {

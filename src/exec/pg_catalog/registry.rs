@@ -9,7 +9,9 @@ use super::{attributes, constraint_views, constraints, fixed, information_schema
 use crate::catalog::TableSchema;
 use crate::error::Result;
 use crate::exec::executor::Ctx;
+use crate::exec::txn::TxnState;
 use crate::sql::bind::Catalog;
+use crate::storage::Snapshot;
 use crate::types::Row;
 use std::sync::{Arc, OnceLock};
 
@@ -68,14 +70,20 @@ pub fn scan(table: &str, ctx: &Ctx) -> Result<Vec<Row>> {
 }
 
 fn source(ctx: &Ctx) -> Source {
-    let catalog = ctx.txn.catalog(ctx.snap);
+    let mut src = tables_source(ctx.snap, ctx.txn);
+    src.settings = ctx.settings.map(|s| s.all()).unwrap_or_default();
+    src.database = ctx.eval.env.database.to_string();
+    src
+}
+
+/// The tables a transaction sees (no settings, no database name).
+pub fn tables_source(snap: &Snapshot, txn: &TxnState) -> Source {
+    let catalog = txn.catalog(snap);
     let mut names = catalog.table_names();
     names.sort();
     let tables = names.iter().filter_map(|n| catalog.table(n)).collect();
-    let settings = ctx.settings.map(|s| s.all()).unwrap_or_default();
-    let env = ctx.eval.env;
     let system = all().iter().map(|(s, _)| s.clone()).collect();
-    Source { tables, system, database: env.database.to_string(), settings }
+    Source { tables, system, database: String::new(), settings: Vec::new() }
 }
 
 #[cfg(test)]

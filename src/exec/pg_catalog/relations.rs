@@ -12,9 +12,7 @@ pub fn pg_namespace() -> TableSchema {
 }
 
 pub fn namespace_rows(_src: &Source) -> Vec<Row> {
-    let spaces =
-        [(oids::PG_TOAST, "pg_toast"), (oids::PG_CATALOG, "pg_catalog"), (oids::PUBLIC, "public"), (oids::INFORMATION_SCHEMA, "information_schema")];
-    spaces.iter().map(|(o, n)| vec![oid(*o), name(n), oid(oids::SUPERUSER)]).collect()
+    oids::NAMESPACES.iter().map(|(o, n)| vec![oid(*o), name(n), oid(oids::SUPERUSER)]).collect()
 }
 
 pub fn pg_class() -> TableSchema {

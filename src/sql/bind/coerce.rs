@@ -5,7 +5,9 @@
 
 use super::{Binder, Typed};
 use crate::error::{sqlstate, Error, Result};
+use crate::sql::catalog_functions::{CatalogFn, RegKind};
 use crate::sql::expr::Expr;
+use crate::sql::functions::Func;
 use crate::types::cast::{can_cast, CastKind};
 use crate::types::text::parse_value;
 use crate::types::{DataType, FormatOptions, Value};
@@ -49,6 +51,9 @@ impl Binder<'_> {
         if e.ty == *to || *to == DataType::Unknown {
             return Ok(e.expr);
         }
+        if let Some(reg) = self.reg_conversion(&e, to) {
+            return reg;
+        }
         match (&e.expr, &e.ty) {
             (Expr::Literal(Value::Null), _) => Ok(e.expr),
             (Expr::Literal(Value::Text(s)), DataType::Unknown) => Ok(Expr::Literal(parse_value(s, to, &FormatOptions::default())?)),
@@ -59,6 +64,21 @@ impl Binder<'_> {
             _ if e.ty.without_modifier() == *to => Ok(e.expr),
             _ => Ok(Expr::Cast { expr: e.expr.boxed(), from: e.ty, to: to.clone(), kind }),
         }
+    }
+
+    /// Text to and from the OID alias types goes through their catalog lookups
+    /// (`'t'::regclass`, `typid::regtype::text`); None for every other conversion.
+    fn reg_conversion(&mut self, e: &Typed, to: &DataType) -> Option<Result<Expr>> {
+        let call = |f: CatalogFn, arg: Expr| Expr::Call { func: Func::Catalog(f), args: vec![arg] };
+        if matches!(e.expr, Expr::Literal(Value::Null)) {
+            return None;
+        }
+        if let (Some(kind), true) = (RegKind::of(to), e.ty.is_string() || e.ty == DataType::Unknown) {
+            return Some(self.coerce(e.clone(), &DataType::Text, CastKind::Implicit).map(|text| call(CatalogFn::RegIn(kind), text)));
+        }
+        let (kind, true) = (RegKind::of(&e.ty)?, to.is_string()) else { return None };
+        let name = Typed::new(call(CatalogFn::RegOut(kind), e.expr.clone()), DataType::Text);
+        Some(self.coerce(name, to, CastKind::Explicit))
     }
 
     /// Resolves two operands of a comparison to one type; 42883 when none exists.

@@ -396,7 +396,12 @@ impl Binder<'_> {
     }
 
     fn coerce_arg(&mut self, func: Func, b: Typed, t: &DataType) -> Result<Expr> {
-        let ok = b.ty == DataType::Unknown || b.ty == *t || (t.is_string() && b.ty.is_string()) || (t.is_integer() && b.ty.is_integer());
+        let oid_like = |ty: &DataType| ty.is_reg() || ty.is_integer();
+        let ok = b.ty == DataType::Unknown
+            || b.ty == *t
+            || (t.is_string() && b.ty.is_string())
+            || (t.is_integer() && b.ty.is_integer())
+            || (*t == DataType::Oid && oid_like(&b.ty));
         if !ok {
             return Err(wrong_args(func, std::slice::from_ref(&b)));
         }

@@ -175,6 +175,7 @@ pub fn ident(id: &ast::Ident) -> String {
 
 /// A SQL type name to a [`DataType`].
 pub fn sql_type(t: &ast::DataType) -> Result<DataType> {
-    let text = t.to_string();
+    let written = t.to_string();
+    let text = written.strip_prefix("pg_catalog.").unwrap_or(&written).replace('"', "");
     DataType::parse(&text).map_err(|_| Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{}\" does not exist", text.to_lowercase())))
 }

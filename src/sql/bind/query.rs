@@ -299,10 +299,11 @@ impl Binder<'_> {
         Ok(p)
     }
 
-    /// Binds a select-list expression; unknown literals come out as text.
+    /// Binds a select-list expression; unknown literals come out as text, and so do the OID
+    /// alias types (as the names they print as; the column is typed text).
     fn bind_output(&mut self, e: &ast::Expr, scope: &Scope) -> Result<Typed> {
         let t = self.bind_expr(e, scope)?;
-        if t.ty == DataType::Unknown {
+        if t.ty == DataType::Unknown || t.ty.is_reg() {
             let expr = self.coerce(t, &DataType::Text, CastKind::Implicit)?;
             return Ok(Typed::new(expr, DataType::Text));
         }
