@@ -40,6 +40,8 @@ pub trait CatalogLookup {
     fn index_def(&self, oid: u32, pretty: bool) -> Option<String>;
     /// `PRIMARY KEY (id)`, `FOREIGN KEY (a) REFERENCES t(id)`, ... for a constraint.
     fn constraint_def(&self, oid: u32) -> Option<String>;
+    /// Whether the OID is a user table's (not an index's or a sequence's).
+    fn is_table(&self, oid: u32) -> bool;
 }
 
 /// A catalog with nothing in it, where a statement cannot read one.
@@ -58,6 +60,9 @@ impl CatalogLookup for NoCatalog {
     fn constraint_def(&self, _: u32) -> Option<String> {
         None
     }
+    fn is_table(&self, _: u32) -> bool {
+        false
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +75,10 @@ pub enum CatalogFn {
     ObjDescription,
     GetIndexDef,
     GetConstraintDef,
+    /// Whether a relation can be published (a table); always NULL for statistics objects,
+    /// of which there are none.
+    RelationIsPublishable,
+    StatisticsObjDefColumns,
     /// `to_regclass(text)`: the relation's OID, or NULL.
     ToRegClass,
     /// The input and output functions of regclass, regtype and regnamespace.
@@ -98,6 +107,8 @@ impl CatalogFn {
             "pg_get_indexdef" => CatalogFn::GetIndexDef,
             "pg_get_constraintdef" => CatalogFn::GetConstraintDef,
             "to_regclass" => CatalogFn::ToRegClass,
+            "pg_relation_is_publishable" => CatalogFn::RelationIsPublishable,
+            "pg_get_statisticsobjdef_columns" => CatalogFn::StatisticsObjDefColumns,
             _ => return None,
         })
     }
@@ -113,6 +124,8 @@ impl CatalogFn {
             CatalogFn::GetIndexDef => "pg_get_indexdef",
             CatalogFn::GetConstraintDef => "pg_get_constraintdef",
             CatalogFn::ToRegClass => "to_regclass",
+            CatalogFn::RelationIsPublishable => "pg_relation_is_publishable",
+            CatalogFn::StatisticsObjDefColumns => "pg_get_statisticsobjdef_columns",
             CatalogFn::RegIn(RegKind::Class) => "regclassin",
             CatalogFn::RegIn(RegKind::Type) => "regtypein",
             CatalogFn::RegIn(RegKind::Namespace) => "regnamespacein",
@@ -134,7 +147,7 @@ impl CatalogFn {
             (CatalogFn::GetIndexDef, 3) => OID_INT4_BOOL,
             (CatalogFn::GetConstraintDef, 2) => OID_BOOL,
             (CatalogFn::ToRegClass | CatalogFn::RegIn(_), 1) => TEXT,
-            (CatalogFn::RegOut(_), 1) => OID,
+            (CatalogFn::RegOut(_) | CatalogFn::RelationIsPublishable | CatalogFn::StatisticsObjDefColumns, 1) => OID,
             _ => return None,
         };
         Some(types)
@@ -142,7 +155,7 @@ impl CatalogFn {
 
     pub fn result_type(self) -> DataType {
         match self {
-            CatalogFn::TableIsVisible => DataType::Bool,
+            CatalogFn::TableIsVisible | CatalogFn::RelationIsPublishable => DataType::Bool,
             CatalogFn::GetUserById => DataType::Name,
             CatalogFn::ToRegClass | CatalogFn::RegIn(RegKind::Class) => DataType::RegClass,
             CatalogFn::RegIn(RegKind::Type) => DataType::RegType,
@@ -162,7 +175,9 @@ impl CatalogFn {
             CatalogFn::GetUserById if int(0) == 10 => Value::Text("postgres".into()),
             CatalogFn::GetUserById => Value::Text(format!("unknown (OID={})", int(0))),
             CatalogFn::GetExpr => args[0].clone(),
-            CatalogFn::ColDescription | CatalogFn::ObjDescription => Value::Null,
+            CatalogFn::ColDescription | CatalogFn::ObjDescription | CatalogFn::StatisticsObjDefColumns => Value::Null,
+            CatalogFn::RelationIsPublishable if catalog.name_of(RegKind::Class, oid()).is_none() => Value::Null,
+            CatalogFn::RelationIsPublishable => Value::Bool(catalog.is_table(oid())),
             CatalogFn::GetIndexDef if int(1) > 0 => return Err(Error::unsupported("pg_get_indexdef of one index column")),
             CatalogFn::GetIndexDef => text_or_null(catalog.index_def(oid(), args.get(2) == Some(&Value::Bool(true)))),
             CatalogFn::GetConstraintDef => text_or_null(catalog.constraint_def(oid())),

@@ -3,6 +3,7 @@
 //! coalesce, concat, greatest and least are not strict).
 
 use super::advisory::{self, LockKey};
+use super::array_functions::ArrayFn;
 use super::catalog_functions::CatalogFn;
 use super::expr::{text, EvalCtx, Expr};
 use crate::error::{sqlstate, Error, Result};
@@ -48,6 +49,8 @@ pub enum Func {
     PgAdvisoryUnlock,
     /// format_type, pg_table_is_visible and the other catalog-query helpers.
     Catalog(CatalogFn),
+    /// array_to_string, array_length, array_upper, array_lower.
+    Array(ArrayFn),
 }
 
 /// How the binder must type a function's arguments.
@@ -60,6 +63,8 @@ pub enum ArgRule {
     Common,
     /// One numeric argument, optionally an integer second (round).
     Numeric,
+    /// An array of any type, then arguments of these types.
+    ArrayThen(&'static [DataType]),
 }
 
 const TEXT1: &[DataType] = &[DataType::Text];
@@ -103,7 +108,7 @@ impl Func {
             "pg_advisory_lock" => Func::PgAdvisoryLock,
             "pg_try_advisory_lock" => Func::PgTryAdvisoryLock,
             "pg_advisory_unlock" => Func::PgAdvisoryUnlock,
-            other => return CatalogFn::lookup(other).map(Func::Catalog),
+            other => return CatalogFn::lookup(other).map(Func::Catalog).or_else(|| ArrayFn::lookup(other).map(Func::Array)),
         })
     }
 
@@ -142,6 +147,7 @@ impl Func {
             Func::PgTryAdvisoryLock => "pg_try_advisory_lock",
             Func::PgAdvisoryUnlock => "pg_advisory_unlock",
             Func::Catalog(f) => f.name(),
+            Func::Array(f) => f.name(),
         }
     }
 
@@ -166,6 +172,7 @@ impl Func {
             Now | CurrentDate | GenRandomUuid | UuidV7 | Version | CurrentSchema | CurrentDatabase | CurrentUser | PgBackendPid
             | PgAdvisoryUnlockAll => fixed(&[]),
             Catalog(f) => f.arg_types(n).map(ArgRule::Fixed),
+            Array(f) => f.rest_types(n).map(ArgRule::ArrayThen),
             _ => None,
         }
     }
@@ -177,6 +184,7 @@ impl Func {
             Lower | Upper | Substring | Btrim | Ltrim | Rtrim | Replace | Concat | Version | PgAdvisoryUnlockAll | PgAdvisoryLock => DataType::Text,
             PgTryAdvisoryLock | PgAdvisoryUnlock => DataType::Bool,
             Catalog(f) => f.result_type(),
+            Array(f) => f.result_type(),
             Length | Position | PgBackendPid => DataType::Int4,
             Coalesce | Nullif | Greatest | Least | Abs | Ceil | Floor => args[0].clone(),
             Round if args.len() == 2 => DataType::Numeric(None),
@@ -189,7 +197,11 @@ impl Func {
     }
 
     fn is_strict(self) -> bool {
-        !matches!(self, Func::Concat | Func::Coalesce | Func::Greatest | Func::Least | Func::Nullif)
+        match self {
+            Func::Concat | Func::Coalesce | Func::Greatest | Func::Least | Func::Nullif => false,
+            Func::Array(f) => f.is_strict(),
+            _ => true,
+        }
     }
 
     /// Evaluates the call.
@@ -204,7 +216,7 @@ impl Func {
             return Ok(Value::Null);
         }
         let vals = args.iter().map(|a| a.eval(row, ctx)).collect::<Result<Vec<_>>>()?;
-        if self.is_strict() && vals.iter().any(Value::is_null) {
+        if (self.is_strict() && vals.iter().any(Value::is_null)) || matches!((self, vals.first()), (Func::Array(_), Some(Value::Null))) {
             return Ok(Value::Null);
         }
         self.apply(&vals, ctx)
@@ -255,6 +267,7 @@ impl Func {
             PgTryAdvisoryLock => Value::Bool(advisory::try_lock(LockKey::of(v), ctx.env.pid)),
             PgAdvisoryUnlock => Value::Bool(advisory::unlock(LockKey::of(v), ctx.env.pid)),
             Catalog(f) => f.apply(v, ctx.catalog)?,
+            Array(f) => f.apply(v, ctx.opts),
             Coalesce => unreachable!("coalesce is evaluated lazily"),
         })
     }

@@ -4,6 +4,7 @@
 //! Virtual catalog tables are `Rel::Virtual` scans, computed in `exec::pg_catalog`.
 
 pub mod advisory;
+pub mod array_functions;
 pub mod bind;
 pub mod catalog_functions;
 pub mod expr;

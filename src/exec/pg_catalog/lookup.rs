@@ -66,6 +66,10 @@ impl CatalogLookup for LiveCatalog<'_> {
         Some(if pretty { def.replacen(" ON public.", " ON ", 1) } else { def })
     }
 
+    fn is_table(&self, oid: u32) -> bool {
+        self.source().tables.iter().any(|t| relation_oid(&t.name) == oid)
+    }
+
     fn constraint_def(&self, oid: u32) -> Option<String> {
         let src = self.source();
         src.tables.iter().find_map(|t| constraints_of(src, t).into_iter().find(|c| constraint_oid(t, c) == oid).map(|c| definition(t, &c)))

@@ -22,7 +22,7 @@ pub fn pg_class() -> TableSchema {
          reltablespace:oid relpages:integer reltuples:real relallvisible:integer reltoastrelid:oid relhasindex:boolean \
          relisshared:boolean relpersistence:char1 relkind:char1 relnatts:smallint relchecks:smallint relhasrules:boolean \
          relhastriggers:boolean relhassubclass:boolean relrowsecurity:boolean relforcerowsecurity:boolean \
-         relispopulated:boolean relreplident:char1 relispartition:boolean relrewrite:oid",
+         relispopulated:boolean relreplident:char1 relispartition:boolean relrewrite:oid reloptions:text[] relpartbound:text",
     )
 }
 
@@ -89,6 +89,8 @@ fn class_row(r: &Rel) -> Row {
         char1(replident),
         flag(false),
         oid(0),
+        Value::Null,
+        Value::Null,
     ]
 }
 

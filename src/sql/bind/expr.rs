@@ -354,6 +354,7 @@ impl Binder<'_> {
         let args = match &f.args {
             ast::FunctionArguments::None => Vec::new(),
             ast::FunctionArguments::List(l) => l.args.iter().map(plain_arg).collect::<Result<Vec<_>>>()?,
+            ast::FunctionArguments::Subquery(q) if name == "array" => return self.bind_subquery(q, SubqueryKind::List),
             ast::FunctionArguments::Subquery(_) => return Err(Error::unsupported("subquery as function argument")),
         };
         if super::aggregate::is_aggregate(&name) {
@@ -380,6 +381,19 @@ impl Binder<'_> {
                 (exprs, vec![ty])
             }
             ArgRule::Numeric => self.numeric_args(func, bound)?,
+            ArgRule::ArrayThen(types) => {
+                if !matches!(bound.first().map(|b| &b.ty), Some(DataType::Array(_))) {
+                    return Err(wrong_args(func, &bound));
+                }
+                let mut it = bound.into_iter();
+                let array = it.next().ok_or_else(|| wrong_args(func, &[]))?;
+                let array_ty = array.ty.clone();
+                let mut exprs = vec![array.expr];
+                for (b, t) in it.zip(types) {
+                    exprs.push(self.coerce_arg(func, b, t)?);
+                }
+                (exprs, std::iter::once(array_ty).chain(types.iter().cloned()).collect())
+            }
         };
         Ok(Typed::new(Expr::Call { func, args: exprs }, func.result_type(&types)))
     }
