@@ -104,6 +104,13 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
                 None => Box::new(rows),
             }
         }
+        Rel::Expand { input, columns } => {
+            let rows = run(input, ctx)?;
+            Box::new(rows.flat_map(move |r| match r {
+                Ok(row) => expand(row, columns).into_iter().map(Ok).collect::<Vec<_>>(),
+                Err(e) => vec![Err(e)],
+            }))
+        }
         Rel::Distinct { input } => {
             let mut seen = ahash::AHashSet::new();
             let mut out = Vec::new();
@@ -393,6 +400,24 @@ fn fold(a: &Aggregate, vals: Vec<(Vec<Value>, Value, Value)>) -> Result<Value> {
         }
         _ => acc,
     })
+}
+
+/// One row per array position of the set-returning columns (see `Rel::Expand`).
+fn expand(row: Row, columns: &[usize]) -> Vec<Row> {
+    let len = |v: &Value| if let Value::Array(items) = v { items.len() } else { 0 };
+    let n = columns.iter().map(|c| len(&row[*c])).max().unwrap_or(0);
+    (0..n)
+        .map(|i| {
+            let mut out = row.clone();
+            for c in columns {
+                out[*c] = match &row[*c] {
+                    Value::Array(items) => items.get(i).cloned().unwrap_or(Value::Null),
+                    _ => Value::Null,
+                };
+            }
+            out
+        })
+        .collect()
 }
 
 #[cfg(test)]

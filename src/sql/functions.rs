@@ -34,6 +34,7 @@ pub enum Func {
     Now,
     CurrentDate,
     GenRandomUuid,
+    QuoteIdent,
     UuidV7,
     Version,
     CurrentSchema,
@@ -97,7 +98,8 @@ impl Func {
             "floor" => Func::Floor,
             "now" | "transaction_timestamp" | "statement_timestamp" | "current_timestamp" => Func::Now,
             "current_date" => Func::CurrentDate,
-            "gen_random_uuid" => Func::GenRandomUuid,
+            "gen_random_uuid" | "uuid_generate_v4" => Func::GenRandomUuid,
+            "quote_ident" => Func::QuoteIdent,
             "gen_random_uuid7" | "uuidv7" => Func::UuidV7,
             "version" => Func::Version,
             "current_schema" => Func::CurrentSchema,
@@ -136,6 +138,7 @@ impl Func {
             Func::Now => "now",
             Func::CurrentDate => "current_date",
             Func::GenRandomUuid => "gen_random_uuid",
+            Func::QuoteIdent => "quote_ident",
             Func::UuidV7 => "uuidv7",
             Func::Version => "version",
             Func::CurrentSchema => "current_schema",
@@ -156,7 +159,7 @@ impl Func {
         use Func::*;
         let fixed = |types: &'static [DataType]| (types.len() == n).then_some(ArgRule::Fixed(types));
         match self {
-            Lower | Upper | Length => fixed(TEXT1),
+            Lower | Upper | Length | QuoteIdent => fixed(TEXT1),
             Btrim | Ltrim | Rtrim => fixed(if n == 1 { TEXT1 } else { TEXT2 }),
             Substring => fixed(if n == 2 { SUBSTR2 } else { SUBSTR3 }),
             Replace => fixed(TEXT3),
@@ -181,7 +184,9 @@ impl Func {
     pub fn result_type(self, args: &[DataType]) -> DataType {
         use Func::*;
         match self {
-            Lower | Upper | Substring | Btrim | Ltrim | Rtrim | Replace | Concat | Version | PgAdvisoryUnlockAll | PgAdvisoryLock => DataType::Text,
+            Lower | Upper | QuoteIdent | Substring | Btrim | Ltrim | Rtrim | Replace | Concat | Version | PgAdvisoryUnlockAll | PgAdvisoryLock => {
+                DataType::Text
+            }
             PgTryAdvisoryLock | PgAdvisoryUnlock => DataType::Bool,
             Catalog(f) => f.result_type(),
             Array(f) => f.result_type(),
@@ -227,6 +232,7 @@ impl Func {
         let t = |i: usize| text(&v[i]);
         Ok(match self {
             Lower => Value::Text(map_chars(t(0), char::to_lowercase)),
+            QuoteIdent => Value::Text(crate::export::quote::ident(t(0))),
             Upper => Value::Text(map_chars(t(0), char::to_uppercase)),
             Length => Value::Int4(t(0).chars().count() as i32),
             Substring => substring(t(0), int(&v[1]), v.get(2).map(int))?,

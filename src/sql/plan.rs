@@ -85,6 +85,13 @@ pub enum Rel {
         limit: Option<Expr>,
         offset: Option<Expr>,
     },
+    /// Set-returning functions in a select list (`SELECT unnest(a), unnest(b), x`): each
+    /// input row becomes one row per array position, the arrays at `columns` read in
+    /// lockstep (NULL past the end of the shorter ones), the other columns repeated.
+    Expand {
+        input: Box<Rel>,
+        columns: Vec<usize>,
+    },
     Distinct {
         input: Box<Rel>,
     },
@@ -325,6 +332,10 @@ impl Rel {
             }
             Rel::Limit { input, limit, offset } => {
                 writeln!(f, "{pad}Limit {} offset {}", opt(limit), opt(offset))?;
+                input
+            }
+            Rel::Expand { input, columns } => {
+                writeln!(f, "{pad}Expand {columns:?}")?;
                 input
             }
             Rel::Distinct { input } => {

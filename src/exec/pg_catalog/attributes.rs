@@ -88,7 +88,7 @@ pub fn pg_index() -> TableSchema {
         "indexrelid:oid indrelid:oid indnatts:smallint indnkeyatts:smallint indisunique:boolean \
          indnullsnotdistinct:boolean indisprimary:boolean indisexclusion:boolean indimmediate:boolean \
          indisclustered:boolean indisvalid:boolean indcheckxmin:boolean indisready:boolean indislive:boolean \
-         indisreplident:boolean indkey:int2vector",
+         indisreplident:boolean indkey:int2vector indexprs:text indpred:text",
     )
 }
 
@@ -113,6 +113,8 @@ pub fn index_rows(src: &Source) -> Vec<Row> {
             flag(true),
             flag(false),
             key,
+            Value::Null,
+            Value::Null,
         ]
     };
     src.indexes().map(row).collect()

@@ -164,6 +164,9 @@ impl Binder<'_> {
     fn bind_returning(&mut self, items: Option<&[ast::SelectItem]>, scope: &Scope) -> Result<(Option<Vec<Expr>>, Vec<OutCol>)> {
         let Some(items) = items else { return Ok((None, Vec::new())) };
         let p = self.bind_projection(items, scope)?;
+        if !p.sets.is_empty() {
+            return Err(Error::new("0A000", "set-returning functions are not allowed in RETURNING"));
+        }
         Ok((Some(p.exprs), p.columns))
     }
 

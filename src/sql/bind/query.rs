@@ -19,6 +19,8 @@ pub struct Projection {
     pub columns: Vec<OutCol>,
     /// Each output's SQL text (`t.col` for `*`), so ORDER BY can name an output by expression.
     pub sources: Vec<String>,
+    /// Outputs that are `unnest(array)` calls, expanded into rows after projection.
+    pub sets: Vec<usize>,
 }
 
 impl Binder<'_> {
@@ -97,6 +99,9 @@ impl Binder<'_> {
         };
         let keys = self.bind_order(order, &mut proj, &scope, distinct)?;
         let mut rel = Rel::Project { input: Box::new(rel), exprs: proj.exprs };
+        if !proj.sets.is_empty() {
+            rel = Rel::Expand { input: Box::new(rel), columns: proj.sets };
+        }
         if distinct {
             rel = Rel::Distinct { input: Box::new(rel) };
         }
@@ -278,8 +283,25 @@ impl Binder<'_> {
     }
 
     pub fn bind_projection(&mut self, items: &[SelectItem], scope: &Scope) -> Result<Projection> {
-        let mut p = Projection { exprs: Vec::new(), columns: Vec::new(), sources: Vec::new() };
+        let mut p = Projection { exprs: Vec::new(), columns: Vec::new(), sources: Vec::new(), sets: Vec::new() };
         for item in items {
+            let expr = match item {
+                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => Some(e),
+                _ => None,
+            };
+            if let Some(array) = expr.and_then(unnest_argument) {
+                let t = self.bind_expr(array, scope)?;
+                let DataType::Array(elem) = &t.ty else {
+                    return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("function unnest({}) does not exist", t.ty)));
+                };
+                let name = match item {
+                    SelectItem::ExprWithAlias { alias, .. } => ident(alias),
+                    _ => "unnest".to_string(),
+                };
+                p.sets.push(p.exprs.len());
+                p.push(Typed::new(t.expr, (**elem).clone()), name, item.to_string());
+                continue;
+            }
             match item {
                 SelectItem::UnnamedExpr(e) => {
                     let t = self.bind_output(e, scope)?;
@@ -407,6 +429,21 @@ impl Projection {
         self.exprs.push(t.expr);
         self.columns.push(OutCol { name, data_type: t.ty });
         self.sources.push(source);
+    }
+}
+
+/// The array of a select-list `unnest(array)` call (bare or `pg_catalog.`).
+fn unnest_argument(e: &ast::Expr) -> Option<&ast::Expr> {
+    let ast::Expr::Function(f) = e else { return None };
+    if super::function_name(&f.name).ok()? != "unnest" {
+        return None;
+    }
+    match &f.args {
+        ast::FunctionArguments::List(l) => match l.args.as_slice() {
+            [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(a))] => Some(a),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
