@@ -204,11 +204,17 @@ fn reg_in(kind: RegKind, input: &str, catalog: &dyn CatalogLookup) -> Option<u32
     }
     let name = match split_name(input).as_slice() {
         [name] => name.clone(),
-        [schema, name] if kind != RegKind::Namespace && (schema == "public" || schema == "pg_catalog") => name.clone(),
+        [schema, name] | [_, schema, name] if kind != RegKind::Namespace && (schema == "public" || schema == "pg_catalog") => name.clone(),
         _ => return None,
     };
     match kind {
-        RegKind::Type => catalog.oid_of(kind, &DataType::parse(&name).ok()?.typname()),
+        RegKind::Type => {
+            let ty = match name.strip_prefix('_') {
+                Some(elem) => DataType::Array(Box::new(DataType::parse(elem).ok()?)),
+                None => DataType::parse(&name).ok()?,
+            };
+            catalog.oid_of(kind, &ty.typname())
+        }
         _ => catalog.oid_of(kind, &name),
     }
 }
