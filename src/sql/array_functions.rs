@@ -1,6 +1,7 @@
 //! Array functions: `array_to_string(array, sep [, null_text])`, `array_length(array, dim)`,
-//! `array_upper(array, dim)`, `array_lower(array, dim)`. Arrays here have one dimension
-//! and start at 1, so any other dimension has no bounds (NULL), as in PostgreSQL.
+//! `array_upper(array, dim)`, `array_lower(array, dim)`, and subscripts (`a[i]`). Arrays here
+//! have one dimension and start at 1, so any other dimension has no bounds (NULL), and a
+//! subscript out of range is NULL, as in PostgreSQL.
 
 use crate::types::text::format_value;
 use crate::types::{DataType, FormatOptions, Value};
@@ -11,6 +12,8 @@ pub enum ArrayFn {
     Length,
     Upper,
     Lower,
+    /// `array[i]`.
+    Subscript,
 }
 
 const TEXT: &[DataType] = &[DataType::Text];
@@ -34,6 +37,7 @@ impl ArrayFn {
             ArrayFn::Length => "array_length",
             ArrayFn::Upper => "array_upper",
             ArrayFn::Lower => "array_lower",
+            ArrayFn::Subscript => "subscript",
         }
     }
 
@@ -42,14 +46,16 @@ impl ArrayFn {
         match (self, n) {
             (ArrayFn::ToString, 2) => Some(TEXT),
             (ArrayFn::ToString, 3) => Some(TEXT2),
-            (ArrayFn::Length | ArrayFn::Upper | ArrayFn::Lower, 2) => Some(INT4),
+            (ArrayFn::Length | ArrayFn::Upper | ArrayFn::Lower | ArrayFn::Subscript, 2) => Some(INT4),
             _ => None,
         }
     }
 
-    pub fn result_type(self) -> DataType {
-        match self {
-            ArrayFn::ToString => DataType::Text,
+    /// The result type, given the array's type.
+    pub fn result_type(self, array: Option<&DataType>) -> DataType {
+        match (self, array) {
+            (ArrayFn::ToString, _) => DataType::Text,
+            (ArrayFn::Subscript, Some(DataType::Array(elem))) => (**elem).clone(),
             _ => DataType::Int4,
         }
     }
@@ -79,6 +85,10 @@ impl ArrayFn {
             },
             ArrayFn::Length | ArrayFn::Upper if first_dim => Value::Int4(items.len() as i32),
             ArrayFn::Lower if first_dim => Value::Int4(1),
+            ArrayFn::Subscript => match args.get(1).and_then(Value::as_i64) {
+                Some(i) if i >= 1 => items.get(i as usize - 1).cloned().unwrap_or(Value::Null),
+                _ => Value::Null,
+            },
             _ => Value::Null,
         }
     }
@@ -98,5 +108,9 @@ mod tests {
         assert_eq!(ArrayFn::Upper.apply(&[arr.clone(), Value::Int4(1)], &opts), Value::Int4(3));
         assert_eq!(ArrayFn::Length.apply(&[arr, Value::Int4(2)], &opts), Value::Null);
         assert_eq!(ArrayFn::Upper.apply(&[Value::Array(vec![]), Value::Int4(1)], &opts), Value::Null);
+        let arr = Value::Array(vec![Value::Int4(7), Value::Int4(8)]);
+        assert_eq!(ArrayFn::Subscript.apply(&[arr.clone(), Value::Int4(2)], &opts), Value::Int4(8));
+        assert_eq!(ArrayFn::Subscript.apply(&[arr.clone(), Value::Int4(0)], &opts), Value::Null);
+        assert_eq!(ArrayFn::Subscript.apply(&[arr, Value::Int4(3)], &opts), Value::Null);
     }
 }

@@ -189,7 +189,7 @@ impl Func {
             }
             PgTryAdvisoryLock | PgAdvisoryUnlock => DataType::Bool,
             Catalog(f) => f.result_type(),
-            Array(f) => f.result_type(),
+            Array(f) => f.result_type(args.first()),
             Length | Position | PgBackendPid => DataType::Int4,
             Coalesce | Nullif | Greatest | Least | Abs | Ceil | Floor => args[0].clone(),
             Round if args.len() == 2 => DataType::Numeric(None),

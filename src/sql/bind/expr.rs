@@ -3,6 +3,7 @@
 
 use super::{Binder, Scope, Typed};
 use crate::error::{sqlstate, Error, Result};
+use crate::sql::array_functions::ArrayFn;
 use crate::sql::expr::{CmpOp, Expr};
 use crate::sql::functions::{ArgRule, Func};
 use crate::sql::plan::SubqueryKind;
@@ -65,6 +66,7 @@ impl Binder<'_> {
             }
             A::Interval(iv) => self.bind_interval(iv, scope),
             A::Collate { expr, collation } => self.bind_collate(expr, collation, scope),
+            A::CompoundFieldAccess { root, access_chain } => self.bind_subscript(root, access_chain, scope),
             A::Subquery(q) => self.bind_subquery(q, SubqueryKind::Scalar),
             A::Exists { subquery, negated } => {
                 let t = self.bind_subquery(subquery, SubqueryKind::Exists)?;
@@ -309,6 +311,27 @@ impl Binder<'_> {
             return Err(super::coerce::no_operator(op, &t.ty, &DataType::Text));
         }
         self.coerce(t, &DataType::Text, CastKind::Implicit)
+    }
+
+    /// `array[i]` (one dimension; slices and field access are refused).
+    fn bind_subscript(&mut self, root: &A, chain: &[ast::AccessExpr], scope: &Scope) -> Result<Typed> {
+        let [ast::AccessExpr::Subscript(ast::Subscript::Index { index })] = chain else {
+            return Err(Error::unsupported("array slices, multi-dimensional subscripts and field selection"));
+        };
+        let array = self.bind_expr(root, scope)?;
+        if !matches!(array.ty, DataType::Array(_)) {
+            return Err(Error::new(
+                sqlstate::DATATYPE_MISMATCH,
+                format!("cannot subscript type {} because it does not support subscripting", array.ty),
+            ));
+        }
+        let index = self.bind_expr(index, scope)?;
+        if !index.ty.is_integer() && index.ty != DataType::Unknown {
+            return Err(Error::new(sqlstate::DATATYPE_MISMATCH, "array subscript must have type integer"));
+        }
+        let ty = ArrayFn::Subscript.result_type(Some(&array.ty));
+        let index = self.coerce(index, &DataType::Int4, CastKind::Implicit)?;
+        Ok(Typed::new(Expr::Call { func: Func::Array(ArrayFn::Subscript), args: vec![array.expr, index] }, ty))
     }
 
     /// `expr COLLATE name`: the deterministic collations that compare bytewise, as text

@@ -469,6 +469,7 @@ pub fn output_name(e: &ast::Expr) -> String {
         },
         A::TypedString(ts) => type_output_name(&ts.data_type),
         A::Nested(inner) => output_name(inner),
+        A::CompoundFieldAccess { root, .. } => output_name(root),
         A::Case { .. } => "case".into(),
         A::Array(_) => "array".into(),
         A::Substring { .. } => "substring".into(),
