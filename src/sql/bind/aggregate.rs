@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::sql::plan::{AggFunc, Aggregate, Rel, SortKey};
 use crate::types::cast::CastKind;
 use crate::types::DataType;
-use sqlparser::ast::{self, visit_expressions, Expr as A};
+use sqlparser::ast::{self, Expr as A, Visit, Visitor};
 use std::ops::ControlFlow;
 
 pub fn is_aggregate(name: &str) -> bool {
@@ -26,19 +26,11 @@ pub struct Clauses<'a> {
 /// Adds an Aggregate node (and HAVING's filter) when the query groups or aggregates.
 pub fn bind(b: &mut Binder, rel: Rel, scope: Scope, q: &Clauses) -> Result<(Rel, Scope)> {
     let (items, order) = (q.items, q.order);
-    let mut calls: Vec<ast::Function> = Vec::new();
-    let mut collect = |e: &A| {
-        if let A::Function(f) = e {
-            let name = f.name.to_string().to_ascii_lowercase();
-            if is_aggregate(&name) && !calls.iter().any(|c| c.to_string() == f.to_string()) {
-                calls.push(f.clone());
-            }
-        }
-        ControlFlow::<()>::Continue(())
-    };
-    let _ = visit_expressions(&items.to_vec(), &mut collect);
-    let _ = visit_expressions(&order.to_vec(), &mut collect);
-    let _ = visit_expressions(&q.having.cloned(), &mut collect);
+    let mut calls = AggregateCalls::default();
+    let _ = items.to_vec().visit(&mut calls);
+    let _ = order.to_vec().visit(&mut calls);
+    let _ = q.having.cloned().visit(&mut calls);
+    let calls = calls.calls;
     if calls.is_empty() && q.group_by.is_empty() && q.having.is_none() {
         return Ok((rel, scope));
     }
@@ -58,6 +50,37 @@ pub fn bind(b: &mut Binder, rel: Rel, scope: Scope, q: &Clauses) -> Result<(Rel,
         rel = Rel::Filter { input: Box::new(rel), predicate };
     }
     Ok((rel, out))
+}
+
+/// The aggregate calls of one query level: those inside subqueries belong to the subquery.
+#[derive(Default)]
+struct AggregateCalls {
+    calls: Vec<ast::Function>,
+    depth: usize,
+}
+
+impl Visitor for AggregateCalls {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, _: &ast::Query) -> ControlFlow<()> {
+        self.depth += 1;
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, _: &ast::Query) -> ControlFlow<()> {
+        self.depth -= 1;
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, e: &A) -> ControlFlow<()> {
+        if let A::Function(f) = e {
+            let name = f.name.to_string().to_ascii_lowercase();
+            if self.depth == 0 && is_aggregate(&name) && !self.calls.iter().any(|c| c.to_string() == f.to_string()) {
+                self.calls.push(f.clone());
+            }
+        }
+        ControlFlow::Continue(())
+    }
 }
 
 /// Grouping by a table's whole primary key makes its other columns functionally dependent:

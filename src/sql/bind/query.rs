@@ -192,7 +192,11 @@ impl Binder<'_> {
             let DataType::Array(elem) = &t.ty else {
                 return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("function unnest({}) does not exist", t.ty)));
             };
-            let name = alias.and_then(|a| a.columns.get(i)).map(|c| ident(&c.name)).unwrap_or_else(|| "unnest".to_string());
+            let fallback = match alias {
+                Some(a) if arrays.len() == 1 => ident(&a.name),
+                _ => "unnest".to_string(),
+            };
+            let name = alias.and_then(|a| a.columns.get(i)).map(|c| ident(&c.name)).unwrap_or(fallback);
             columns.push(ColumnDef::new(name, (**elem).clone()));
             exprs.push(t.expr);
         }
@@ -470,7 +474,17 @@ pub fn output_name(e: &ast::Expr) -> String {
         A::TypedString(ts) => type_output_name(&ts.data_type),
         A::Nested(inner) => output_name(inner),
         A::CompoundFieldAccess { root, .. } => output_name(root),
+        A::Case { else_result: Some(e), .. } if is_strong_name(e) => output_name(e),
         A::Case { .. } => "case".into(),
+        A::Subquery(q) => match q.body.as_ref() {
+            SetExpr::Select(s) => match s.projection.first() {
+                Some(SelectItem::UnnamedExpr(e)) => output_name(e),
+                Some(SelectItem::ExprWithAlias { alias, .. }) => ident(alias),
+                _ => "?column?".into(),
+            },
+            _ => "?column?".into(),
+        },
+        A::Exists { .. } => "exists".into(),
         A::Array(_) => "array".into(),
         A::Substring { .. } => "substring".into(),
         A::Position { .. } => "position".into(),
@@ -478,6 +492,18 @@ pub fn output_name(e: &ast::Expr) -> String {
         A::Ceil { .. } => "ceil".into(),
         A::Floor { .. } => "floor".into(),
         _ => "?column?".into(),
+    }
+}
+
+/// Whether an expression names its column as strongly as a column reference or a function
+/// call does (PostgreSQL's FigureColname strength 2), which a CASE's ELSE passes on.
+fn is_strong_name(e: &ast::Expr) -> bool {
+    use ast::Expr as A;
+    match e {
+        A::Identifier(_) | A::CompoundIdentifier(_) | A::Function(_) => true,
+        A::Nested(inner) | A::Cast { expr: inner, .. } => is_strong_name(inner),
+        A::Case { else_result: Some(inner), .. } => is_strong_name(inner),
+        _ => false,
     }
 }
 
