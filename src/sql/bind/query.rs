@@ -394,10 +394,14 @@ impl Binder<'_> {
         if let Some(i) = proj.sources.iter().position(|s| *s == e.to_string()) {
             return Ok(i);
         }
+        let t = self.bind_output(e, scope)?;
+        let bound = format!("{:?}", t.expr);
+        if let Some(i) = proj.exprs.iter().position(|x| format!("{x:?}") == bound) {
+            return Ok(i);
+        }
         if distinct {
             return Err(Error::new(sqlstate::INVALID_COLUMN_REFERENCE, "for SELECT DISTINCT, ORDER BY expressions must appear in select list"));
         }
-        let t = self.bind_output(e, scope)?;
         proj.push(t, String::new(), String::new());
         Ok(proj.exprs.len() - 1)
     }
