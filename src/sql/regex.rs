@@ -21,24 +21,25 @@ const INVALID_REGULAR_EXPRESSION: &str = "2201B";
 const CACHE_LIMIT: usize = 256;
 
 thread_local! {
-    static CACHE: RefCell<HashMap<(String, bool), Regex>> = RefCell::new(HashMap::new());
+    /// Compiled patterns by text: case-sensitive ones, then case-insensitive ones.
+    static CACHE: RefCell<[HashMap<String, Regex>; 2]> = RefCell::new([HashMap::new(), HashMap::new()]);
 }
 
 /// Whether `value` contains a match of `pattern` (PostgreSQL's `~`, or `~*` when
 /// `case_insensitive`).
 pub fn regex_match(value: &str, pattern: &str, case_insensitive: bool) -> Result<bool> {
-    let key = (pattern.to_string(), case_insensitive);
-    if let Some(found) = CACHE.with(|c| c.borrow().get(&key).map(|re| re.is_match(value))) {
+    let slot = case_insensitive as usize;
+    if let Some(found) = CACHE.with(|c| c.borrow()[slot].get(pattern).map(|re| re.is_match(value))) {
         return Ok(found);
     }
     let re = compile(pattern, case_insensitive)?;
     let matched = re.is_match(value);
     CACHE.with(|c| {
-        let mut cache = c.borrow_mut();
+        let cache = &mut c.borrow_mut()[slot];
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
         }
-        cache.insert(key, re);
+        cache.insert(pattern.to_string(), re);
     });
     Ok(matched)
 }
