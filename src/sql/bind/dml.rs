@@ -165,7 +165,7 @@ impl Binder<'_> {
         let Some(items) = items else { return Ok((None, Vec::new())) };
         let p = self.bind_projection(items, scope)?;
         if !p.sets.is_empty() {
-            return Err(Error::new("0A000", "set-returning functions are not allowed in RETURNING"));
+            return Err(Error::new(sqlstate::FEATURE_NOT_SUPPORTED, "set-returning functions are not allowed in RETURNING"));
         }
         Ok((Some(p.exprs), p.columns))
     }
