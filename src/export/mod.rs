@@ -8,7 +8,7 @@
 
 mod copy;
 mod ddl;
-mod quote;
+pub(crate) mod quote;
 
 use crate::catalog::{ConstraintKind, TableSchema};
 use crate::error::{sqlstate, Error, Result};

@@ -1,15 +1,36 @@
 //! Functions clients call in catalog queries: `format_type`, `pg_table_is_visible`,
-//! `pg_get_userbyid`, `pg_get_expr`, `col_description` and `obj_description` work from
-//! their arguments alone: every relation SmarterBase lists is visible (public and
-//! pg_catalog are on the search path), the only role is the bootstrap superuser, pg_attrdef
-//! already holds defaults as text (so pg_get_expr returns it), and there are no comments.
-//! The `regclass` conversions, `pg_get_indexdef`, `pg_get_constraintdef`,
-//! `pg_get_serial_sequence` and `current_setting` need the catalog or the session: the
+//! `pg_get_userbyid`, `pg_get_expr`, `col_description`, `obj_description` and
+//! `pg_get_statisticsobjdef_columns` work from their arguments alone: every relation
+//! SmarterBase lists is visible (public and pg_catalog are on the search path), the only role
+//! is the bootstrap superuser, pg_attrdef already holds defaults as text (so pg_get_expr
+//! returns it), and there are no comments or extended statistics. The input and output of
+//! the OID alias types (`'t'::regclass`, `oid::regtype::text`), `to_regclass`,
+//! `pg_get_indexdef`, `pg_get_constraintdef`, `pg_get_serial_sequence`,
+//! `pg_relation_is_publishable` and `current_setting` need the catalog or the session: the
 //! statement's runtime evaluates them (`exec::pg_catalog::functions`).
 
 use crate::error::Result;
 use crate::sql::expr::EvalCtx;
 use crate::types::{DataType, Value};
+
+/// The kinds of object the OID alias types name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegKind {
+    Class,
+    Type,
+    Namespace,
+}
+
+impl RegKind {
+    pub fn of(ty: &DataType) -> Option<RegKind> {
+        Some(match ty {
+            DataType::RegClass => RegKind::Class,
+            DataType::RegType => RegKind::Type,
+            DataType::RegNamespace => RegKind::Namespace,
+            _ => return None,
+        })
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CatalogFn {
@@ -19,12 +40,6 @@ pub enum CatalogFn {
     GetExpr,
     ColDescription,
     ObjDescription,
-    /// `name::regclass`: the relation's OID, 42P01 when there is none.
-    RegclassIn,
-    /// `regclass::text`: the relation's name (the OID as text when there is none).
-    RegclassOut,
-    /// `to_regclass(name)`: the relation's OID or NULL.
-    ToRegclass,
     /// `pg_get_indexdef(index_oid [, column, pretty])`
     GetIndexDef,
     /// `pg_get_constraintdef(constraint_oid [, pretty])`
@@ -34,6 +49,17 @@ pub enum CatalogFn {
     /// `current_setting(name [, missing_ok])`
     CurrentSetting,
     CollationIsVisible,
+    /// Whether a relation can be published (a table); always NULL for statistics objects,
+    /// of which there are none.
+    RelationIsPublishable,
+    StatisticsObjDefColumns,
+    /// `to_regclass(text)`: the relation's OID, or NULL.
+    ToRegClass,
+    /// The input and output functions of regclass, regtype and regnamespace: `name::regclass`
+    /// is the relation's OID (42P01 when there is none), `regclass::text` its name (the OID as
+    /// text when there is none).
+    RegIn(RegKind),
+    RegOut(RegKind),
 }
 
 const OID_INT4: &[DataType] = &[DataType::Oid, DataType::Int4];
@@ -41,6 +67,9 @@ const OID: &[DataType] = &[DataType::Oid];
 const EXPR2: &[DataType] = &[DataType::Text, DataType::Oid];
 const EXPR3: &[DataType] = &[DataType::Text, DataType::Oid, DataType::Bool];
 const OID_NAME: &[DataType] = &[DataType::Oid, DataType::Name];
+const OID_BOOL: &[DataType] = &[DataType::Oid, DataType::Bool];
+const OID_INT4_BOOL: &[DataType] = &[DataType::Oid, DataType::Int4, DataType::Bool];
+const TEXT: &[DataType] = &[DataType::Text];
 
 impl CatalogFn {
     pub fn lookup(name: &str) -> Option<CatalogFn> {
@@ -51,12 +80,14 @@ impl CatalogFn {
             "pg_get_expr" => CatalogFn::GetExpr,
             "col_description" => CatalogFn::ColDescription,
             "obj_description" => CatalogFn::ObjDescription,
-            "to_regclass" => CatalogFn::ToRegclass,
             "pg_get_indexdef" => CatalogFn::GetIndexDef,
             "pg_get_constraintdef" => CatalogFn::GetConstraintDef,
             "pg_get_serial_sequence" => CatalogFn::GetSerialSequence,
             "current_setting" => CatalogFn::CurrentSetting,
             "pg_collation_is_visible" => CatalogFn::CollationIsVisible,
+            "to_regclass" => CatalogFn::ToRegClass,
+            "pg_relation_is_publishable" => CatalogFn::RelationIsPublishable,
+            "pg_get_statisticsobjdef_columns" => CatalogFn::StatisticsObjDefColumns,
             _ => return None,
         })
     }
@@ -69,14 +100,20 @@ impl CatalogFn {
             CatalogFn::GetExpr => "pg_get_expr",
             CatalogFn::ColDescription => "col_description",
             CatalogFn::ObjDescription => "obj_description",
-            CatalogFn::RegclassIn => "regclassin",
-            CatalogFn::RegclassOut => "regclassout",
-            CatalogFn::ToRegclass => "to_regclass",
             CatalogFn::GetIndexDef => "pg_get_indexdef",
             CatalogFn::GetConstraintDef => "pg_get_constraintdef",
             CatalogFn::GetSerialSequence => "pg_get_serial_sequence",
             CatalogFn::CurrentSetting => "current_setting",
             CatalogFn::CollationIsVisible => "pg_collation_is_visible",
+            CatalogFn::ToRegClass => "to_regclass",
+            CatalogFn::RelationIsPublishable => "pg_relation_is_publishable",
+            CatalogFn::StatisticsObjDefColumns => "pg_get_statisticsobjdef_columns",
+            CatalogFn::RegIn(RegKind::Class) => "regclassin",
+            CatalogFn::RegIn(RegKind::Type) => "regtypein",
+            CatalogFn::RegIn(RegKind::Namespace) => "regnamespacein",
+            CatalogFn::RegOut(RegKind::Class) => "regclassout",
+            CatalogFn::RegOut(RegKind::Type) => "regtypeout",
+            CatalogFn::RegOut(RegKind::Namespace) => "regnamespaceout",
         }
     }
 
@@ -88,14 +125,14 @@ impl CatalogFn {
             (CatalogFn::ObjDescription, 2) => OID_NAME,
             (CatalogFn::GetExpr, 2) => EXPR2,
             (CatalogFn::GetExpr, 3) => EXPR3,
-            (CatalogFn::RegclassIn | CatalogFn::ToRegclass, 1) => &[DataType::Text],
-            (CatalogFn::RegclassOut, 1) => &[DataType::Regclass],
             (CatalogFn::GetIndexDef | CatalogFn::GetConstraintDef | CatalogFn::CollationIsVisible, 1) => OID,
-            (CatalogFn::GetIndexDef, 3) => &[DataType::Oid, DataType::Int4, DataType::Bool],
-            (CatalogFn::GetConstraintDef, 2) => &[DataType::Oid, DataType::Bool],
+            (CatalogFn::GetIndexDef, 3) => OID_INT4_BOOL,
+            (CatalogFn::GetConstraintDef, 2) => OID_BOOL,
             (CatalogFn::GetSerialSequence, 2) => &[DataType::Text, DataType::Text],
-            (CatalogFn::CurrentSetting, 1) => &[DataType::Text],
+            (CatalogFn::CurrentSetting, 1) => TEXT,
             (CatalogFn::CurrentSetting, 2) => &[DataType::Text, DataType::Bool],
+            (CatalogFn::ToRegClass | CatalogFn::RegIn(_), 1) => TEXT,
+            (CatalogFn::RegOut(_) | CatalogFn::RelationIsPublishable | CatalogFn::StatisticsObjDefColumns, 1) => OID,
             _ => return None,
         };
         Some(types)
@@ -103,9 +140,11 @@ impl CatalogFn {
 
     pub fn result_type(self) -> DataType {
         match self {
-            CatalogFn::TableIsVisible | CatalogFn::CollationIsVisible => DataType::Bool,
+            CatalogFn::TableIsVisible | CatalogFn::CollationIsVisible | CatalogFn::RelationIsPublishable => DataType::Bool,
             CatalogFn::GetUserById => DataType::Name,
-            CatalogFn::RegclassIn | CatalogFn::ToRegclass => DataType::Regclass,
+            CatalogFn::ToRegClass | CatalogFn::RegIn(RegKind::Class) => DataType::RegClass,
+            CatalogFn::RegIn(RegKind::Type) => DataType::RegType,
+            CatalogFn::RegIn(RegKind::Namespace) => DataType::RegNamespace,
             _ => DataType::Text,
         }
     }
@@ -119,15 +158,16 @@ impl CatalogFn {
             CatalogFn::GetUserById if int(0) == 10 => Value::Text("postgres".into()),
             CatalogFn::GetUserById => Value::Text(format!("unknown (OID={})", int(0))),
             CatalogFn::GetExpr => args[0].clone(),
-            CatalogFn::ColDescription | CatalogFn::ObjDescription => Value::Null,
+            CatalogFn::ColDescription | CatalogFn::ObjDescription | CatalogFn::StatisticsObjDefColumns => Value::Null,
             CatalogFn::CollationIsVisible => Value::Bool(true),
-            CatalogFn::RegclassIn
-            | CatalogFn::RegclassOut
-            | CatalogFn::ToRegclass
-            | CatalogFn::GetIndexDef
+            CatalogFn::GetIndexDef
             | CatalogFn::GetConstraintDef
             | CatalogFn::GetSerialSequence
-            | CatalogFn::CurrentSetting => ctx.runtime.catalog_call(self, args)?,
+            | CatalogFn::CurrentSetting
+            | CatalogFn::RelationIsPublishable
+            | CatalogFn::ToRegClass
+            | CatalogFn::RegIn(_)
+            | CatalogFn::RegOut(_) => ctx.runtime.catalog_call(self, args)?,
         })
     }
 }

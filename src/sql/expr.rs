@@ -8,6 +8,7 @@
 use super::catalog_functions::CatalogFn;
 use super::functions::Func;
 use super::like::like_match;
+use super::regex::regex_match;
 use crate::error::{sqlstate, Error, Result};
 use crate::types::cast::{self, CastKind};
 use crate::types::ops::{self, BinaryOp, UnaryOp};
@@ -121,6 +122,13 @@ pub enum Expr {
         case_insensitive: bool,
         negated: bool,
     },
+    /// `~`, `~*`, `!~`, `!~*`: a POSIX regular expression search (see `sql::regex`).
+    Regex {
+        expr: Box<Expr>,
+        pattern: Box<Expr>,
+        case_insensitive: bool,
+        negated: bool,
+    },
     Cast {
         expr: Box<Expr>,
         from: DataType,
@@ -229,6 +237,9 @@ impl Expr {
                 let matched = like_match(text(&v), text(&p), esc.as_ref().map(text), *case_insensitive)?;
                 Ok(Value::Bool(matched != *negated))
             }
+            Expr::Regex { expr, pattern, case_insensitive, negated } => strict2(expr.eval(row, ctx)?, pattern.eval(row, ctx)?, |v, p| {
+                Ok(Value::Bool(regex_match(text(&v), text(&p), *case_insensitive)? != *negated))
+            }),
             Expr::Cast { expr, from, to, kind } => cast::cast(expr.eval(row, ctx)?, from, to, *kind, ctx.opts),
             Expr::Case { whens, otherwise } => eval_case(whens, otherwise.as_deref(), row, ctx),
             Expr::Call { func, args } => func.call(args, row, ctx),
@@ -244,7 +255,8 @@ impl Expr {
             Expr::Binary { left, right, .. }
             | Expr::Compare { left, right, .. }
             | Expr::IsDistinct { left, right, .. }
-            | Expr::AnyAll { left, array: right, .. } => {
+            | Expr::AnyAll { left, array: right, .. }
+            | Expr::Regex { expr: left, pattern: right, .. } => {
                 each(left);
                 each(right)
             }

@@ -3,6 +3,7 @@
 //! coalesce, concat, greatest and least are not strict).
 
 use super::advisory::{self, LockKey};
+use super::array_functions::ArrayFn;
 use super::catalog_functions::CatalogFn;
 use super::expr::{text, EvalCtx, Expr};
 use crate::error::{sqlstate, Error, Result};
@@ -33,6 +34,7 @@ pub enum Func {
     Now,
     CurrentDate,
     GenRandomUuid,
+    QuoteIdent,
     UuidV7,
     Version,
     CurrentSchema,
@@ -50,6 +52,8 @@ pub enum Func {
     JsonBuildObject,
     /// format_type, pg_table_is_visible and the other catalog-query helpers.
     Catalog(CatalogFn),
+    /// array_to_string, array_length, array_upper, array_lower.
+    Array(ArrayFn),
 }
 
 /// How the binder must type a function's arguments.
@@ -64,6 +68,8 @@ pub enum ArgRule {
     Common,
     /// One numeric argument, optionally an integer second (round).
     Numeric,
+    /// An array of any type, then arguments of these types.
+    ArrayThen(&'static [DataType]),
 }
 
 const TEXT1: &[DataType] = &[DataType::Text];
@@ -96,7 +102,8 @@ impl Func {
             "floor" => Func::Floor,
             "now" | "transaction_timestamp" | "statement_timestamp" | "current_timestamp" => Func::Now,
             "current_date" => Func::CurrentDate,
-            "gen_random_uuid" => Func::GenRandomUuid,
+            "gen_random_uuid" | "uuid_generate_v4" => Func::GenRandomUuid,
+            "quote_ident" => Func::QuoteIdent,
             "gen_random_uuid7" | "uuidv7" => Func::UuidV7,
             "version" => Func::Version,
             "current_schema" => Func::CurrentSchema,
@@ -108,7 +115,7 @@ impl Func {
             "pg_try_advisory_lock" => Func::PgTryAdvisoryLock,
             "pg_advisory_unlock" => Func::PgAdvisoryUnlock,
             "json_build_object" => Func::JsonBuildObject,
-            other => return CatalogFn::lookup(other).map(Func::Catalog),
+            other => return CatalogFn::lookup(other).map(Func::Catalog).or_else(|| ArrayFn::lookup(other).map(Func::Array)),
         })
     }
 
@@ -136,6 +143,7 @@ impl Func {
             Func::Now => "now",
             Func::CurrentDate => "current_date",
             Func::GenRandomUuid => "gen_random_uuid",
+            Func::QuoteIdent => "quote_ident",
             Func::UuidV7 => "uuidv7",
             Func::Version => "version",
             Func::CurrentSchema => "current_schema",
@@ -148,6 +156,7 @@ impl Func {
             Func::PgAdvisoryUnlock => "pg_advisory_unlock",
             Func::JsonBuildObject => "json_build_object",
             Func::Catalog(f) => f.name(),
+            Func::Array(f) => f.name(),
         }
     }
 
@@ -156,7 +165,7 @@ impl Func {
         use Func::*;
         let fixed = |types: &'static [DataType]| (types.len() == n).then_some(ArgRule::Fixed(types));
         match self {
-            Lower | Upper | Length => fixed(TEXT1),
+            Lower | Upper | Length | QuoteIdent => fixed(TEXT1),
             Btrim | Ltrim | Rtrim => fixed(if n == 1 { TEXT1 } else { TEXT2 }),
             Substring => fixed(if n == 2 { SUBSTR2 } else { SUBSTR3 }),
             Replace => fixed(TEXT3),
@@ -173,6 +182,7 @@ impl Func {
             Now | CurrentDate | GenRandomUuid | UuidV7 | Version | CurrentSchema | CurrentDatabase | CurrentUser | PgBackendPid
             | PgAdvisoryUnlockAll => fixed(&[]),
             Catalog(f) => f.arg_types(n).map(ArgRule::Fixed),
+            Array(f) => f.rest_types(n).map(ArgRule::ArrayThen),
             _ => None,
         }
     }
@@ -181,10 +191,13 @@ impl Func {
     pub fn result_type(self, args: &[DataType]) -> DataType {
         use Func::*;
         match self {
-            Lower | Upper | Substring | Btrim | Ltrim | Rtrim | Replace | Concat | Version | PgAdvisoryUnlockAll | PgAdvisoryLock => DataType::Text,
+            Lower | Upper | QuoteIdent | Substring | Btrim | Ltrim | Rtrim | Replace | Concat | Version | PgAdvisoryUnlockAll | PgAdvisoryLock => {
+                DataType::Text
+            }
             PgTryAdvisoryLock | PgAdvisoryUnlock => DataType::Bool,
             JsonBuildObject => DataType::Json,
             Catalog(f) => f.result_type(),
+            Array(f) => f.result_type(args.first()),
             Length | Position | PgBackendPid => DataType::Int4,
             Coalesce | Nullif | Greatest | Least | Abs | Ceil | Floor => args[0].clone(),
             Round if args.len() == 2 => DataType::Numeric(None),
@@ -197,7 +210,11 @@ impl Func {
     }
 
     fn is_strict(self) -> bool {
-        !matches!(self, Func::Concat | Func::Coalesce | Func::Greatest | Func::Least | Func::Nullif | Func::JsonBuildObject)
+        match self {
+            Func::Concat | Func::Coalesce | Func::Greatest | Func::Least | Func::Nullif | Func::JsonBuildObject => false,
+            Func::Array(f) => f.is_strict(),
+            _ => true,
+        }
     }
 
     /// Evaluates the call.
@@ -212,7 +229,7 @@ impl Func {
             return Ok(Value::Null);
         }
         let vals = args.iter().map(|a| a.eval(row, ctx)).collect::<Result<Vec<_>>>()?;
-        if self.is_strict() && vals.iter().any(Value::is_null) {
+        if (self.is_strict() && vals.iter().any(Value::is_null)) || matches!((self, vals.first()), (Func::Array(_), Some(Value::Null))) {
             return Ok(Value::Null);
         }
         self.apply(&vals, ctx)
@@ -223,6 +240,7 @@ impl Func {
         let t = |i: usize| text(&v[i]);
         Ok(match self {
             Lower => Value::Text(map_chars(t(0), char::to_lowercase)),
+            QuoteIdent => Value::Text(crate::export::quote::ident(t(0))),
             Upper => Value::Text(map_chars(t(0), char::to_uppercase)),
             Length => Value::Int4(t(0).chars().count() as i32),
             Substring => substring(t(0), int(&v[1]), v.get(2).map(int))?,
@@ -264,6 +282,7 @@ impl Func {
             PgAdvisoryUnlock => Value::Bool(advisory::unlock(LockKey::of(v), ctx.env.pid)),
             Catalog(f) => f.apply(v, ctx)?,
             JsonBuildObject => json_object(v, ctx)?,
+            Array(f) => f.apply(v, ctx.opts),
             Coalesce => unreachable!("coalesce is evaluated lazily"),
         })
     }

@@ -18,6 +18,7 @@ pub fn encode(value: &Value, ty: &DataType, out: &mut Vec<u8>) {
         (Value::Int2(_) | Value::Int4(_) | Value::Int8(_), DataType::Int2 | DataType::Int4 | DataType::Int8 | DataType::Oid) => {
             encode_int(value.as_i64().unwrap_or(0), ty, out)
         }
+        (Value::Int8(v), t) if t.is_reg() => encode_int(*v, &DataType::Oid, out),
         (Value::Float4(f), DataType::Float8) => out.extend_from_slice(&(*f as f64).to_be_bytes()),
         (Value::Float4(f), _) => out.extend_from_slice(&f.to_be_bytes()),
         (Value::Float8(f), _) => out.extend_from_slice(&f.to_be_bytes()),
@@ -137,7 +138,7 @@ pub fn decode(bytes: &[u8], ty: &DataType) -> Result<Value> {
         DataType::Int2 => Value::Int2(r.i16()?),
         DataType::Int4 => Value::Int4(r.i32()?),
         DataType::Int8 => Value::Int8(r.i64()?),
-        DataType::Oid | DataType::Regclass => Value::Int8(r.i32()? as u32 as i64),
+        DataType::Oid | DataType::RegClass | DataType::RegType | DataType::RegNamespace => Value::Int8(r.i32()? as u32 as i64),
         DataType::Float4 => Value::Float4(f32::from_be_bytes(r.array()?)),
         DataType::Float8 => Value::Float8(f64::from_be_bytes(r.array()?)),
         DataType::Numeric(_) => decode_numeric(&mut r)?,

@@ -64,6 +64,10 @@ fn convert(value: Value, from: &DataType, to: &DataType, opts: &FormatOptions) -
     if from == to {
         return Ok(value);
     }
+    if from.is_reg() || (to.is_reg() && !from.is_string()) {
+        let (from, to) = (if from.is_reg() { &T::Oid } else { from }, if to.is_reg() { &T::Oid } else { to });
+        return convert(value, from, to, opts);
+    }
     match (from, to) {
         (T::Unknown, _) => match value {
             Value::Text(s) => parse_value(&s, to, opts),
@@ -253,6 +257,9 @@ fn context(from: &DataType, to: &DataType) -> Option<CastKind> {
         (T::Float4 | T::Float8 | T::Numeric(_), T::Int2 | T::Int4 | T::Int8) => A,
         (T::Float4 | T::Float8, T::Numeric(_)) | (T::Float8, T::Float4) => A,
         (T::Oid, T::Int4 | T::Int8) => A,
+        (T::Oid | T::Int2 | T::Int4 | T::Int8, t) if t.is_reg() => I,
+        (f, T::Oid) if f.is_reg() => I,
+        (f, T::Int4 | T::Int8) if f.is_reg() => A,
         (T::Int4, T::Bool) | (T::Bool, T::Int4) => E,
         (T::Date, T::Timestamp | T::Timestamptz) | (T::Timestamp, T::Timestamptz) | (T::Time, T::Interval) => I,
         (T::Timestamptz, T::Timestamp | T::Date | T::Time) | (T::Timestamp, T::Date | T::Time) | (T::Interval, T::Time) => A,

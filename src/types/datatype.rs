@@ -31,9 +31,11 @@ pub enum DataType {
     Jsonb,
     Bytea,
     Oid,
-    /// A relation's OID, written as its name. Values are held as OIDs; the binder turns names
-    /// into OIDs and back through the catalog (`sql::bind::coerce`), never the type's text I/O.
-    Regclass,
+    /// The OID alias types: an OID that reads and prints as a relation, type or schema name.
+    /// The binder turns their text conversions into catalog lookups (`sql::catalog_functions`).
+    RegClass,
+    RegType,
+    RegNamespace,
     /// One-dimensional array of a basic type.
     Array(Box<DataType>),
     /// The catalog's `int2vector` (of Int2) and `oidvector` (of Oid): arrays whose text form is
@@ -55,7 +57,9 @@ impl DataType {
             DataType::Int4 => 23,
             DataType::Text => 25,
             DataType::Oid => 26,
-            DataType::Regclass => 2205,
+            DataType::RegClass => 2205,
+            DataType::RegType => 2206,
+            DataType::RegNamespace => 4089,
             DataType::Json => 114,
             DataType::Float4 => 700,
             DataType::Float8 => 701,
@@ -86,7 +90,9 @@ impl DataType {
             DataType::Int4 => 1007,
             DataType::Text => 1009,
             DataType::Oid => 1028,
-            DataType::Regclass => 2210,
+            DataType::RegClass => 2210,
+            DataType::RegType => 2211,
+            DataType::RegNamespace => 4090,
             DataType::Char(_) => 1014,
             DataType::Varchar(_) => 1015,
             DataType::Int8 => 1016,
@@ -109,7 +115,7 @@ impl DataType {
 
     /// The type whose OID this is, for parameter types sent by clients in Parse.
     pub fn from_oid(oid: u32) -> Option<DataType> {
-        const BASIC: [DataType; 22] = [
+        const BASIC: [DataType; 25] = [
             DataType::Bool,
             DataType::Int2,
             DataType::Int4,
@@ -131,6 +137,9 @@ impl DataType {
             DataType::Jsonb,
             DataType::Bytea,
             DataType::Oid,
+            DataType::RegClass,
+            DataType::RegType,
+            DataType::RegNamespace,
             DataType::Unknown,
         ];
         if oid == 0 {
@@ -148,7 +157,8 @@ impl DataType {
         match self {
             DataType::Bool => 1,
             DataType::Int2 => 2,
-            DataType::Int4 | DataType::Float4 | DataType::Date | DataType::Oid | DataType::Regclass => 4,
+            DataType::Int4 | DataType::Float4 | DataType::Date | DataType::Oid => 4,
+            DataType::RegClass | DataType::RegType | DataType::RegNamespace => 4,
             DataType::Int8 | DataType::Float8 | DataType::Time => 8,
             DataType::Timestamp | DataType::Timestamptz => 8,
             DataType::Interval | DataType::Uuid => 16,
@@ -228,6 +238,11 @@ impl DataType {
         }
     }
 
+    /// regclass, regtype, regnamespace: OIDs that read and print as names.
+    pub fn is_reg(&self) -> bool {
+        matches!(self, DataType::RegClass | DataType::RegType | DataType::RegNamespace)
+    }
+
     pub fn is_string(&self) -> bool {
         matches!(self, DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name)
     }
@@ -282,7 +297,9 @@ impl DataType {
             "jsonb" => DataType::Jsonb,
             "bytea" => DataType::Bytea,
             "oid" => DataType::Oid,
-            "regclass" => DataType::Regclass,
+            "regclass" => DataType::RegClass,
+            "regtype" => DataType::RegType,
+            "regnamespace" => DataType::RegNamespace,
             "int2vector" => DataType::Vector(Box::new(DataType::Int2)),
             "oidvector" => DataType::Vector(Box::new(DataType::Oid)),
             _ => return Err(bad_type(name)),
@@ -326,7 +343,9 @@ impl fmt::Display for DataType {
             DataType::Jsonb => f.write_str("jsonb"),
             DataType::Bytea => f.write_str("bytea"),
             DataType::Oid => f.write_str("oid"),
-            DataType::Regclass => f.write_str("regclass"),
+            DataType::RegClass => f.write_str("regclass"),
+            DataType::RegType => f.write_str("regtype"),
+            DataType::RegNamespace => f.write_str("regnamespace"),
             DataType::Array(elem) => write!(f, "{elem}[]"),
             DataType::Vector(elem) if **elem == DataType::Int2 => f.write_str("int2vector"),
             DataType::Vector(_) => f.write_str("oidvector"),

@@ -4,7 +4,7 @@
 
 use super::{array, bytea, datetime, datetime_input, float, integer, interval, jsonb, numeric, strings, timezone};
 use super::{DataType, Value};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use jiff::tz::TimeZone;
 
 /// Session settings that change how values print.
@@ -70,8 +70,10 @@ pub fn parse_value(text: &str, ty: &DataType, opts: &FormatOptions) -> Result<Va
     Ok(match ty {
         DataType::Bool => Value::Bool(strings::parse_bool(text)?),
         DataType::Int2 | DataType::Int4 | DataType::Int8 | DataType::Oid => integer::parse_int(text, ty)?,
-        // Names need the catalog: the binder resolves them; the input function takes OIDs.
-        DataType::Regclass => integer::parse_int(text, &DataType::Oid)?,
+        DataType::RegClass | DataType::RegType | DataType::RegNamespace => match text.trim().parse::<u32>() {
+            Ok(oid) => Value::Int8(oid as i64),
+            Err(_) => return Err(Error::unsupported(format!("{ty} input of a name outside an SQL cast"))),
+        },
         DataType::Float4 => Value::Float4(float::parse_f32(text)?),
         DataType::Float8 => Value::Float8(float::parse_f64(text)?),
         DataType::Numeric(None) => Value::Numeric(numeric::parse_numeric(text)?),

@@ -67,7 +67,7 @@ fn row(t: &TableSchema, c: &Con) -> Row {
         None => (0, ' ', ' ', ' ', Value::Null),
     };
     vec![
-        oid(relation_oid(&format!("{}.{}", t.name, c.name))),
+        oid(constraint_oid(t, c)),
         name(&c.name),
         oid(oids::PUBLIC),
         char1(c.kind),
@@ -88,6 +88,11 @@ fn row(t: &TableSchema, c: &Con) -> Row {
         keys(&c.columns),
         confkey,
     ]
+}
+
+/// The OID of a table's constraint: a hash of `table.constraint`.
+pub fn constraint_oid(t: &TableSchema, c: &Con) -> u32 {
+    relation_oid(&format!("{}.{}", t.name, c.name))
 }
 
 fn positions(t: &TableSchema, names: &[String]) -> Vec<usize> {

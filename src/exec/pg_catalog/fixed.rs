@@ -2,7 +2,9 @@
 //! access methods), pg_opclass (the default btree operator classes of the types SmarterBase
 //! has), pg_collation (default, C, POSIX), pg_tablespace, pg_roles (the one
 //! superuser), and the catalogs SmarterBase has nothing to put in: pg_description (no
-//! comments), pg_inherits, pg_enum, pg_range and pg_depend.
+//! comments), pg_inherits, pg_enum, pg_range, pg_depend, and the row-security policies,
+//! extended statistics and publications (pg_policy, pg_statistic_ext, pg_publication,
+//! pg_publication_namespace, pg_publication_rel) psql's `\d` asks about.
 
 use super::columns::{char1, flag, int4, name, oid, schema};
 use super::oids;
@@ -149,6 +151,36 @@ pub fn pg_range() -> TableSchema {
 
 pub fn pg_depend() -> TableSchema {
     schema("pg_catalog.pg_depend", "classid:oid objid:oid objsubid:integer refclassid:oid refobjid:oid refobjsubid:integer deptype:char1")
+}
+
+pub fn pg_policy() -> TableSchema {
+    schema(
+        "pg_catalog.pg_policy",
+        "oid:oid polname:name polrelid:oid polcmd:char1 polpermissive:boolean polroles:oid[] polqual:text polwithcheck:text",
+    )
+}
+
+pub fn pg_statistic_ext() -> TableSchema {
+    schema(
+        "pg_catalog.pg_statistic_ext",
+        "oid:oid stxrelid:oid stxname:name stxnamespace:oid stxowner:oid stxstattarget:integer stxkeys:int2vector stxkind:text[]",
+    )
+}
+
+pub fn pg_publication() -> TableSchema {
+    schema(
+        "pg_catalog.pg_publication",
+        "oid:oid pubname:name pubowner:oid puballtables:boolean pubinsert:boolean pubupdate:boolean pubdelete:boolean \
+         pubtruncate:boolean pubviaroot:boolean",
+    )
+}
+
+pub fn pg_publication_namespace() -> TableSchema {
+    schema("pg_catalog.pg_publication_namespace", "oid:oid pnpubid:oid pnnspid:oid")
+}
+
+pub fn pg_publication_rel() -> TableSchema {
+    schema("pg_catalog.pg_publication_rel", "oid:oid prpubid:oid prrelid:oid prqual:text prattrs:int2vector")
 }
 
 /// The rows of a catalog SmarterBase has nothing to put in.

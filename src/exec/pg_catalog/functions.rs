@@ -1,19 +1,20 @@
 //! The catalog-reading functions a statement's runtime evaluates (see
-//! `sql::catalog_functions`): regclass input and output, `to_regclass`, `pg_get_indexdef`,
+//! `sql::catalog_functions`): input and output of regclass, regtype and regnamespace,
+//! `to_regclass`, `pg_relation_is_publishable`, `pg_get_indexdef`,
 //! `pg_get_constraintdef` (PostgreSQL's text for keys, foreign keys and checks),
 //! `pg_get_serial_sequence` and `current_setting`. An OID that names nothing gives NULL, as
 //! in PostgreSQL.
 
-use super::constraints::constraints_of;
+use super::constraints::{constraint_oid, constraints_of};
 use super::oids::relation_oid;
 use super::pg_indexes::{index_def, quote_ident};
-use super::regclass::{regclass_name, regclass_oid, split_name};
+use super::regclass::{reg_name, reg_oid, split_name};
 use super::registry::source;
 use super::source::{sequence_names, Source};
 use crate::catalog::{ConstraintKind, ForeignKey, TableSchema};
 use crate::error::{sqlstate, Error, Result};
 use crate::exec::executor::Ctx;
-use crate::sql::catalog_functions::CatalogFn;
+use crate::sql::catalog_functions::{CatalogFn, RegKind};
 use crate::sql::expr::text;
 use crate::types::Value;
 
@@ -23,9 +24,14 @@ pub fn call(ctx: &Ctx, func: CatalogFn, args: &[Value]) -> Result<Value> {
     let oid_value = |o: u32| Value::Int8(o.into());
     let or_null = |s: Option<String>| s.map_or(Value::Null, Value::Text);
     Ok(match func {
-        CatalogFn::RegclassIn => oid_value(regclass_oid(ctx, text(&args[0])).ok_or_else(|| crate::sql::bind::undefined_table(text(&args[0])))?),
-        CatalogFn::ToRegclass => regclass_oid(ctx, text(&args[0])).map_or(Value::Null, oid_value),
-        CatalogFn::RegclassOut => Value::Text(regclass_name(ctx, int(0) as u32).unwrap_or_else(|| int(0).to_string())),
+        CatalogFn::RegIn(kind) => oid_value(reg_oid(ctx, kind, text(&args[0])).ok_or_else(|| undefined(kind, text(&args[0])))?),
+        CatalogFn::ToRegClass => reg_oid(ctx, RegKind::Class, text(&args[0])).map_or(Value::Null, oid_value),
+        CatalogFn::RegOut(kind) => Value::Text(reg_name(ctx, kind, int(0) as u32).unwrap_or_else(|| int(0).to_string())),
+        CatalogFn::RelationIsPublishable => match source(ctx) {
+            src if src.tables.iter().any(|t| relation_oid(&t.name) == int(0) as u32) => Value::Bool(true),
+            _ if reg_name(ctx, RegKind::Class, int(0) as u32).is_some() => Value::Bool(false),
+            _ => Value::Null,
+        },
         CatalogFn::GetIndexDef => or_null(index_definition(&source(ctx), int(0) as u32, int(1), args.get(2) == Some(&Value::Bool(true)))),
         CatalogFn::GetConstraintDef => or_null(constraint_definition(&source(ctx), int(0) as u32, args.get(1) == Some(&Value::Bool(true)))),
         CatalogFn::GetSerialSequence => or_null(serial_sequence(&source(ctx), text(&args[0]), text(&args[1]))?),
@@ -41,6 +47,15 @@ pub fn call(ctx: &Ctx, func: CatalogFn, args: &[Value]) -> Result<Value> {
     })
 }
 
+/// The error of a name that names no object of this kind.
+fn undefined(kind: RegKind, name: &str) -> Error {
+    match kind {
+        RegKind::Class => crate::sql::bind::undefined_table(name),
+        RegKind::Type => Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{name}\" does not exist")),
+        RegKind::Namespace => Error::new(sqlstate::UNDEFINED_SCHEMA, format!("schema \"{name}\" does not exist")),
+    }
+}
+
 /// The CREATE INDEX statement of index `oid`, or its `column`-th column (1-based) when not 0.
 fn index_definition(src: &Source, oid: u32, column: i64, pretty: bool) -> Option<String> {
     let ix = src.indexes().find(|i| relation_oid(&i.name) == oid)?;
@@ -53,10 +68,7 @@ fn index_definition(src: &Source, oid: u32, column: i64, pretty: bool) -> Option
 /// `PRIMARY KEY (id)`, `UNIQUE (email)`, `FOREIGN KEY (a) REFERENCES t(id) ON DELETE CASCADE`,
 /// `CHECK ((qty > 0))` (one pair of parentheses fewer when pretty).
 fn constraint_definition(src: &Source, oid: u32, pretty: bool) -> Option<String> {
-    let (t, c) = src
-        .tables
-        .iter()
-        .find_map(|t| constraints_of(src, t).into_iter().find(|c| relation_oid(&format!("{}.{}", t.name, c.name)) == oid).map(|c| (t.as_ref(), c)))?;
+    let (t, c) = src.tables.iter().find_map(|t| constraints_of(src, t).into_iter().find(|c| constraint_oid(t, c) == oid).map(|c| (t.as_ref(), c)))?;
     let list = |t: &TableSchema, cols: &[usize]| cols.iter().map(|i| quote_ident(&t.columns[*i].name)).collect::<Vec<_>>().join(", ");
     Some(match c.kind {
         'p' => format!("PRIMARY KEY ({})", list(t, &c.columns)),

@@ -19,6 +19,10 @@ pub const BTREE_AM: u32 = 403;
 pub const DEFAULT_COLLATION: u32 = 100;
 pub const C_COLLATION: u32 = 950;
 
+/// The schemas pg_namespace lists.
+pub const NAMESPACES: [(u32, &str); 4] =
+    [(PG_TOAST, "pg_toast"), (PG_CATALOG, "pg_catalog"), (PUBLIC, "public"), (INFORMATION_SCHEMA, "information_schema")];
+
 const FIRST_USER_OID: u32 = 16384;
 
 /// The OID of the user relation (table, index or sequence) called `name`.

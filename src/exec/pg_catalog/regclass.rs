@@ -1,13 +1,17 @@
-//! `regclass`: relation names to OIDs and back, as the running statement's catalog has them.
+//! The OID alias types `regclass`, `regtype` and `regnamespace`: names to OIDs and back, as
+//! the running statement's catalog has them.
 //!
 //! A name is split PostgreSQL's way (dots outside double quotes; unquoted parts fold to lower
-//! case). Unqualified names look in pg_catalog first, then public, the default search path.
-//! User relations (tables, indexes, sequences) are those pg_class lists; the catalog tables
-//! have PostgreSQL 15's fixed OIDs.
+//! case); a number is an OID as it is. Unqualified relation names look in pg_catalog first,
+//! then public, the default search path. User relations (tables, indexes, sequences) are
+//! those pg_class lists; the catalog tables have PostgreSQL 15's fixed OIDs. Types are the
+//! built-in ones (`integer`, `pg_catalog.int4`, `_text`), schemas those pg_namespace lists.
 
-use super::oids::relation_oid;
+use super::oids::{relation_oid, NAMESPACES};
 use super::registry::source;
 use crate::exec::executor::Ctx;
+use crate::sql::catalog_functions::RegKind;
+use crate::types::DataType;
 
 /// PostgreSQL 15's OIDs of the catalog tables SmarterBase provides.
 const SYSTEM: [(&str, u32); 20] = [
@@ -33,25 +37,66 @@ const SYSTEM: [(&str, u32); 20] = [
     ("pg_range", 3541),
 ];
 
-/// The OID `name` means, None when no such relation exists.
-pub fn regclass_oid(ctx: &Ctx, name: &str) -> Option<u32> {
-    let parts = split_name(name);
+/// The OID `input` names as an object of this kind, None when no such object exists.
+pub fn reg_oid(ctx: &Ctx, kind: RegKind, input: &str) -> Option<u32> {
+    if let Ok(oid) = input.trim().parse::<u32>() {
+        return Some(oid);
+    }
+    let parts = split_name(input);
+    match kind {
+        RegKind::Class => regclass_oid(ctx, &parts),
+        RegKind::Namespace => match parts.as_slice() {
+            [n] => NAMESPACES.iter().find(|(_, name)| name == n).map(|(o, _)| *o),
+            _ => None,
+        },
+        RegKind::Type => match parts.as_slice() {
+            [t] => type_oid(t),
+            [s, t] | [_, s, t] if s == "pg_catalog" || s == "public" => type_oid(t),
+            _ => None,
+        },
+    }
+}
+
+/// The name of object `oid` of this kind as the alias type prints it (unqualified: the
+/// schemas are on the search path).
+pub fn reg_name(ctx: &Ctx, kind: RegKind, oid: u32) -> Option<String> {
+    match kind {
+        RegKind::Class => regclass_name(ctx, oid),
+        RegKind::Namespace => NAMESPACES.iter().find(|(o, _)| *o == oid).map(|(_, n)| n.to_string()),
+        RegKind::Type => DataType::from_oid(oid).filter(|_| oid != 0).map(|t| match t {
+            DataType::Char(None) => "character".to_string(),
+            DataType::Array(e) if *e == DataType::Char(None) => "character[]".to_string(),
+            t => t.to_string(),
+        }),
+    }
+}
+
+/// A relation: `t`, `pg_catalog.t`, `public.t`, `db.public.t`.
+fn regclass_oid(ctx: &Ctx, parts: &[String]) -> Option<u32> {
     let system = |t: &str| SYSTEM.iter().find(|(n, _)| *n == t).map(|(_, o)| *o);
     let user = |t: &str| user_relations(ctx).into_iter().find(|n| n == t).map(|n| relation_oid(&n));
-    match parts.as_slice() {
+    match parts {
         [t] => system(t).or_else(|| user(t)),
-        [s, t] if s == "pg_catalog" => system(t),
-        [s, t] if s == "public" => user(t),
+        [s, t] | [_, s, t] if s == "pg_catalog" => system(t),
+        [s, t] | [_, s, t] if s == "public" => user(t),
         _ => None,
     }
 }
 
-/// The name of relation `oid` as regclass prints it (unqualified: both schemas are on the path).
-pub fn regclass_name(ctx: &Ctx, oid: u32) -> Option<String> {
+fn regclass_name(ctx: &Ctx, oid: u32) -> Option<String> {
     if let Some((n, _)) = SYSTEM.iter().find(|(_, o)| *o == oid) {
         return Some(n.to_string());
     }
     user_relations(ctx).into_iter().find(|n| relation_oid(n) == oid)
+}
+
+/// A built-in type by any of its names; `_elem` is the array of `elem`.
+fn type_oid(name: &str) -> Option<u32> {
+    let ty = match name.strip_prefix('_') {
+        Some(elem) => DataType::Array(Box::new(DataType::parse(elem).ok()?)),
+        None => DataType::parse(name).ok()?,
+    };
+    Some(ty.oid()).filter(|oid| *oid != 0)
 }
 
 fn user_relations(ctx: &Ctx) -> Vec<String> {
@@ -88,5 +133,6 @@ mod tests {
         assert_eq!(split_name("pg_catalog.PG_Class"), ["pg_catalog", "pg_class"]);
         assert_eq!(split_name("\"My.T\"\"x\""), ["My.T\"x"]);
         assert_eq!(split_name("public.\"Users\""), ["public", "Users"]);
+        assert_eq!(split_name("public.Items"), ["public", "items"]);
     }
 }

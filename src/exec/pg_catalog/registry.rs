@@ -15,7 +15,7 @@ use std::sync::{Arc, OnceLock};
 
 type RowsFn = fn(&Source) -> Vec<Row>;
 
-const TABLES: [(fn() -> TableSchema, RowsFn); 31] = [
+const TABLES: [(fn() -> TableSchema, RowsFn); 36] = [
     (relations::pg_namespace, relations::namespace_rows),
     (relations::pg_class, relations::class_rows),
     (relations::pg_tables, relations::tables_rows),
@@ -38,6 +38,11 @@ const TABLES: [(fn() -> TableSchema, RowsFn); 31] = [
     (fixed::pg_enum, fixed::no_rows),
     (fixed::pg_range, fixed::no_rows),
     (fixed::pg_depend, fixed::no_rows),
+    (fixed::pg_policy, fixed::no_rows),
+    (fixed::pg_statistic_ext, fixed::no_rows),
+    (fixed::pg_publication, fixed::no_rows),
+    (fixed::pg_publication_namespace, fixed::no_rows),
+    (fixed::pg_publication_rel, fixed::no_rows),
     (pg_type::table, pg_type::rows),
     (pg_proc::table, pg_proc::rows),
     (pg_settings::table, pg_settings::rows),

@@ -12,9 +12,7 @@ pub fn pg_namespace() -> TableSchema {
 }
 
 pub fn namespace_rows(_src: &Source) -> Vec<Row> {
-    let spaces =
-        [(oids::PG_TOAST, "pg_toast"), (oids::PG_CATALOG, "pg_catalog"), (oids::PUBLIC, "public"), (oids::INFORMATION_SCHEMA, "information_schema")];
-    spaces.iter().map(|(o, n)| vec![oid(*o), name(n), oid(oids::SUPERUSER)]).collect()
+    oids::NAMESPACES.iter().map(|(o, n)| vec![oid(*o), name(n), oid(oids::SUPERUSER)]).collect()
 }
 
 pub fn pg_class() -> TableSchema {
@@ -24,7 +22,7 @@ pub fn pg_class() -> TableSchema {
          reltablespace:oid relpages:integer reltuples:real relallvisible:integer reltoastrelid:oid relhasindex:boolean \
          relisshared:boolean relpersistence:char1 relkind:char1 relnatts:smallint relchecks:smallint relhasrules:boolean \
          relhastriggers:boolean relhassubclass:boolean relrowsecurity:boolean relforcerowsecurity:boolean \
-         relispopulated:boolean relreplident:char1 relispartition:boolean relrewrite:oid reloptions:text[]",
+         relispopulated:boolean relreplident:char1 relispartition:boolean relrewrite:oid reloptions:text[] relpartbound:text",
     )
 }
 
@@ -91,6 +89,7 @@ fn class_row(r: &Rel) -> Row {
         char1(replident),
         flag(false),
         oid(0),
+        Value::Null,
         Value::Null,
     ]
 }

@@ -5,7 +5,7 @@
 
 use super::{Binder, Typed};
 use crate::error::{sqlstate, Error, Result};
-use crate::sql::catalog_functions::CatalogFn;
+use crate::sql::catalog_functions::{CatalogFn, RegKind};
 use crate::sql::expr::Expr;
 use crate::sql::functions::Func;
 use crate::types::cast::{can_cast, CastKind};
@@ -37,7 +37,7 @@ pub fn common_type(a: &DataType, b: &DataType) -> Option<DataType> {
     }
     match (a, b) {
         (DataType::Unknown, t) | (t, DataType::Unknown) => Some(t.without_modifier()),
-        (DataType::Regclass, t) | (t, DataType::Regclass) if t.is_integer() || *t == DataType::Oid => Some(DataType::Oid),
+        (r, t) | (t, r) if r.is_reg() && (t.is_integer() || *t == DataType::Oid) => Some(DataType::Oid),
         (DataType::Json, DataType::Jsonb) | (DataType::Jsonb, DataType::Json) => None,
         _ if can_cast(b, a, CastKind::Implicit) => Some(a.clone()),
         _ if can_cast(a, b, CastKind::Implicit) => Some(b.clone()),
@@ -52,8 +52,8 @@ impl Binder<'_> {
         if e.ty == *to || *to == DataType::Unknown {
             return Ok(e.expr);
         }
-        if e.ty == DataType::Regclass || *to == DataType::Regclass {
-            return self.coerce_regclass(e, to, kind);
+        if let Some(reg) = self.reg_conversion(&e, to) {
+            return reg;
         }
         match (&e.expr, &e.ty) {
             (Expr::Literal(Value::Null), _) => Ok(e.expr),
@@ -69,17 +69,19 @@ impl Binder<'_> {
         }
     }
 
-    /// regclass holds OIDs: names go in and come out through the catalog, numbers pass as oid.
-    fn coerce_regclass(&mut self, e: Typed, to: &DataType, kind: CastKind) -> Result<Expr> {
+    /// Text to and from the OID alias types goes through their catalog lookups
+    /// (`'t'::regclass`, `typid::regtype::text`); None for every other conversion.
+    fn reg_conversion(&mut self, e: &Typed, to: &DataType) -> Option<Result<Expr>> {
         let call = |f: CatalogFn, arg: Expr| Expr::Call { func: Func::Catalog(f), args: vec![arg] };
-        match (&e.ty, to) {
-            (_, _) if matches!(e.expr, Expr::Literal(Value::Null)) => Ok(e.expr),
-            (DataType::Regclass, t) if t.is_string() => Ok(call(CatalogFn::RegclassOut, e.expr)),
-            (DataType::Regclass, _) => self.coerce(Typed::new(e.expr, DataType::Oid), to, kind),
-            (t, _) if t.is_string() || *t == DataType::Unknown => Ok(call(CatalogFn::RegclassIn, self.coerce(e, &DataType::Text, kind)?)),
-            (t, _) if t.is_integer() || *t == DataType::Oid => self.coerce(e, &DataType::Oid, kind),
-            (t, _) => Err(Error::new(sqlstate::CANNOT_COERCE, format!("cannot cast type {t} to regclass"))),
+        if matches!(e.expr, Expr::Literal(Value::Null)) {
+            return None;
         }
+        if let (Some(kind), true) = (RegKind::of(to), e.ty.is_string() || e.ty == DataType::Unknown) {
+            return Some(self.coerce(e.clone(), &DataType::Text, CastKind::Implicit).map(|text| call(CatalogFn::RegIn(kind), text)));
+        }
+        let (kind, true) = (RegKind::of(&e.ty)?, to.is_string()) else { return None };
+        let name = Typed::new(call(CatalogFn::RegOut(kind), e.expr.clone()), DataType::Text);
+        Some(self.coerce(name, to, CastKind::Explicit))
     }
 
     /// Resolves two operands of a comparison to one type; 42883 when none exists.

@@ -23,6 +23,7 @@ impl Binder<'_> {
                 (self.bind_drop_table(names, *if_exists, *cascade)?, "DROP TABLE")
             }
             Statement::Drop { object_type: ast::ObjectType::Index, if_exists, names, .. } => (self.bind_drop_index(names, *if_exists)?, "DROP INDEX"),
+            Statement::Drop { object_type: ast::ObjectType::Type, if_exists, names, .. } => (drop_type(names, *if_exists)?, "DROP TYPE"),
             Statement::Truncate(t) => {
                 let names = t.table_names.iter().map(|n| self.table(&n.name).map(|s| s.name.clone())).collect::<Result<_>>()?;
                 (Ddl::Truncate { names }, "TRUNCATE TABLE")
@@ -542,4 +543,27 @@ fn drop_constraint(s: &mut TableSchema, name: &str, if_exists: bool) -> Result<(
 /// The statement's kind in words, for 0A000 messages.
 pub fn statement_kind(s: &Statement) -> String {
     s.to_string().split_whitespace().take(2).collect::<Vec<_>>().join(" ").to_uppercase()
+}
+
+/// DROP TYPE: SmarterBase has no user-defined types (CREATE TYPE is refused), so a name is
+/// either a built-in type, which cannot be dropped, or does not exist.
+fn drop_type(names: &[ast::ObjectName], if_exists: bool) -> Result<Ddl> {
+    let mut missing = Vec::new();
+    for name in names {
+        let written = name.to_string();
+        match DataType::parse(written.strip_prefix("pg_catalog.").unwrap_or(&written).trim_matches('"')) {
+            Ok(ty) => {
+                return Err(Error::new(
+                    sqlstate::DEPENDENT_OBJECTS_STILL_EXIST,
+                    format!("cannot drop type {ty} because it is required by the database system"),
+                ))
+            }
+            Err(_) => missing.push(super::ident(name.0.last().and_then(|p| p.as_ident()).ok_or_else(|| Error::unsupported("this type name"))?)),
+        }
+    }
+    if let (Some(m), false) = (missing.first(), if_exists) {
+        return Err(Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{m}\" does not exist")));
+    }
+    let notices: Vec<String> = missing.iter().map(|m| format!("type \"{m}\" does not exist, skipping")).collect();
+    Ok(Ddl::Nothing { notice: notices.join("\n") })
 }

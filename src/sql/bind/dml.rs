@@ -1,7 +1,7 @@
 //! INSERT, UPDATE and DELETE binding: target columns, assignment casts, column defaults,
 //! ON CONFLICT, RETURNING, and the access path to the rows an UPDATE/DELETE touches.
 
-use super::{access, ident, Binder, Scope};
+use super::{access, ident, srf, Binder, Scope};
 use crate::catalog::TableSchema;
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::expr::Expr;
@@ -163,7 +163,7 @@ impl Binder<'_> {
 
     fn bind_returning(&mut self, items: Option<&[ast::SelectItem]>, scope: &Scope) -> Result<(Option<Vec<Expr>>, Vec<OutCol>)> {
         let Some(items) = items else { return Ok((None, Vec::new())) };
-        let p = self.bind_projection(items, scope)?;
+        let p = self.bind_projection(items, scope).map_err(|e| srf::in_clause(e, "RETURNING"))?;
         Ok((Some(p.exprs), p.columns))
     }
 

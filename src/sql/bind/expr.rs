@@ -3,6 +3,7 @@
 
 use super::{Binder, Scope, Typed};
 use crate::error::{sqlstate, Error, Result};
+use crate::sql::array_functions::ArrayFn;
 use crate::sql::expr::{CmpOp, Expr};
 use crate::sql::functions::{ArgRule, Func};
 use crate::sql::plan::{SetFunc, SubqueryKind};
@@ -64,6 +65,8 @@ impl Binder<'_> {
                 Ok(Typed::new(self.coerce(inner, &to, CastKind::Explicit)?, to))
             }
             A::Interval(iv) => self.bind_interval(iv, scope),
+            A::Collate { expr, collation } => self.bind_collate(expr, collation, scope),
+            A::CompoundFieldAccess { root, access_chain } => self.bind_subscript(root, access_chain, scope),
             A::Subquery(q) => self.bind_subquery(q, SubqueryKind::Scalar, scope),
             A::Exists { subquery, negated } => {
                 let t = self.bind_subquery(subquery, SubqueryKind::Exists, scope)?;
@@ -208,6 +211,15 @@ impl Binder<'_> {
                 let r = self.bind_predicate(right, scope, if *op == B::And { "AND" } else { "OR" })?.boxed();
                 Ok(Typed::new(if *op == B::And { Expr::And(l, r) } else { Expr::Or(l, r) }, DataType::Bool))
             }
+            B::PGRegexMatch | B::PGRegexIMatch | B::PGRegexNotMatch | B::PGRegexNotIMatch => {
+                let ci = matches!(op, B::PGRegexIMatch | B::PGRegexNotIMatch);
+                let neg = matches!(op, B::PGRegexNotMatch | B::PGRegexNotIMatch);
+                self.bind_regex(left, right, ci, neg, scope)
+            }
+            B::PGCustomBinaryOperator(path) => {
+                let op = qualified_operator(path).ok_or_else(|| Error::unsupported(format!("operator {op}")))?;
+                self.bind_binary(left, &op, right, scope)
+            }
             B::PGLikeMatch | B::PGILikeMatch | B::PGNotLikeMatch | B::PGNotILikeMatch => {
                 let ci = matches!(op, B::PGILikeMatch | B::PGNotILikeMatch);
                 let neg = matches!(op, B::PGNotLikeMatch | B::PGNotILikeMatch);
@@ -271,21 +283,83 @@ impl Binder<'_> {
     }
 
     fn bind_like(&mut self, expr: &A, pattern: &A, escape: &Option<Box<A>>, ci: bool, negated: bool, scope: &Scope) -> Result<Typed> {
-        let text = |b: &mut Self, e: &A| -> Result<Expr> {
-            let t = b.bind_expr(e, scope)?;
-            if !t.ty.is_string() && t.ty != DataType::Unknown {
-                let op = if ci { "~~*" } else { "~~" };
-                return Err(super::coerce::no_operator(op, &t.ty, &DataType::Text));
-            }
-            b.coerce(t, &DataType::Text, CastKind::Implicit)
-        };
-        let expr = text(self, expr)?.boxed();
-        let pattern = text(self, pattern)?.boxed();
+        let op = if ci { "~~*" } else { "~~" };
+        let expr = self.text_operand(expr, scope, op)?.boxed();
+        let pattern = self.text_operand(pattern, scope, op)?.boxed();
         let escape = match escape {
-            Some(e) => Some(text(self, e)?.boxed()),
+            Some(e) => Some(self.text_operand(e, scope, op)?.boxed()),
             None => None,
         };
         Ok(Typed::new(Expr::Like { expr, pattern, escape, case_insensitive: ci, negated }, DataType::Bool))
+    }
+
+    fn bind_regex(&mut self, expr: &A, pattern: &A, ci: bool, negated: bool, scope: &Scope) -> Result<Typed> {
+        let op = match (negated, ci) {
+            (false, false) => "~",
+            (false, true) => "~*",
+            (true, false) => "!~",
+            (true, true) => "!~*",
+        };
+        let expr = self.text_operand(expr, scope, op)?.boxed();
+        let pattern = self.text_operand(pattern, scope, op)?.boxed();
+        Ok(Typed::new(Expr::Regex { expr, pattern, case_insensitive: ci, negated }, DataType::Bool))
+    }
+
+    /// An operand of a text pattern operator: a string type or an unknown literal, as text.
+    fn text_operand(&mut self, e: &A, scope: &Scope, op: &str) -> Result<Expr> {
+        let t = self.bind_expr(e, scope)?;
+        if !t.ty.is_string() && t.ty != DataType::Unknown {
+            return Err(super::coerce::no_operator(op, &t.ty, &DataType::Text));
+        }
+        self.coerce(t, &DataType::Text, CastKind::Implicit)
+    }
+
+    /// `array[i]`, `t.array[i]` (one dimension; slices and field access are refused).
+    /// int2vector and oidvector subscripts start at 0, so they are shifted to the arrays'
+    /// 1-based ones.
+    fn bind_subscript(&mut self, root: &A, chain: &[ast::AccessExpr], scope: &Scope) -> Result<Typed> {
+        let unsupported = || Error::unsupported("array slices, multi-dimensional subscripts and field selection");
+        let Some((ast::AccessExpr::Subscript(ast::Subscript::Index { index }), path)) = chain.split_last() else { return Err(unsupported()) };
+        let root = match (root, path) {
+            (_, []) => root.clone(),
+            (A::Identifier(first), path) => {
+                let mut names = vec![first.clone()];
+                for part in path {
+                    let ast::AccessExpr::Dot(A::Identifier(id)) = part else { return Err(unsupported()) };
+                    names.push(id.clone());
+                }
+                A::CompoundIdentifier(names)
+            }
+            _ => return Err(unsupported()),
+        };
+        let array = self.bind_expr(&root, scope)?;
+        if array.ty.element().is_none() {
+            return Err(Error::new(
+                sqlstate::DATATYPE_MISMATCH,
+                format!("cannot subscript type {} because it does not support subscripting", array.ty),
+            ));
+        }
+        let index = self.bind_expr(index, scope)?;
+        if !index.ty.is_integer() && index.ty != DataType::Unknown {
+            return Err(Error::new(sqlstate::DATATYPE_MISMATCH, "array subscript must have type integer"));
+        }
+        let ty = ArrayFn::Subscript.result_type(Some(&array.ty));
+        let mut index = self.coerce(index, &DataType::Int4, CastKind::Implicit)?;
+        if matches!(array.ty, DataType::Vector(_)) {
+            index = Expr::Binary { op: BinaryOp::Add, left: index.boxed(), right: Expr::Literal(Value::Int4(1)).boxed() };
+        }
+        Ok(Typed::new(Expr::Call { func: Func::Array(ArrayFn::Subscript), args: vec![array.expr, index] }, ty))
+    }
+
+    /// `expr COLLATE name`: the deterministic collations that compare bytewise, as text
+    /// already does here (`default`, `C`, `POSIX`), leave the expression as it is.
+    fn bind_collate(&mut self, expr: &A, collation: &ast::ObjectName, scope: &Scope) -> Result<Typed> {
+        let name = collation.0.last().and_then(|p| p.as_ident()).map(|i| i.value.clone()).unwrap_or_default();
+        let schema_ok = collation.0.len() == 1 || collation.0.first().and_then(|p| p.as_ident()).is_some_and(|i| i.value == "pg_catalog");
+        if !schema_ok || !matches!(name.as_str(), "default" | "C" | "POSIX" | "ucs_basic") {
+            return Err(Error::unsupported(format!("COLLATE {collation}")));
+        }
+        self.bind_expr(expr, scope)
     }
 
     fn bind_case(&mut self, operand: Option<&A>, conds: &[ast::CaseWhen], otherwise: Option<&A>, scope: &Scope) -> Result<Typed> {
@@ -363,6 +437,19 @@ impl Binder<'_> {
                 (exprs, vec![ty])
             }
             ArgRule::Numeric => self.numeric_args(func, bound)?,
+            ArgRule::ArrayThen(types) => {
+                if !matches!(bound.first().map(|b| &b.ty), Some(DataType::Array(_))) {
+                    return Err(wrong_args(func, &bound));
+                }
+                let mut it = bound.into_iter();
+                let array = it.next().ok_or_else(|| wrong_args(func, &[]))?;
+                let array_ty = array.ty.clone();
+                let mut exprs = vec![array.expr];
+                for (b, t) in it.zip(types) {
+                    exprs.push(self.coerce_arg(func, b, t)?);
+                }
+                (exprs, std::iter::once(array_ty).chain(types.iter().cloned()).collect())
+            }
         };
         Ok(Typed::new(Expr::Call { func, args: exprs }, func.result_type(&types)))
     }
@@ -380,7 +467,11 @@ impl Binder<'_> {
 
     fn coerce_arg(&mut self, func: Func, b: Typed, t: &DataType) -> Result<Expr> {
         let integer = |t: &DataType| t.is_integer() || *t == DataType::Oid;
-        let ok = b.ty == DataType::Unknown || b.ty == *t || (t.is_string() && b.ty.is_string()) || (integer(t) && b.ty.is_integer());
+        let ok = b.ty == DataType::Unknown
+            || b.ty == *t
+            || (t.is_string() && b.ty.is_string())
+            || (integer(t) && b.ty.is_integer())
+            || (*t == DataType::Oid && b.ty.is_reg());
         if !ok {
             return Err(wrong_args(func, std::slice::from_ref(&b)));
         }
@@ -412,6 +503,38 @@ fn compare_op(op: &B) -> Option<CmpOp> {
         B::LtEq => CmpOp::LtEq,
         B::Gt => CmpOp::Gt,
         B::GtEq => CmpOp::GtEq,
+        _ => return None,
+    })
+}
+
+/// `OPERATOR(pg_catalog.op)` (or `OPERATOR(op)`): the built-in operator it names.
+fn qualified_operator(path: &[String]) -> Option<B> {
+    let symbol = match path {
+        [s, op] if s == "pg_catalog" => op,
+        [op] => op,
+        _ => return None,
+    };
+    Some(match symbol.as_str() {
+        "=" => B::Eq,
+        "<>" | "!=" => B::NotEq,
+        "<" => B::Lt,
+        "<=" => B::LtEq,
+        ">" => B::Gt,
+        ">=" => B::GtEq,
+        "~" => B::PGRegexMatch,
+        "~*" => B::PGRegexIMatch,
+        "!~" => B::PGRegexNotMatch,
+        "!~*" => B::PGRegexNotIMatch,
+        "~~" => B::PGLikeMatch,
+        "~~*" => B::PGILikeMatch,
+        "!~~" => B::PGNotLikeMatch,
+        "!~~*" => B::PGNotILikeMatch,
+        "+" => B::Plus,
+        "-" => B::Minus,
+        "*" => B::Multiply,
+        "/" => B::Divide,
+        "%" => B::Modulo,
+        "||" => B::StringConcat,
         _ => return None,
     })
 }

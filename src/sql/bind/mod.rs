@@ -160,6 +160,16 @@ pub fn table_name(name: &ast::ObjectName) -> Result<String> {
     }
 }
 
+/// A function name, bare or `pg_catalog.`-qualified, as PostgreSQL folds it.
+pub fn function_name(name: &ast::ObjectName) -> Result<String> {
+    let parts: Vec<String> = name.0.iter().map(|p| p.as_ident().map(ident).unwrap_or_default()).collect();
+    match parts.as_slice() {
+        [f] => Ok(f.clone()),
+        [s, f] if s == "pg_catalog" => Ok(f.clone()),
+        _ => Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("function {name} does not exist"))),
+    }
+}
+
 /// An identifier as PostgreSQL folds it: lower case unless quoted.
 pub fn ident(id: &ast::Ident) -> String {
     if id.quote_style.is_some() {
@@ -171,6 +181,7 @@ pub fn ident(id: &ast::Ident) -> String {
 
 /// A SQL type name to a [`DataType`].
 pub fn sql_type(t: &ast::DataType) -> Result<DataType> {
-    let text = t.to_string();
+    let written = t.to_string();
+    let text = written.strip_prefix("pg_catalog.").unwrap_or(&written).replace('"', "");
     DataType::parse(&text).map_err(|_| Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{}\" does not exist", text.to_lowercase())))
 }

@@ -6,6 +6,7 @@ use super::{access, aggregate, ident, Binder, Scope, Typed};
 use crate::catalog::{ColumnDef, TableSchema};
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::expr::Expr;
+use crate::sql::functions::Func;
 use crate::sql::plan::{OutCol, Plan, Rel, SortKey};
 use crate::types::cast::CastKind;
 use crate::types::{DataType, Value};
@@ -202,7 +203,11 @@ impl Binder<'_> {
             let DataType::Array(elem) = &t.ty else {
                 return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("function unnest({}) does not exist", t.ty)));
             };
-            let name = alias.and_then(|a| a.columns.get(i)).map(|c| ident(&c.name)).unwrap_or_else(|| "unnest".to_string());
+            let fallback = match alias {
+                Some(a) if arrays.len() == 1 => ident(&a.name),
+                _ => "unnest".to_string(),
+            };
+            let name = alias.and_then(|a| a.columns.get(i)).map(|c| ident(&c.name)).unwrap_or(fallback);
             columns.push(ColumnDef::new(name, (**elem).clone()));
             exprs.push(t.expr);
         }
@@ -234,22 +239,45 @@ impl Binder<'_> {
         (rel, Scope::of(name, Arc::new(schema)))
     }
 
-    /// `generate_series(start, stop[, step]) [AS] alias`: a one-column virtual table.
+    /// A function in FROM (optionally `pg_catalog.`-qualified): `generate_series`, `unnest`, or
+    /// any scalar function, which yields one row with one column named after the alias or
+    /// the function (`SELECT * FROM current_schema()`).
     fn bind_table_function(
         &mut self,
         name: &ast::ObjectName,
         alias: Option<&ast::TableAlias>,
         args: &ast::TableFunctionArgs,
     ) -> Result<(Rel, Scope)> {
-        let fname = super::table_name(name)?;
-        if fname != "generate_series" {
-            return Err(Error::unsupported(format!("table function {fname}")));
-        }
-        let mut typed = Vec::new();
+        let fname = super::function_name(name)?;
+        let mut exprs = Vec::with_capacity(args.args.len());
         for a in &args.args {
             let ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) = a else { return Err(Error::unsupported("named arguments")) };
-            typed.push(self.bind_expr(e, &Scope::empty())?);
+            exprs.push(e.clone());
         }
+        match fname.as_str() {
+            "generate_series" => self.bind_series(&exprs, alias),
+            "unnest" => self.bind_unnest(&exprs, alias),
+            _ => self.bind_scalar_in_from(&fname, &exprs, alias),
+        }
+    }
+
+    /// A scalar function call as a one-row, one-column table.
+    fn bind_scalar_in_from(&mut self, fname: &str, args: &[ast::Expr], alias: Option<&ast::TableAlias>) -> Result<(Rel, Scope)> {
+        if super::aggregate::is_aggregate(fname) {
+            return Err(Error::new(sqlstate::GROUPING_ERROR, "aggregate functions are not allowed in functions in FROM"));
+        }
+        let func = Func::lookup(fname).ok_or_else(|| Error::unsupported(format!("table function {fname}")))?;
+        let t = self.bind_call(func, args, &Scope::empty())?;
+        let table = alias.map(|a| ident(&a.name)).unwrap_or_else(|| fname.to_string());
+        let column = alias.and_then(|a| a.columns.first()).map(|c| ident(&c.name)).unwrap_or_else(|| table.clone());
+        let schema = TableSchema::new(table.clone(), vec![ColumnDef::new(column, t.ty)]);
+        Ok((Rel::Values { rows: vec![vec![t.expr]] }, Scope::of(&table, Arc::new(schema))))
+    }
+
+    /// `generate_series(start, stop[, step]) [AS] alias`: a one-column virtual table.
+    fn bind_series(&mut self, args: &[ast::Expr], alias: Option<&ast::TableAlias>) -> Result<(Rel, Scope)> {
+        let fname = "generate_series".to_string();
+        let typed = args.iter().map(|e| self.bind_expr(e, &Scope::empty())).collect::<Result<Vec<_>>>()?;
         if !(2..=3).contains(&typed.len()) {
             return Err(Error::new(sqlstate::UNDEFINED_FUNCTION, format!("function generate_series with {} arguments does not exist", typed.len())));
         }
@@ -295,11 +323,11 @@ impl Binder<'_> {
         Ok(p)
     }
 
-    /// Binds a select-list expression; unknown literals come out as text, and so do regclass
-    /// values (as relation names: the wire encoders do not know the catalog).
+    /// Binds a select-list expression; unknown literals come out as text, and so do the OID
+    /// alias types (as the names they print as; the column is typed text).
     fn bind_output(&mut self, e: &ast::Expr, scope: &Scope) -> Result<Typed> {
         let t = self.bind_expr(e, scope)?;
-        if matches!(t.ty, DataType::Unknown | DataType::Regclass) {
+        if t.ty == DataType::Unknown || t.ty.is_reg() {
             let expr = self.coerce(t, &DataType::Text, CastKind::Implicit)?;
             return Ok(Typed::new(expr, DataType::Text));
         }
@@ -364,10 +392,14 @@ impl Binder<'_> {
         if let Some(i) = proj.sources.iter().position(|s| *s == e.to_string()) {
             return Ok(i);
         }
+        let t = self.bind_output(e, scope)?;
+        let bound = format!("{:?}", t.expr);
+        if let Some(i) = proj.exprs.iter().position(|x| format!("{x:?}") == bound) {
+            return Ok(i);
+        }
         if distinct {
             return Err(Error::new(sqlstate::INVALID_COLUMN_REFERENCE, "for SELECT DISTINCT, ORDER BY expressions must appear in select list"));
         }
-        let t = self.bind_output(e, scope)?;
         proj.push(t, String::new(), String::new());
         Ok(proj.exprs.len() - 1)
     }
@@ -428,7 +460,18 @@ pub fn output_name(e: &ast::Expr) -> String {
         },
         A::TypedString(ts) => type_output_name(&ts.data_type),
         A::Nested(inner) => output_name(inner),
+        A::CompoundFieldAccess { root, .. } => output_name(root),
+        A::Case { else_result: Some(e), .. } if is_strong_name(e) => output_name(e),
         A::Case { .. } => "case".into(),
+        A::Subquery(q) => match q.body.as_ref() {
+            SetExpr::Select(s) => match s.projection.first() {
+                Some(SelectItem::UnnamedExpr(e)) => output_name(e),
+                Some(SelectItem::ExprWithAlias { alias, .. }) => ident(alias),
+                _ => "?column?".into(),
+            },
+            _ => "?column?".into(),
+        },
+        A::Exists { .. } => "exists".into(),
         A::Array(_) => "array".into(),
         A::Substring { .. } => "substring".into(),
         A::Position { .. } => "position".into(),
@@ -436,6 +479,18 @@ pub fn output_name(e: &ast::Expr) -> String {
         A::Ceil { .. } => "ceil".into(),
         A::Floor { .. } => "floor".into(),
         _ => "?column?".into(),
+    }
+}
+
+/// Whether an expression names its column as strongly as a column reference or a function
+/// call does (PostgreSQL's FigureColname strength 2), which a CASE's ELSE passes on.
+fn is_strong_name(e: &ast::Expr) -> bool {
+    use ast::Expr as A;
+    match e {
+        A::Identifier(_) | A::CompoundIdentifier(_) | A::Function(_) => true,
+        A::Nested(inner) | A::Cast { expr: inner, .. } => is_strong_name(inner),
+        A::Case { else_result: Some(inner), .. } => is_strong_name(inner),
+        _ => false,
     }
 }
 

@@ -15,6 +15,17 @@ use crate::types::cast::CastKind;
 use crate::types::DataType;
 use sqlparser::ast;
 
+const NOT_ALLOWED: &str = "set-returning functions are not allowed";
+
+/// A set-returning call's error in a clause that cannot have one, naming the clause as
+/// PostgreSQL does (`... are not allowed in RETURNING`); other errors as they are.
+pub fn in_clause(e: Error, clause: &str) -> Error {
+    if e.code == sqlstate::FEATURE_NOT_SUPPORTED && e.message.starts_with(NOT_ALLOWED) {
+        return Error::new(sqlstate::FEATURE_NOT_SUPPORTED, format!("{NOT_ALLOWED} in {clause}"));
+    }
+    e
+}
+
 /// The set-returning calls of the select list being bound.
 #[derive(Debug, Default)]
 pub struct SetCalls {
@@ -57,7 +68,7 @@ impl Binder<'_> {
         let dim = dim.map(|d| self.coerce(d, &DataType::Int4, CastKind::Implicit)).transpose()?;
         let ty = if func == SetFunc::Subscripts { DataType::Int4 } else { elem };
         let Some(set) = self.set_calls.as_mut() else {
-            return Err(Error::new(sqlstate::FEATURE_NOT_SUPPORTED, format!("set-returning functions are not allowed here ({name})")));
+            return Err(Error::new(sqlstate::FEATURE_NOT_SUPPORTED, format!("{NOT_ALLOWED} here ({name})")));
         };
         set.calls.push(SetCall { func, array, dim, lower });
         Ok(Typed::new(Expr::Column(set.base + set.calls.len() - 1), ty))

@@ -37,10 +37,18 @@ impl Binder<'_> {
             }
             Statement::Deallocate { .. } => Plan::NoOp { tag: "DEALLOCATE".into() },
             Statement::Discard { object_type: ast::DiscardObject::ALL } => Plan::Session(SessionCmd::Discard),
+            Statement::CreateExtension(ext) if BUILT_IN_EXTENSIONS.contains(&ext.name.value.as_str()) => {
+                Plan::NoOp { tag: "CREATE EXTENSION".into() }
+            }
+            Statement::CreateExtension(ext) => return Err(Error::unsupported(format!("extension \"{}\"", ext.name.value))),
             other => return Err(Error::unsupported(statement_kind(other))),
         })
     }
 }
+
+/// Extensions whose functions SmarterBase always has (uuid-ossp's uuid_generate_v4,
+/// pgcrypto's gen_random_uuid), so CREATE EXTENSION has nothing to do.
+const BUILT_IN_EXTENSIONS: [&str; 3] = ["uuid-ossp", "pgcrypto", "plpgsql"];
 
 fn transaction_modes(modes: &[ast::TransactionMode]) -> (Option<String>, Option<bool>) {
     let (mut iso, mut ro) = (None, None);
