@@ -7,13 +7,14 @@
 
 use super::constraints::{constraint_oid, constraints_of};
 use super::oids::relation_oid;
-use super::pg_indexes::{index_def, quote_ident};
+use super::pg_indexes::index_def;
 use super::regclass::{reg_name, reg_oid, split_name};
 use super::registry::source;
 use super::source::{sequence_names, Source};
 use crate::catalog::{ConstraintKind, ForeignKey, TableSchema};
 use crate::error::{sqlstate, Error, Result};
 use crate::exec::executor::Ctx;
+use crate::export::quote::{ident as quote_ident, idents};
 use crate::sql::catalog_functions::{CatalogFn, RegKind};
 use crate::sql::expr::text;
 use crate::types::Value;
@@ -93,7 +94,7 @@ fn constraint_definition(src: &Source, oid: u32, pretty: bool) -> Option<String>
 }
 
 fn foreign_key_definition(columns: &str, fk: &ForeignKey, target: &str) -> String {
-    let ref_cols = fk.ref_columns.iter().map(|n| quote_ident(n)).collect::<Vec<_>>().join(", ");
+    let ref_cols = idents(&fk.ref_columns);
     let mut def = format!("FOREIGN KEY ({columns}) REFERENCES {}({ref_cols})", quote_ident(target));
     for (what, action) in [("UPDATE", &fk.on_update), ("DELETE", &fk.on_delete)] {
         if action != "no action" {

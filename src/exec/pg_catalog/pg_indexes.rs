@@ -4,6 +4,7 @@
 use super::columns::{name, schema};
 use super::source::{Index, Source};
 use crate::catalog::TableSchema;
+use crate::export::quote::ident as quote_ident;
 use crate::types::{Row, Value};
 
 pub fn pg_indexes() -> TableSchema {
@@ -24,18 +25,6 @@ pub fn index_def(ix: &Index, qualified: bool) -> String {
     format!("CREATE {unique}INDEX {} ON {schema}{} USING btree ({})", quote_ident(&ix.name), quote_ident(&ix.table.name), cols.join(", "))
 }
 
-/// An identifier as PostgreSQL's quote_ident writes it: bare when it is lower-case
-/// letters, digits and underscores not starting with a digit, else double-quoted.
-pub fn quote_ident(id: &str) -> String {
-    let plain = id.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if plain {
-        id.to_string()
-    } else {
-        format!("\"{}\"", id.replace('"', "\"\""))
-    }
-}
-
 pub fn pg_views() -> TableSchema {
     schema("pg_catalog.pg_views", "schemaname:name viewname:name viewowner:name definition:text")
 }
@@ -51,7 +40,6 @@ mod tests {
         let defs: Vec<Value> = rows.iter().map(|r| r[4].clone()).collect();
         assert_eq!(defs[1], name("CREATE UNIQUE INDEX t_pkey ON public.t USING btree (id)"));
         assert_eq!(defs[2], name("CREATE UNIQUE INDEX t_e_key ON public.t USING btree (e)"));
-        assert_eq!(quote_ident("B c"), "\"B c\"");
         assert!(rows.iter().all(|r| r.len() == pg_indexes().columns.len()));
     }
 }
