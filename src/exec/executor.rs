@@ -22,6 +22,8 @@ pub struct Ctx<'a> {
     pub cancel: &'a AtomicBool,
     /// The session's settings, for pg_settings (None where a statement cannot read them).
     pub settings: Option<&'a super::settings::Settings>,
+    /// The work tables of the recursive queries running (innermost last).
+    pub work: &'a [(usize, &'a [Row])],
 }
 
 impl<'a> Ctx<'a> {
@@ -126,6 +128,11 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
             let right = run(right, ctx)?.collect::<Result<Vec<_>>>()?;
             Box::new(set_op(*op, *all, run(left, ctx)?, right)?.into_iter().map(Ok))
         }
+        Rel::Recursive { id, all, base, step } => Box::new(recursive(*id, *all, base, step, ctx)?.into_iter().map(Ok)),
+        Rel::WorkTable { id } => {
+            let rows = ctx.work.iter().rev().find(|(w, _)| w == id).map(|(_, rows)| rows.to_vec());
+            Box::new(rows.ok_or_else(|| Error::internal(format!("work table {id} is not running")))?.into_iter().map(Ok))
+        }
         Rel::Aggregate { input, groups, aggs } => Box::new(aggregate(run(input, ctx)?, groups, aggs, ctx)?.into_iter().map(Ok)),
     })
 }
@@ -184,6 +191,23 @@ fn project_set(row: Row, calls: &[SetCall], ctx: &Ctx) -> Result<Vec<Row>> {
     }
     let len = sets.iter().map(Vec::len).max().unwrap_or(0);
     Ok((0..len).map(|i| row.iter().cloned().chain(sets.iter().map(|s| s.get(i).cloned().unwrap_or(Value::Null))).collect()).collect())
+}
+
+/// WITH RECURSIVE: iterates `step` over the newest rows until none come.
+fn recursive(id: usize, all: bool, base: &Rel, step: &Rel, ctx: &Ctx) -> Result<Vec<Row>> {
+    let mut seen = ahash::AHashSet::new();
+    let mut fresh = |rows: Vec<Row>| -> Vec<Row> { rows.into_iter().filter(|r| all || seen.insert(r.clone())).collect() };
+    let mut out = Vec::new();
+    let mut working = fresh(run(base, ctx)?.collect::<Result<Vec<_>>>()?);
+    while !working.is_empty() {
+        ctx.check_cancel()?;
+        let frames: Vec<(usize, &[Row])> = ctx.work.iter().copied().chain(std::iter::once((id, working.as_slice()))).collect();
+        let inner = Ctx { work: &frames, ..*ctx };
+        let next = run(step, &inner)?.collect::<Result<Vec<_>>>()?;
+        out.append(&mut working);
+        working = fresh(next);
+    }
+    Ok(out)
 }
 
 /// UNION / INTERSECT / EXCEPT: left rows in order, then (UNION) the right side's. Without ALL

@@ -1,10 +1,11 @@
-//! WITH (common table expressions), non-recursive.
+//! WITH (common table expressions).
 //!
 //! A query's WITH list is kept on the binder while the query is bound; a FROM item naming
 //! one of its entries (innermost WITH first, so inner names shadow outer ones and tables) is
 //! bound from the entry's query as a derived table, each time it is named. The entry's body
 //! is bound seeing only the entries declared before it, as PostgreSQL scopes them. Inlining
 //! is what PostgreSQL 12+ does for side-effect-free CTEs; one named twice runs twice.
+//! Entries of WITH RECURSIVE that refer to themselves are bound by `recursive`.
 
 use super::{ident, Binder, Scope};
 use crate::error::{Error, Result};
@@ -14,25 +15,26 @@ use sqlparser::ast;
 /// One WITH entry.
 #[derive(Debug, Clone)]
 pub struct CteDef {
-    name: String,
-    query: ast::Query,
-    columns: Vec<String>,
+    pub name: String,
+    pub query: ast::Query,
+    pub columns: Vec<String>,
+    /// Declared in WITH RECURSIVE.
+    pub recursive: bool,
+    /// Set while the entry's own recursive body is bound.
+    pub work: Option<super::recursive::Work>,
 }
 
 impl Binder<'_> {
     /// Makes a query's WITH entries visible (the caller drops them after the query).
     pub fn push_ctes(&mut self, with: &ast::With) -> Result<()> {
         let base = self.ctes.len();
-        if with.recursive {
-            return Err(Error::unsupported("WITH RECURSIVE"));
-        }
         for cte in &with.cte_tables {
             let name = ident(&cte.alias.name);
             if self.ctes[base..].iter().any(|c| c.name == name) {
                 return Err(Error::new("42712", format!("WITH query name \"{name}\" specified more than once")));
             }
             let columns = cte.alias.columns.iter().map(|c| ident(&c.name)).collect();
-            self.ctes.push(CteDef { name, query: cte.query.as_ref().clone(), columns });
+            self.ctes.push(CteDef { name, query: cte.query.as_ref().clone(), columns, recursive: with.recursive, work: None });
         }
         Ok(())
     }
@@ -42,10 +44,13 @@ impl Binder<'_> {
         let [part] = name.0.as_slice() else { return None };
         let wanted = ident(part.as_ident()?);
         let at = self.ctes.iter().rposition(|c| c.name == wanted)?;
+        if self.ctes[at].work.is_some() {
+            let renamed: Vec<String> = alias.map_or(Vec::new(), |a| a.columns.iter().map(|c| ident(&c.name)).collect());
+            let name = alias.map_or(wanted, |a| ident(&a.name));
+            return Some(self.work_table_ref(at).map(|(rel, out)| self.derived(rel, &out, &name, &renamed)));
+        }
         let def = self.ctes[at].clone();
-        let hidden = self.ctes.split_off(at);
-        let bound = self.bind_query(&def.query);
-        self.ctes.extend(hidden);
+        let bound = if def.recursive { self.bind_recursive(at) } else { self.bind_cte_body(at) };
         Some(bound.and_then(|(rel, out)| {
             if def.columns.len() > out.len() {
                 let msg = format!("WITH query \"{}\" has {} columns available but {} columns specified", def.name, out.len(), def.columns.len());
@@ -61,5 +66,14 @@ impl Binder<'_> {
             }
             Ok(self.derived(rel, &out, &name, &renamed))
         }))
+    }
+
+    /// An entry's query as a plain query: it sees the entries declared before it.
+    pub fn bind_cte_body(&mut self, at: usize) -> Result<(Rel, Vec<crate::sql::plan::OutCol>)> {
+        let query = self.ctes[at].query.clone();
+        let hidden = self.ctes.split_off(at);
+        let bound = self.bind_query(&query);
+        self.ctes.extend(hidden);
+        bound
     }
 }
