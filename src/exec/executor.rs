@@ -507,6 +507,19 @@ mod tests {
     use crate::sql::expr::Expr;
 
     #[test]
+    fn set_operations_count_duplicates_like_postgres() {
+        let rows = |v: &[i32]| v.iter().map(|i| vec![Value::Int4(*i)]).collect::<Vec<Row>>();
+        let left = |v: &[i32]| -> Rows { Box::new(rows(v).into_iter().map(Ok)) };
+        let run = |op, all, l: &[i32], r: &[i32]| set_op(op, all, left(l), rows(r)).unwrap();
+        assert_eq!(run(SetOp::Union, false, &[1, 1, 2], &[2, 3]), rows(&[1, 2, 3]));
+        assert_eq!(run(SetOp::Union, true, &[1, 1], &[1]), rows(&[1, 1, 1]));
+        assert_eq!(run(SetOp::Intersect, false, &[1, 1, 2], &[1, 1, 3]), rows(&[1]));
+        assert_eq!(run(SetOp::Intersect, true, &[1, 1, 1, 2], &[1, 1, 3]), rows(&[1, 1]));
+        assert_eq!(run(SetOp::Except, false, &[1, 1, 2, 3], &[3]), rows(&[1, 2]));
+        assert_eq!(run(SetOp::Except, true, &[1, 1, 1, 2], &[1, 2]), rows(&[1, 1]));
+    }
+
+    #[test]
     fn nulls_sort_last_ascending_and_first_descending() {
         let asc = [SortKey { expr: Expr::Column(0), desc: false, nulls_first: false }];
         let desc = [SortKey { expr: Expr::Column(0), desc: true, nulls_first: true }];
