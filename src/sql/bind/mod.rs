@@ -81,6 +81,8 @@ pub struct Binder<'a> {
     set_calls: Option<srf::SetCalls>,
     /// The id the next recursive WITH entry's work table gets.
     next_work_table: usize,
+    /// Binding a side of a set operation: its select list keeps untyped literals unknown.
+    unknown_outputs: bool,
 }
 
 /// Binds one statement. `params` are the types the client gave (Unknown where unspecified).
@@ -104,6 +106,7 @@ impl<'a> Binder<'a> {
             ctes: Vec::new(),
             set_calls: None,
             next_work_table: 0,
+            unknown_outputs: false,
         }
     }
 }

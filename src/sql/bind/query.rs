@@ -29,6 +29,7 @@ impl Binder<'_> {
     /// Binds a query; an enclosing select list's set-returning calls are out of its reach.
     pub fn bind_query(&mut self, q: &ast::Query) -> Result<(Rel, Vec<OutCol>)> {
         let set_calls = self.set_calls.take();
+        let unknown_outputs = std::mem::take(&mut self.unknown_outputs);
         let base = self.ctes.len();
         let bound = match &q.with {
             Some(with) => self.push_ctes(with).and_then(|()| self.bind_query_body(q)),
@@ -36,6 +37,7 @@ impl Binder<'_> {
         };
         self.ctes.truncate(base);
         self.set_calls = set_calls;
+        self.unknown_outputs = unknown_outputs;
         bound
     }
 
@@ -295,10 +297,14 @@ impl Binder<'_> {
         Ok(p)
     }
 
-    /// Binds a select-list expression; unknown literals come out as text, and so do regclass
-    /// values (as relation names: the wire encoders do not know the catalog).
+    /// Binds a select-list expression; unknown literals come out as text (unless a set
+    /// operation resolves them), and so do regclass values (as relation names: the wire
+    /// encoders do not know the catalog).
     fn bind_output(&mut self, e: &ast::Expr, scope: &Scope) -> Result<Typed> {
         let t = self.bind_expr(e, scope)?;
+        if t.ty == DataType::Unknown && self.unknown_outputs {
+            return Ok(t);
+        }
         if matches!(t.ty, DataType::Unknown | DataType::Regclass) {
             let expr = self.coerce(t, &DataType::Text, CastKind::Implicit)?;
             return Ok(Typed::new(expr, DataType::Text));
