@@ -9,7 +9,7 @@
 
 use super::{ident, Binder, Scope};
 use crate::error::{Error, Result};
-use crate::sql::plan::Rel;
+use crate::sql::plan::{OutCol, Rel};
 use sqlparser::ast;
 
 /// One WITH entry.
@@ -44,32 +44,37 @@ impl Binder<'_> {
         let [part] = name.0.as_slice() else { return None };
         let wanted = ident(part.as_ident()?);
         let at = self.ctes.iter().rposition(|c| c.name == wanted)?;
-        if self.ctes[at].work.is_some() {
-            let renamed: Vec<String> = alias.map_or(Vec::new(), |a| a.columns.iter().map(|c| ident(&c.name)).collect());
+        Some(self.bind_cte_at(at).map(|(rel, out, columns)| {
             let name = alias.map_or(wanted, |a| ident(&a.name));
-            return Some(self.work_table_ref(at).map(|(rel, out)| self.derived(rel, &out, &name, &renamed)));
-        }
-        let def = self.ctes[at].clone();
-        let bound = if def.recursive { self.bind_recursive(at) } else { self.bind_cte_body(at) };
-        Some(bound.and_then(|(rel, out)| {
-            if def.columns.len() > out.len() {
-                let msg = format!("WITH query \"{}\" has {} columns available but {} columns specified", def.name, out.len(), def.columns.len());
-                return Err(Error::new("42P10", msg));
-            }
-            let name = alias.map_or(def.name.clone(), |a| ident(&a.name));
-            let mut renamed = def.columns.clone();
+            let mut renamed = columns;
             for (i, c) in alias.map_or(&[][..], |a| a.columns.as_slice()).iter().enumerate() {
                 match renamed.get_mut(i) {
                     Some(slot) => *slot = ident(&c.name),
                     None => renamed.push(ident(&c.name)),
                 }
             }
-            Ok(self.derived(rel, &out, &name, &renamed))
+            self.derived(rel, &out, &name, &renamed)
         }))
     }
 
+    /// The rows of entry `at`, their columns, and the entry's column names: its work table
+    /// inside its own recursive body, else its query.
+    fn bind_cte_at(&mut self, at: usize) -> Result<(Rel, Vec<OutCol>, Vec<String>)> {
+        if self.ctes[at].work.is_some() {
+            let (rel, out) = self.work_table_ref(at)?;
+            return Ok((rel, out, Vec::new()));
+        }
+        let def = self.ctes[at].clone();
+        let (rel, out) = if def.recursive { self.bind_recursive(at)? } else { self.bind_cte_body(at)? };
+        if def.columns.len() > out.len() {
+            let msg = format!("WITH query \"{}\" has {} columns available but {} columns specified", def.name, out.len(), def.columns.len());
+            return Err(Error::new("42P10", msg));
+        }
+        Ok((rel, out, def.columns))
+    }
+
     /// An entry's query as a plain query: it sees the entries declared before it.
-    pub fn bind_cte_body(&mut self, at: usize) -> Result<(Rel, Vec<crate::sql::plan::OutCol>)> {
+    pub fn bind_cte_body(&mut self, at: usize) -> Result<(Rel, Vec<OutCol>)> {
         let query = self.ctes[at].query.clone();
         let hidden = self.ctes.split_off(at);
         let bound = self.bind_query(&query);
