@@ -25,6 +25,10 @@ pub enum CatalogFn {
     RegclassOut,
     /// `to_regclass(name)`: the relation's OID or NULL.
     ToRegclass,
+    /// `name::regtype`: the type's OID, 42704 when there is none.
+    RegtypeIn,
+    /// `regtype::text`: the type's name (`-` for 0, the OID as text when there is none).
+    RegtypeOut,
     /// `pg_get_indexdef(index_oid [, column, pretty])`
     GetIndexDef,
     /// `pg_get_constraintdef(constraint_oid [, pretty])`
@@ -72,11 +76,31 @@ impl CatalogFn {
             CatalogFn::RegclassIn => "regclassin",
             CatalogFn::RegclassOut => "regclassout",
             CatalogFn::ToRegclass => "to_regclass",
+            CatalogFn::RegtypeIn => "regtypein",
+            CatalogFn::RegtypeOut => "regtypeout",
             CatalogFn::GetIndexDef => "pg_get_indexdef",
             CatalogFn::GetConstraintDef => "pg_get_constraintdef",
             CatalogFn::GetSerialSequence => "pg_get_serial_sequence",
             CatalogFn::CurrentSetting => "current_setting",
             CatalogFn::CollationIsVisible => "pg_collation_is_visible",
+        }
+    }
+
+    /// The input function of regclass or regtype.
+    pub fn reg_in(t: &DataType) -> CatalogFn {
+        if *t == DataType::Regtype {
+            CatalogFn::RegtypeIn
+        } else {
+            CatalogFn::RegclassIn
+        }
+    }
+
+    /// The output function of regclass or regtype.
+    pub fn reg_out(t: &DataType) -> CatalogFn {
+        if *t == DataType::Regtype {
+            CatalogFn::RegtypeOut
+        } else {
+            CatalogFn::RegclassOut
         }
     }
 
@@ -88,8 +112,9 @@ impl CatalogFn {
             (CatalogFn::ObjDescription, 2) => OID_NAME,
             (CatalogFn::GetExpr, 2) => EXPR2,
             (CatalogFn::GetExpr, 3) => EXPR3,
-            (CatalogFn::RegclassIn | CatalogFn::ToRegclass, 1) => &[DataType::Text],
+            (CatalogFn::RegclassIn | CatalogFn::ToRegclass | CatalogFn::RegtypeIn, 1) => &[DataType::Text],
             (CatalogFn::RegclassOut, 1) => &[DataType::Regclass],
+            (CatalogFn::RegtypeOut, 1) => &[DataType::Regtype],
             (CatalogFn::GetIndexDef | CatalogFn::GetConstraintDef | CatalogFn::CollationIsVisible, 1) => OID,
             (CatalogFn::GetIndexDef, 3) => &[DataType::Oid, DataType::Int4, DataType::Bool],
             (CatalogFn::GetConstraintDef, 2) => &[DataType::Oid, DataType::Bool],
@@ -106,6 +131,7 @@ impl CatalogFn {
             CatalogFn::TableIsVisible | CatalogFn::CollationIsVisible => DataType::Bool,
             CatalogFn::GetUserById => DataType::Name,
             CatalogFn::RegclassIn | CatalogFn::ToRegclass => DataType::Regclass,
+            CatalogFn::RegtypeIn => DataType::Regtype,
             _ => DataType::Text,
         }
     }
@@ -124,6 +150,8 @@ impl CatalogFn {
             CatalogFn::RegclassIn
             | CatalogFn::RegclassOut
             | CatalogFn::ToRegclass
+            | CatalogFn::RegtypeIn
+            | CatalogFn::RegtypeOut
             | CatalogFn::GetIndexDef
             | CatalogFn::GetConstraintDef
             | CatalogFn::GetSerialSequence

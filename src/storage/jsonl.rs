@@ -274,7 +274,7 @@ pub fn decode_value(j: &Json, ty: &DataType) -> Result<Value, String> {
         },
         DataType::Int2 => j_int(j).and_then(|v| i16::try_from(v).ok()).map(Value::Int2).ok_or_else(|| expected("a smallint")),
         DataType::Int4 => j_int(j).and_then(|v| i32::try_from(v).ok()).map(Value::Int4).ok_or_else(|| expected("an integer")),
-        DataType::Int8 | DataType::Oid | DataType::Regclass => j_int(j).map(Value::Int8).ok_or_else(|| expected("a bigint")),
+        DataType::Int8 | DataType::Oid | DataType::Regclass | DataType::Regtype => j_int(j).map(Value::Int8).ok_or_else(|| expected("a bigint")),
         DataType::Float4 => j_float(j).map(|f| Value::Float4(f as f32)).ok_or_else(|| expected("a number")),
         DataType::Float8 => j_float(j).map(Value::Float8).ok_or_else(|| expected("a number")),
         DataType::Numeric(_) => decode_numeric(j).ok_or_else(|| expected("a numeric (as a string)")),

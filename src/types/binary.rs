@@ -137,7 +137,7 @@ pub fn decode(bytes: &[u8], ty: &DataType) -> Result<Value> {
         DataType::Int2 => Value::Int2(r.i16()?),
         DataType::Int4 => Value::Int4(r.i32()?),
         DataType::Int8 => Value::Int8(r.i64()?),
-        DataType::Oid | DataType::Regclass => Value::Int8(r.i32()? as u32 as i64),
+        DataType::Oid | DataType::Regclass | DataType::Regtype => Value::Int8(r.i32()? as u32 as i64),
         DataType::Float4 => Value::Float4(f32::from_be_bytes(r.array()?)),
         DataType::Float8 => Value::Float8(f64::from_be_bytes(r.array()?)),
         DataType::Numeric(_) => decode_numeric(&mut r)?,

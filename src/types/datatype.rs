@@ -34,6 +34,8 @@ pub enum DataType {
     /// A relation's OID, written as its name. Values are held as OIDs; the binder turns names
     /// into OIDs and back through the catalog (`sql::bind::coerce`), never the type's text I/O.
     Regclass,
+    /// A type's OID, written as its name (`integer`, `text[]`); held like regclass.
+    Regtype,
     /// One-dimensional array of a basic type.
     Array(Box<DataType>),
     /// The catalog's `int2vector` (of Int2) and `oidvector` (of Oid): arrays whose text form is
@@ -56,6 +58,7 @@ impl DataType {
             DataType::Text => 25,
             DataType::Oid => 26,
             DataType::Regclass => 2205,
+            DataType::Regtype => 2206,
             DataType::Json => 114,
             DataType::Float4 => 700,
             DataType::Float8 => 701,
@@ -87,6 +90,7 @@ impl DataType {
             DataType::Text => 1009,
             DataType::Oid => 1028,
             DataType::Regclass => 2210,
+            DataType::Regtype => 2211,
             DataType::Char(_) => 1014,
             DataType::Varchar(_) => 1015,
             DataType::Int8 => 1016,
@@ -148,7 +152,7 @@ impl DataType {
         match self {
             DataType::Bool => 1,
             DataType::Int2 => 2,
-            DataType::Int4 | DataType::Float4 | DataType::Date | DataType::Oid | DataType::Regclass => 4,
+            DataType::Int4 | DataType::Float4 | DataType::Date | DataType::Oid | DataType::Regclass | DataType::Regtype => 4,
             DataType::Int8 | DataType::Float8 | DataType::Time => 8,
             DataType::Timestamp | DataType::Timestamptz => 8,
             DataType::Interval | DataType::Uuid => 16,
@@ -220,6 +224,11 @@ impl DataType {
         name.to_string()
     }
 
+    /// regclass or regtype: an OID shown as a name.
+    pub fn is_reg(&self) -> bool {
+        matches!(self, DataType::Regclass | DataType::Regtype)
+    }
+
     /// The element type of an array or vector.
     pub fn element(&self) -> Option<&DataType> {
         match self {
@@ -283,6 +292,7 @@ impl DataType {
             "bytea" => DataType::Bytea,
             "oid" => DataType::Oid,
             "regclass" => DataType::Regclass,
+            "regtype" => DataType::Regtype,
             "int2vector" => DataType::Vector(Box::new(DataType::Int2)),
             "oidvector" => DataType::Vector(Box::new(DataType::Oid)),
             _ => return Err(bad_type(name)),
@@ -327,6 +337,7 @@ impl fmt::Display for DataType {
             DataType::Bytea => f.write_str("bytea"),
             DataType::Oid => f.write_str("oid"),
             DataType::Regclass => f.write_str("regclass"),
+            DataType::Regtype => f.write_str("regtype"),
             DataType::Array(elem) => write!(f, "{elem}[]"),
             DataType::Vector(elem) if **elem == DataType::Int2 => f.write_str("int2vector"),
             DataType::Vector(_) => f.write_str("oidvector"),

@@ -71,7 +71,7 @@ pub fn parse_value(text: &str, ty: &DataType, opts: &FormatOptions) -> Result<Va
         DataType::Bool => Value::Bool(strings::parse_bool(text)?),
         DataType::Int2 | DataType::Int4 | DataType::Int8 | DataType::Oid => integer::parse_int(text, ty)?,
         // Names need the catalog: the binder resolves them; the input function takes OIDs.
-        DataType::Regclass => integer::parse_int(text, &DataType::Oid)?,
+        DataType::Regclass | DataType::Regtype => integer::parse_int(text, &DataType::Oid)?,
         DataType::Float4 => Value::Float4(float::parse_f32(text)?),
         DataType::Float8 => Value::Float8(float::parse_f64(text)?),
         DataType::Numeric(None) => Value::Numeric(numeric::parse_numeric(text)?),

@@ -1,5 +1,5 @@
 //! The catalog-reading functions a statement's runtime evaluates (see
-//! `sql::catalog_functions`): regclass input and output, `to_regclass`, `pg_get_indexdef`,
+//! `sql::catalog_functions`): regclass and regtype input and output, `to_regclass`, `pg_get_indexdef`,
 //! `pg_get_constraintdef` (PostgreSQL's text for keys, foreign keys and checks),
 //! `pg_get_serial_sequence` and `current_setting`. An OID that names nothing gives NULL, as
 //! in PostgreSQL.
@@ -15,7 +15,7 @@ use crate::error::{sqlstate, Error, Result};
 use crate::exec::executor::Ctx;
 use crate::sql::catalog_functions::CatalogFn;
 use crate::sql::expr::text;
-use crate::types::Value;
+use crate::types::{DataType, Value};
 
 /// Evaluates `func` on non-null arguments.
 pub fn call(ctx: &Ctx, func: CatalogFn, args: &[Value]) -> Result<Value> {
@@ -26,6 +26,8 @@ pub fn call(ctx: &Ctx, func: CatalogFn, args: &[Value]) -> Result<Value> {
         CatalogFn::RegclassIn => oid_value(regclass_oid(ctx, text(&args[0])).ok_or_else(|| crate::sql::bind::undefined_table(text(&args[0])))?),
         CatalogFn::ToRegclass => regclass_oid(ctx, text(&args[0])).map_or(Value::Null, oid_value),
         CatalogFn::RegclassOut => Value::Text(regclass_name(ctx, int(0) as u32).unwrap_or_else(|| int(0).to_string())),
+        CatalogFn::RegtypeIn => oid_value(regtype_oid(ctx, text(&args[0]))?),
+        CatalogFn::RegtypeOut => Value::Text(regtype_name(ctx, int(0) as u32)),
         CatalogFn::GetIndexDef => or_null(index_definition(&source(ctx), int(0) as u32, int(1), args.get(2) == Some(&Value::Bool(true)))),
         CatalogFn::GetConstraintDef => or_null(constraint_definition(&source(ctx), int(0) as u32, args.get(1) == Some(&Value::Bool(true)))),
         CatalogFn::GetSerialSequence => or_null(serial_sequence(&source(ctx), text(&args[0]), text(&args[1]))?),
@@ -39,6 +41,32 @@ pub fn call(ctx: &Ctx, func: CatalogFn, args: &[Value]) -> Result<Value> {
         }
         other => return Err(Error::internal(format!("{}() is not a runtime function", other.name()))),
     })
+}
+
+/// The OID of a type name (SQL spelling or pg_type's typname), 42704 when there is none.
+fn regtype_oid(ctx: &Ctx, name: &str) -> Result<u32> {
+    if let Ok(t) = DataType::parse(name.trim()) {
+        return Ok(t.oid());
+    }
+    let wanted = split_name(name).pop().unwrap_or_default();
+    let rows = super::pg_type::rows(&source(ctx));
+    let found = rows.iter().find(|r| r[1] == Value::Text(wanted.clone())).and_then(|r| r[0].as_i64());
+    found.map(|o| o as u32).ok_or_else(|| Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{}\" does not exist", name.trim())))
+}
+
+/// A type's name as regtype prints it: `integer`, `text[]`, `-` for 0, else pg_type's typname
+/// or the OID itself.
+fn regtype_name(ctx: &Ctx, oid: u32) -> String {
+    match DataType::from_oid(oid) {
+        _ if oid == 0 => "-".to_string(),
+        Some(DataType::Char(None)) => "character".to_string(),
+        Some(t) if t != DataType::Unknown => t.to_string(),
+        _ => {
+            let rows = super::pg_type::rows(&source(ctx));
+            let name = rows.iter().find(|r| r[0].as_i64() == Some(oid.into())).map(|r| crate::sql::expr::text(&r[1]).to_string());
+            name.unwrap_or_else(|| oid.to_string())
+        }
+    }
 }
 
 /// The CREATE INDEX statement of index `oid`, or its `column`-th column (1-based) when not 0.

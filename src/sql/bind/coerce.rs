@@ -37,7 +37,7 @@ pub fn common_type(a: &DataType, b: &DataType) -> Option<DataType> {
     }
     match (a, b) {
         (DataType::Unknown, t) | (t, DataType::Unknown) => Some(t.without_modifier()),
-        (DataType::Regclass, t) | (t, DataType::Regclass) if t.is_integer() || *t == DataType::Oid => Some(DataType::Oid),
+        (r, t) | (t, r) if r.is_reg() && (t.is_integer() || *t == DataType::Oid) => Some(DataType::Oid),
         (DataType::Json, DataType::Jsonb) | (DataType::Jsonb, DataType::Json) => None,
         _ if can_cast(b, a, CastKind::Implicit) => Some(a.clone()),
         _ if can_cast(a, b, CastKind::Implicit) => Some(b.clone()),
@@ -52,8 +52,8 @@ impl Binder<'_> {
         if e.ty == *to || *to == DataType::Unknown {
             return Ok(e.expr);
         }
-        if e.ty == DataType::Regclass || *to == DataType::Regclass {
-            return self.coerce_regclass(e, to, kind);
+        if e.ty.is_reg() || to.is_reg() {
+            return self.coerce_reg(e, to, kind);
         }
         match (&e.expr, &e.ty) {
             (Expr::Literal(Value::Null), _) => Ok(e.expr),
@@ -69,16 +69,17 @@ impl Binder<'_> {
         }
     }
 
-    /// regclass holds OIDs: names go in and come out through the catalog, numbers pass as oid.
-    fn coerce_regclass(&mut self, e: Typed, to: &DataType, kind: CastKind) -> Result<Expr> {
+    /// regclass and regtype hold OIDs: names go in and come out through the catalog, numbers
+    /// pass as oid.
+    fn coerce_reg(&mut self, e: Typed, to: &DataType, kind: CastKind) -> Result<Expr> {
         let call = |f: CatalogFn, arg: Expr| Expr::Call { func: Func::Catalog(f), args: vec![arg] };
         match (&e.ty, to) {
             (_, _) if matches!(e.expr, Expr::Literal(Value::Null)) => Ok(e.expr),
-            (DataType::Regclass, t) if t.is_string() => Ok(call(CatalogFn::RegclassOut, e.expr)),
-            (DataType::Regclass, _) => self.coerce(Typed::new(e.expr, DataType::Oid), to, kind),
-            (t, _) if t.is_string() || *t == DataType::Unknown => Ok(call(CatalogFn::RegclassIn, self.coerce(e, &DataType::Text, kind)?)),
+            (from, t) if from.is_reg() && t.is_string() => Ok(call(CatalogFn::reg_out(from), e.expr)),
+            (from, _) if from.is_reg() => self.coerce(Typed::new(e.expr, DataType::Oid), to, kind),
+            (t, _) if t.is_string() || *t == DataType::Unknown => Ok(call(CatalogFn::reg_in(to), self.coerce(e, &DataType::Text, kind)?)),
             (t, _) if t.is_integer() || *t == DataType::Oid => self.coerce(e, &DataType::Oid, kind),
-            (t, _) => Err(Error::new(sqlstate::CANNOT_COERCE, format!("cannot cast type {t} to regclass"))),
+            (t, _) => Err(Error::new(sqlstate::CANNOT_COERCE, format!("cannot cast type {t} to {to}"))),
         }
     }
 

@@ -305,7 +305,7 @@ impl Binder<'_> {
         if t.ty == DataType::Unknown && self.unknown_outputs {
             return Ok(t);
         }
-        if matches!(t.ty, DataType::Unknown | DataType::Regclass) {
+        if t.ty == DataType::Unknown || t.ty.is_reg() {
             let expr = self.coerce(t, &DataType::Text, CastKind::Implicit)?;
             return Ok(Typed::new(expr, DataType::Text));
         }
