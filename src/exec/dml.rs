@@ -31,7 +31,7 @@ pub struct Written {
 
 impl Exec<'_> {
     fn read<T>(&self, f: impl FnOnce(&Ctx) -> Result<T>) -> Result<T> {
-        let ctx = Ctx { snap: self.snap, txn: self.txn, eval: self.eval, interrupt: self.interrupt, settings: None };
+        let ctx = Ctx { snap: self.snap, txn: self.txn, eval: self.eval, interrupt: self.interrupt, settings: None, work: &[] };
         f(&ctx)
     }
 

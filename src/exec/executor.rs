@@ -22,6 +22,8 @@ pub struct Ctx<'a> {
     pub interrupt: &'a Interrupt,
     /// The session's settings, for pg_settings (None where a statement cannot read them).
     pub settings: Option<&'a super::settings::Settings>,
+    /// The work tables of the recursive queries running (innermost last).
+    pub work: &'a [(usize, &'a [Row])],
 }
 
 impl<'a> Ctx<'a> {
@@ -119,6 +121,11 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
             let right = run(right, ctx)?.collect::<Result<Vec<_>>>()?;
             Box::new(set_op(*op, *all, run(left, ctx)?, right)?.into_iter().map(Ok))
         }
+        Rel::Recursive { id, all, base, step } => Box::new(recursive(*id, *all, base, step, ctx)?.into_iter().map(Ok)),
+        Rel::WorkTable { id } => {
+            let rows = ctx.work.iter().rev().find(|(w, _)| w == id).map(|(_, rows)| rows.to_vec());
+            Box::new(rows.ok_or_else(|| Error::internal(format!("work table {id} is not running")))?.into_iter().map(Ok))
+        }
         Rel::Aggregate { input, groups, aggs } => Box::new(aggregate(run(input, ctx)?, groups, aggs, ctx)?.into_iter().map(Ok)),
     })
 }
@@ -177,6 +184,23 @@ fn project_set(row: Row, calls: &[SetCall], ctx: &Ctx) -> Result<Vec<Row>> {
     }
     let len = sets.iter().map(Vec::len).max().unwrap_or(0);
     Ok((0..len).map(|i| row.iter().cloned().chain(sets.iter().map(|s| s.get(i).cloned().unwrap_or(Value::Null))).collect()).collect())
+}
+
+/// WITH RECURSIVE: iterates `step` over the newest rows until none come.
+fn recursive(id: usize, all: bool, base: &Rel, step: &Rel, ctx: &Ctx) -> Result<Vec<Row>> {
+    let mut seen = ahash::AHashSet::new();
+    let mut fresh = |rows: Vec<Row>| -> Vec<Row> { rows.into_iter().filter(|r| all || seen.insert(r.clone())).collect() };
+    let mut out = Vec::new();
+    let mut working = fresh(run(base, ctx)?.collect::<Result<Vec<_>>>()?);
+    while !working.is_empty() {
+        ctx.interrupt.check()?;
+        let frames: Vec<(usize, &[Row])> = ctx.work.iter().copied().chain(std::iter::once((id, working.as_slice()))).collect();
+        let inner = Ctx { work: &frames, ..*ctx };
+        let next = run(step, &inner)?.collect::<Result<Vec<_>>>()?;
+        out.append(&mut working);
+        working = fresh(next);
+    }
+    Ok(out)
 }
 
 /// UNION / INTERSECT / EXCEPT: left rows in order, then (UNION) the right side's. Without ALL
@@ -475,6 +499,19 @@ fn fold(a: &Aggregate, vals: Vec<(Vec<Value>, Value, Value)>) -> Result<Value> {
 mod tests {
     use super::*;
     use crate::sql::expr::Expr;
+
+    #[test]
+    fn set_operations_count_duplicates_like_postgres() {
+        let rows = |v: &[i32]| v.iter().map(|i| vec![Value::Int4(*i)]).collect::<Vec<Row>>();
+        let left = |v: &[i32]| -> Rows { Box::new(rows(v).into_iter().map(Ok)) };
+        let run = |op, all, l: &[i32], r: &[i32]| set_op(op, all, left(l), rows(r)).unwrap();
+        assert_eq!(run(SetOp::Union, false, &[1, 1, 2], &[2, 3]), rows(&[1, 2, 3]));
+        assert_eq!(run(SetOp::Union, true, &[1, 1], &[1]), rows(&[1, 1, 1]));
+        assert_eq!(run(SetOp::Intersect, false, &[1, 1, 2], &[1, 1, 3]), rows(&[1]));
+        assert_eq!(run(SetOp::Intersect, true, &[1, 1, 1, 2], &[1, 1, 3]), rows(&[1, 1]));
+        assert_eq!(run(SetOp::Except, false, &[1, 1, 2, 3], &[3]), rows(&[1, 2]));
+        assert_eq!(run(SetOp::Except, true, &[1, 1, 1, 2], &[1, 2]), rows(&[1, 1]));
+    }
 
     #[test]
     fn nulls_sort_last_ascending_and_first_descending() {

@@ -3,7 +3,8 @@
 //! A [`Session`] is one client's state: settings (SET/SHOW), the transaction in progress and
 //! its failed/idle status. Prepared statements are kept by the protocol layer as
 //! [`Prepared`] values holding the bound plan. The protocol layer calls only the methods of
-//! [`Session`]; `txn` holds a transaction's overlay, `executor` runs row sources, `dml`
+//! [`Session`]; `txn` holds a transaction's overlay, `executor` runs row sources (with
+//! `runtime` running their subqueries and catalog-reading functions), `dml`
 //! and `ddl` apply writes, `constraints` checks them.
 
 mod constraints;
@@ -13,9 +14,9 @@ mod executor;
 mod interrupt;
 mod own_index;
 pub mod pg_catalog;
+mod runtime;
 mod session;
 mod settings;
-mod subqueries;
 mod txn;
 
 pub use session::Session;

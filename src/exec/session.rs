@@ -5,8 +5,8 @@
 use super::dml::{Exec, Written};
 use super::executor::run;
 use super::interrupt::Interrupt;
+use super::runtime::Runner;
 use super::settings::Settings;
-use super::subqueries::Runner;
 use super::txn::{read_only_error, TxnState};
 use super::{columns_of, Engine, FormatOptions, Prepared, PreparedPlan, QueryResult};
 use crate::error::{sqlstate, Error, Result};

@@ -102,6 +102,19 @@ pub enum Rel {
         left: Box<Rel>,
         right: Box<Rel>,
     },
+    /// WITH RECURSIVE: `base`'s rows, then `step`'s rows over the previous iteration's rows
+    /// (read by `WorkTable { id }`) until an iteration yields none; without `all`, rows seen
+    /// before are dropped.
+    Recursive {
+        id: usize,
+        all: bool,
+        base: Box<Rel>,
+        step: Box<Rel>,
+    },
+    /// The rows of recursive query `id`'s previous iteration.
+    WorkTable {
+        id: usize,
+    },
     /// Aggregates over the whole input, or per group of the `groups` input columns; each
     /// output row is the group's column values followed by the aggregate values.
     Aggregate {
@@ -394,6 +407,12 @@ impl Rel {
                 writeln!(f, "{pad}{op:?}{}", if *all { " All" } else { "" })?;
                 left.fmt_tree(f, depth + 1)?;
                 right
+            }
+            Rel::WorkTable { id } => return writeln!(f, "{pad}WorkTable {id}"),
+            Rel::Recursive { id, all, base, step } => {
+                writeln!(f, "{pad}Recursive {id}{}", if *all { " All" } else { "" })?;
+                base.fmt_tree(f, depth + 1)?;
+                step
             }
             Rel::Aggregate { input, groups, aggs } => {
                 writeln!(f, "{pad}Aggregate groups={groups:?} {:?}", aggs.iter().map(|a| a.func).collect::<Vec<_>>())?;

@@ -27,6 +27,7 @@ pub fn call(ctx: &Ctx, func: CatalogFn, args: &[Value]) -> Result<Value> {
     Ok(match func {
         CatalogFn::RegIn(kind) => oid_value(reg_oid(ctx, kind, text(&args[0])).ok_or_else(|| undefined(kind, text(&args[0])))?),
         CatalogFn::ToRegClass => reg_oid(ctx, RegKind::Class, text(&args[0])).map_or(Value::Null, oid_value),
+        CatalogFn::RegOut(_) if int(0) == 0 => Value::Text("-".into()),
         CatalogFn::RegOut(kind) => Value::Text(reg_name(ctx, kind, int(0) as u32).unwrap_or_else(|| int(0).to_string())),
         CatalogFn::RelationIsPublishable => match source(ctx) {
             src if src.tables.iter().any(|t| relation_oid(&t.name) == int(0) as u32) => Value::Bool(true),

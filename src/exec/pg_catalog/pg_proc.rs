@@ -13,7 +13,7 @@ pub fn table() -> TableSchema {
         "pg_catalog.pg_proc",
         "oid:oid proname:name pronamespace:oid proowner:oid prolang:oid procost:real prorows:real provariadic:oid \
          prokind:char1 prosecdef:boolean proleakproof:boolean proisstrict:boolean proretset:boolean provolatile:char1 \
-         proparallel:char1 pronargs:smallint pronargdefaults:smallint prorettype:oid proargtypes:oid[]",
+         proparallel:char1 pronargs:smallint pronargdefaults:smallint prorettype:oid proargtypes:oidvector",
     )
 }
 

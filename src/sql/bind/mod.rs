@@ -12,6 +12,7 @@ mod ddl;
 mod dml;
 mod expr;
 mod query;
+mod recursive;
 mod relation;
 mod scope;
 mod set_ops;
@@ -78,6 +79,10 @@ pub struct Binder<'a> {
     ctes: Vec<cte::CteDef>,
     /// Set-returning calls of the select list being bound (None where none are allowed).
     set_calls: Option<srf::SetCalls>,
+    /// The id the next recursive WITH entry's work table gets.
+    next_work_table: usize,
+    /// Binding a side of a set operation: its select list keeps untyped literals unknown.
+    unknown_outputs: bool,
 }
 
 /// Binds one statement. `params` are the types the client gave (Unknown where unspecified).
@@ -92,7 +97,17 @@ pub fn bind(catalog: &dyn Catalog, stmt: &Statement, params: &[DataType]) -> Res
 
 impl<'a> Binder<'a> {
     pub fn new(catalog: &'a dyn Catalog) -> Binder<'a> {
-        Binder { catalog, params: Vec::new(), deps: Vec::new(), subqueries: Vec::new(), outer: Vec::new(), ctes: Vec::new(), set_calls: None }
+        Binder {
+            catalog,
+            params: Vec::new(),
+            deps: Vec::new(),
+            subqueries: Vec::new(),
+            outer: Vec::new(),
+            ctes: Vec::new(),
+            set_calls: None,
+            next_work_table: 0,
+            unknown_outputs: false,
+        }
     }
 }
 

@@ -30,6 +30,7 @@ impl Binder<'_> {
     /// Binds a query; an enclosing select list's set-returning calls are out of its reach.
     pub fn bind_query(&mut self, q: &ast::Query) -> Result<(Rel, Vec<OutCol>)> {
         let set_calls = self.set_calls.take();
+        let unknown_outputs = std::mem::take(&mut self.unknown_outputs);
         let base = self.ctes.len();
         let bound = match &q.with {
             Some(with) => self.push_ctes(with).and_then(|()| self.bind_query_body(q)),
@@ -37,6 +38,7 @@ impl Binder<'_> {
         };
         self.ctes.truncate(base);
         self.set_calls = set_calls;
+        self.unknown_outputs = unknown_outputs;
         bound
     }
 
@@ -323,10 +325,14 @@ impl Binder<'_> {
         Ok(p)
     }
 
-    /// Binds a select-list expression; unknown literals come out as text, and so do the OID
-    /// alias types (as the names they print as; the column is typed text).
+    /// Binds a select-list expression; unknown literals come out as text (unless a set
+    /// operation resolves them), and so do the OID alias types (as the names they print as;
+    /// the column is typed text).
     fn bind_output(&mut self, e: &ast::Expr, scope: &Scope) -> Result<Typed> {
         let t = self.bind_expr(e, scope)?;
+        if t.ty == DataType::Unknown && self.unknown_outputs {
+            return Ok(t);
+        }
         if t.ty == DataType::Unknown || t.ty.is_reg() {
             let expr = self.coerce(t, &DataType::Text, CastKind::Implicit)?;
             return Ok(Typed::new(expr, DataType::Text));

@@ -1,9 +1,9 @@
 //! UNION / INTERSECT / EXCEPT [ALL].
 //!
 //! Both sides must have the same number of columns; each column's type is resolved across the
-//! two sides the way CASE resolves its results (numbers promote, strings meet at text, no
-//! match is 42804), and a side whose column has another type is wrapped in a Project that
-//! casts it. Names come from the left side. ORDER BY over the result may name an output
+//! two sides the way CASE resolves its results (numbers promote, strings meet at text, an
+//! untyped literal takes the other side's type, no match is 42804), and a side whose column
+//! has another type is wrapped in a Project that casts it. Names come from the left side. ORDER BY over the result may name an output
 //! column or give its position, nothing else, as in PostgreSQL.
 
 use super::coerce::common_type;
@@ -37,8 +37,8 @@ impl Binder<'_> {
             ast::SetQuantifier::Distinct | ast::SetQuantifier::None => false,
             other => return Err(Error::unsupported(format!("{name} {other}"))),
         };
-        let (l, lcols) = self.bind_set_expr(left)?;
-        let (r, rcols) = self.bind_set_expr(right)?;
+        let (l, lcols) = self.bind_operand(left)?;
+        let (r, rcols) = self.bind_operand(right)?;
         if lcols.len() != rcols.len() {
             return Err(Error::syntax(format!("each {name} query must have the same number of columns")));
         }
@@ -52,6 +52,16 @@ impl Binder<'_> {
         }
         let (left, right) = (self.cast_side(l, &lcols, &columns)?, self.cast_side(r, &rcols, &columns)?);
         Ok((Rel::SetOp { op, all, left: Box::new(left), right: Box::new(right) }, columns))
+    }
+
+    /// One side of a set operation. A SELECT's untyped literals (`'x'`, NULL) stay unknown
+    /// until the other side's type is known, as PostgreSQL resolves them.
+    fn bind_operand(&mut self, side: &SetExpr) -> Result<(Rel, Vec<OutCol>)> {
+        let SetExpr::Select(s) = side else { return self.bind_set_expr(side) };
+        let saved = std::mem::replace(&mut self.unknown_outputs, true);
+        let bound = self.bind_select(s, &[]);
+        self.unknown_outputs = saved;
+        bound
     }
 
     /// Casts a side's columns to the resolved types (as is when they already match).

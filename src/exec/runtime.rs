@@ -55,7 +55,7 @@ impl<'a> Runner<'a> {
 
     /// The read context for rows evaluated with `eval`.
     pub fn ctx<'b>(&'b self, eval: &'b EvalCtx<'b>) -> Ctx<'b> {
-        Ctx { snap: self.snap, txn: self.txn, eval, interrupt: self.interrupt, settings: Some(self.settings) }
+        Ctx { snap: self.snap, txn: self.txn, eval, interrupt: self.interrupt, settings: Some(self.settings), work: &[] }
     }
 
     /// Every subquery's value, for a statement whose subqueries are all uncorrelated.
