@@ -14,13 +14,14 @@ use super::jsonl::{column_named, decode_value};
 use crate::catalog::ColumnDef;
 use crate::types::{Row, Value};
 use simd_json::{BorrowedValue as Json, StaticNode};
+use smallvec::SmallVec;
 
 /// The row of `line` with only the `needed` columns decoded (others NULL), or None when the
 /// line needs the full parser.
 pub fn scan_needed(line: &[u8], columns: &[ColumnDef], needed: &[bool]) -> Option<Row> {
     let mut s = Scanner { bytes: line, at: 0 };
     let mut row: Row = vec![Value::Null; columns.len()];
-    let mut seen = vec![false; columns.len()];
+    let mut seen: SmallVec<[bool; 32]> = smallvec::smallvec![false; columns.len()];
     s.expect(b'{')?;
     if s.peek_after_ws()? == b'}' {
         return s.end(1).then_some(row);
