@@ -142,10 +142,13 @@ impl State {
                 }
                 let block = Arc::new(block);
                 let decoding = split_pieces(&block.bytes, threads).into_iter().map(|piece| match threads {
-                    1 => Decoding::Done(decoder.decode(&block, piece)),
+                    1 => Decoding::Done(decoder.decode(&block, piece, Vec::new())),
                     _ => {
                         let block = block.clone();
-                        Decoding::Running(scope.spawn(move || decoder.decode(&block, piece)))
+                        // Allocated here, so the memory comes back to this thread's heap
+                        // (what a thread allocates stays in its own glibc arena).
+                        let out = Vec::with_capacity((piece.1 - piece.0) / 64);
+                        Decoding::Running(scope.spawn(move || decoder.decode(&block, piece, out)))
                     }
                 });
                 let decoding = decoding.collect();
@@ -227,9 +230,8 @@ enum Item {
 }
 
 impl Decoder<'_> {
-    /// Decodes the lines of one piece of `block`.
-    fn decode(&self, block: &Block, (start, end, line_offset): Piece) -> Result<Vec<Decoded>> {
-        let mut out = Vec::with_capacity((end - start) / 64);
+    /// Decodes the lines of one piece of `block` into `out`.
+    fn decode(&self, block: &Block, (start, end, line_offset): Piece, mut out: Vec<Decoded>) -> Result<Vec<Decoded>> {
         let mut offset = block.start + start as u64;
         for (n, raw) in block.bytes[start..end].split_inclusive(|&b| b == b'\n').enumerate() {
             let line = trim_line(raw);
