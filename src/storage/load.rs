@@ -165,8 +165,8 @@ impl State {
     }
 }
 
-/// The rounds' text and decoded lines were allocated on the decoding threads; glibc keeps
-/// what they freed in its per-thread arenas unless asked to return it to the system.
+/// The rounds' text and decoded lines (tens of MB) are freed by now; glibc may keep freed heap
+/// memory (in its main heap and the decoding threads' arenas) unless asked to give it back.
 fn give_back_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only releases free heap memory; it touches nothing in use.
