@@ -11,6 +11,7 @@ use super::fileops::FileOp;
 use super::files::{self, Fingerprint};
 use super::journal::{Durable, Record};
 use super::jsonl::{self, Line, Origin};
+use super::load::Source;
 use super::offsets::Loc;
 use super::store::{CommitState, Store};
 use super::table::{key_of, State, Table};
@@ -331,7 +332,7 @@ impl<'s> Stage<'s> {
             None => slot.content()?,
         };
         self.retire(old)?;
-        let state = State::build(&schema, &content, &format!("{new}.jsonl"), self.store.next_generation(), false)?;
+        let state = State::build(&schema, Source::Bytes(&content), &format!("{new}.jsonl"), self.store.next_generation(), false)?;
         if old != new {
             self.ops.push(FileOp::Rename { from: old.to_string(), to: new.clone() });
             self.names.remove(old);

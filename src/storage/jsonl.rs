@@ -11,7 +11,9 @@ use crate::catalog::ColumnDef;
 use crate::error::{Error, Result};
 use crate::types::{DataType, Row, Value};
 use rust_decimal::Decimal;
+use simd_json::tape::{Tape, Value as TapeValue};
 use simd_json::{BorrowedValue as Json, StaticNode};
+use smallvec::SmallVec;
 use std::str::FromStr;
 
 /// One decoded line of a table file.
@@ -174,12 +176,19 @@ pub fn decode_line(bytes: &[u8], columns: &[ColumnDef], key_cols: &[usize], at: 
 }
 
 /// Like [`decode_line`], but only the columns flagged in `needed` (when given) are decoded;
-/// the others read as NULL. The line must still be a valid JSON object.
+/// the others read as NULL. For files fully checked before: a line the byte scan of
+/// [`super::trusted`] can handle is not otherwise checked.
 pub fn decode_columns(bytes: &[u8], columns: &[ColumnDef], key_cols: &[usize], at: Origin, needed: Option<&[bool]>) -> Result<Line> {
-    SCRATCH.with_borrow_mut(|(buffers, copy)| {
+    if let Some(row) = needed.and_then(|n| super::trusted::scan_needed(bytes, columns, n)) {
+        return Ok(Line::Row(row));
+    }
+    SCRATCH.with_borrow_mut(|Scratch { buffers, copy, nodes }| {
         copy.clear();
         copy.extend_from_slice(bytes);
-        decode_with(copy, buffers, Columns { all: columns, key_cols, needed }, at)
+        let mut tape = Tape(std::mem::take(nodes)).reset();
+        let line = decode_with(copy, buffers, &mut tape, Columns { all: columns, key_cols, needed }, at);
+        *nodes = tape.reset().0;
+        line
     })
 }
 
@@ -191,39 +200,72 @@ struct Columns<'a> {
     needed: Option<&'a [bool]>,
 }
 
-thread_local! {
-    /// simd-json's scratch space and the line copy it parses in place, reused across the
-    /// lines a thread decodes (no allocation per line).
-    static SCRATCH: std::cell::RefCell<(simd_json::Buffers, Vec<u8>)> = std::cell::RefCell::new(Default::default());
+/// simd-json's scratch space, the line copy it parses in place and its tape, reused across
+/// the lines a thread decodes (no allocation per line).
+#[derive(Default)]
+struct Scratch {
+    buffers: simd_json::Buffers,
+    copy: Vec<u8>,
+    nodes: Vec<simd_json::Node<'static>>,
 }
 
-fn decode_with(buf: &mut [u8], buffers: &mut simd_json::Buffers, cols: Columns, at: Origin) -> Result<Line> {
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// Parses the line into simd-json's flat tape (no tree, no map per line) and decodes only
+/// the values of the columns wanted; nested values become a tree only when decoded.
+fn decode_with<'t>(buf: &'t mut [u8], buffers: &mut simd_json::Buffers, tape: &mut Tape<'t>, cols: Columns, at: Origin) -> Result<Line> {
     let (columns, key_cols) = (cols.all, cols.key_cols);
     let ordered = json_columns_in_order(buf, columns); // before simd-json rewrites `buf`
-    let parsed = simd_json::value::borrowed::to_value_with_buffers(buf, buffers).map_err(|e| corrupt(at, None, &format!("not valid JSON: {e}")))?;
-    let Json::Object(obj) = parsed else {
+    simd_json::fill_tape(buf, buffers, tape).map_err(|e| corrupt(at, None, &format!("not valid JSON: {e}")))?;
+    let Some(obj) = tape.as_value().as_object() else {
         return Err(corrupt(at, None, "expected a JSON object"));
     };
-    if let Some(key) = obj.get("$deleted") {
-        return decode_tombstone(key, columns, key_cols, at);
-    }
-    if let Some(off) = obj.get("$deleted_at") {
-        return match off {
-            Json::Static(StaticNode::U64(o)) => Ok(Line::DeletedAt(*o)),
-            Json::Static(StaticNode::I64(o)) if *o >= 0 => Ok(Line::DeletedAt(*o as u64)),
-            other => Err(corrupt(at, None, &format!("\"$deleted_at\" must be a byte offset, found {}", show(other)))),
-        };
+    let mut found: SmallVec<[Option<TapeValue>; 16]> = smallvec::smallvec![None; columns.len()];
+    for (position, (name, value)) in obj.iter().enumerate() {
+        match name {
+            "$deleted" => return decode_tombstone(&tree(value), columns, key_cols, at),
+            "$deleted_at" => return deleted_at(value, at),
+            _ => {
+                if let Some(slot) = column_named(columns, name, position).and_then(|c| found.get_mut(c)) {
+                    slot.get_or_insert(value);
+                }
+            }
+        }
     }
     let skipped = |i: usize| cols.needed.is_some_and(|n| !n[i]);
-    let row = columns.iter().enumerate().map(|(i, col)| match (obj.get(col.name.as_str()), ordered.as_ref().and_then(|m| m.get(&col.name))) {
+    let row = columns.iter().zip(found).enumerate().map(|(i, (col, value))| match (value, ordered.as_ref().and_then(|m| m.get(&col.name))) {
         _ if skipped(i) => Ok(Value::Null),
         (Some(_), Some(json)) if col.data_type == DataType::Json => {
             Ok(if json.is_null() { Value::Null } else { Value::Json(unwrap_serde(json).to_string()) })
         }
         (None, _) => Ok(Value::Null),
-        (Some(j), _) => decode_value(j, &col.data_type).map_err(|why| corrupt(at, Some(&col.name), &why)),
+        (Some(j), _) => decode_value(&tree(j), &col.data_type).map_err(|why| corrupt(at, Some(&col.name), &why)),
     });
     row.collect::<Result<Row>>().map(Line::Row)
+}
+
+/// The column a key names; lines written by us list columns in schema order, so the column
+/// at the key's position is tried first.
+pub(super) fn column_named(columns: &[ColumnDef], name: &str, position: usize) -> Option<usize> {
+    match columns.get(position) {
+        Some(c) if c.name == name => Some(position),
+        _ => columns.iter().position(|c| c.name == name),
+    }
+}
+
+/// A tape value as a simd-json value (scalars borrow the line; nothing is copied).
+fn tree<'i>(value: TapeValue<'_, 'i>) -> Json<'i> {
+    simd_json::value::lazy::Value::from_tape(value).into_value()
+}
+
+fn deleted_at(value: TapeValue, at: Origin) -> Result<Line> {
+    match tree(value) {
+        Json::Static(StaticNode::U64(o)) => Ok(Line::DeletedAt(o)),
+        Json::Static(StaticNode::I64(o)) if o >= 0 => Ok(Line::DeletedAt(o as u64)),
+        other => Err(corrupt(at, None, &format!("\"$deleted_at\" must be a byte offset, found {}", show(&other)))),
+    }
 }
 
 /// json (unlike jsonb) keeps its keys in the order written: when the table has a json column

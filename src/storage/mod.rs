@@ -28,6 +28,7 @@ mod index_files;
 mod journal;
 mod jsonl;
 mod key;
+mod load;
 mod offsets;
 mod rebuild;
 mod recovery;
@@ -36,6 +37,7 @@ mod sequences;
 mod store;
 mod table;
 mod timefmt;
+mod trusted;
 mod watch;
 
 pub use batch::{Change, WriteBatch};

@@ -1,5 +1,5 @@
 //! `smarterbase rebuild-indexes`: rebuilds each table's byte-offset index and its `_idx/` files
-//! from the JSONL file alone, and reports rows, time and every line that fails to parse.
+//! from the JSONL file alone (read in blocks, never whole), and reports rows, time and every line that fails to parse.
 //!
 //! Rebuilding checks the whole file rather than stopping at the first bad line, so one run
 //! lists everything to fix (`users.jsonl line 42, column "age": ...`). A table with bad lines
@@ -7,6 +7,7 @@
 
 use super::index_files;
 use super::jsonl::{self, Origin};
+use super::load::{trim_line, Blocks, Source, ROUND};
 use super::table::State;
 use super::Store;
 use crate::error::{sqlstate, Error, Result};
@@ -49,17 +50,25 @@ impl Store {
     fn rebuild_table(&self, schema: &crate::catalog::TableSchema) -> Result<RebuildReport> {
         let start = Instant::now();
         let path = self.paths.table(&schema.name);
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(Error::io(&path, "read", e)),
+        let file = match std::fs::File::open(&path) {
+            Ok(file) => Some(file),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io(&path, "open", e)),
         };
-        let file = format!("{}.jsonl", schema.name);
+        let len = match &file {
+            Some(f) => f.metadata().map_err(|e| Error::io(&path, "stat", e))?.len(),
+            None => 0,
+        };
+        let source = match &file {
+            Some(file) => Source::File { file, path: &path, len },
+            None => Source::Bytes(&[]),
+        };
+        let name = format!("{}.jsonl", schema.name);
         // Every line is checked here, so the build below may decode only key and index columns.
-        let errors = bad_lines(&bytes, schema, &file);
+        let errors = bad_lines(source, schema, &name)?;
         let mut rows = 0;
         if errors.is_empty() {
-            let state = State::build(schema, &bytes, &file, 0, true)?;
+            let state = State::build(schema, source, &name, 0, true)?;
             rows = state.offsets.len();
             index_files::write(&self.paths.index_dir(&schema.name), &index_files::plan(&state))?;
         }
@@ -67,20 +76,23 @@ impl Store {
     }
 }
 
-/// Every line of `bytes` that does not decode as a row or tombstone of `schema`.
-fn bad_lines(bytes: &[u8], schema: &crate::catalog::TableSchema, file: &str) -> Vec<Error> {
+/// Every line of `source` that does not decode as a row or tombstone of `schema`.
+fn bad_lines(source: Source, schema: &crate::catalog::TableSchema, file: &str) -> Result<Vec<Error>> {
     let key_cols = schema.primary_key_columns();
     let mut errors = Vec::new();
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        if let Err(e) = jsonl::decode_line(line, &schema.columns, &key_cols, Origin { file, line: i as u64 + 1 }) {
-            errors.push(e);
+    let mut blocks = Blocks::new(source, ROUND);
+    while let Some(block) = blocks.next_block()? {
+        for (i, raw) in block.bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+            let line = trim_line(raw);
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            if let Err(e) = jsonl::decode_line(line, &schema.columns, &key_cols, Origin { file, line: block.first_line + i as u64 }) {
+                errors.push(e);
+            }
         }
     }
-    errors
+    Ok(errors)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 
 use super::files::{self, Fingerprint, Paths};
 use super::jsonl::{self, Line, Origin};
+use super::load::{trim_line, Source};
 use super::offsets::{Loc, Offsets};
 use super::secondary::SecondaryIndex;
 use super::{Key, StoredRow};
@@ -72,47 +73,6 @@ impl State {
         }
     }
 
-    /// Builds the image of file content `bytes` (`file` names it in errors).
-    /// Lines are decoded on several threads (chunks split at line ends), then applied in
-    /// file order. A `trusted` file (fully checked before, unchanged since) has only its key
-    /// and indexed columns decoded; otherwise every value of every line is checked.
-    pub fn build(schema: &TableSchema, bytes: &[u8], file: &str, version: u32, trusted: bool) -> Result<State> {
-        let mut load = Loader { state: State::empty(schema, version), schema, bytes, file, keyless: AHashMap::new(), needed: None };
-        if trusted {
-            load.needed = Some(load.state.needed_columns(schema.columns.len()));
-        }
-        load.state.offsets.reserve(bytes.len() / 64);
-        let chunks = split_chunks(bytes);
-        let decoded: Vec<Result<Vec<Decoded>>> = std::thread::scope(|scope| {
-            let load = &load;
-            let jobs: Vec<_> = chunks
-                .iter()
-                .map(|&(start, first_line)| {
-                    let end = chunks.iter().map(|c| c.0).find(|&e| e > start).unwrap_or(bytes.len());
-                    scope.spawn(move || load.decode_chunk(start, end, first_line, version))
-                })
-                .collect();
-            jobs.into_iter().map(|j| j.join().unwrap_or_else(|_| Err(Error::internal("a table loading thread panicked")))).collect()
-        });
-        for chunk in decoded {
-            for d in chunk? {
-                load.line(d.item, d.loc, Origin { file, line: d.line })?;
-            }
-        }
-        load.state.len = bytes.len() as u64;
-        load.state.offsets.shrink_to_fit();
-        Ok(load.state)
-    }
-
-    /// Which columns loading needs: the key's and the secondary indexes'.
-    fn needed_columns(&self, n: usize) -> Vec<bool> {
-        let mut needed = vec![false; n];
-        for &c in self.key_cols.iter().chain(self.secondary.iter().flat_map(|ix| ix.columns.iter())) {
-            needed[c] = true;
-        }
-        needed
-    }
-
     pub fn new_rowid(&mut self) -> Key {
         self.next_rowid += 1;
         Key([Value::Int8(self.next_rowid - 1)].into())
@@ -137,144 +97,6 @@ impl State {
             None => self.offsets.remove(key),
         };
         prev
-    }
-}
-
-/// Builds a [`State`] line by line.
-struct Loader<'a> {
-    state: State,
-    schema: &'a TableSchema,
-    bytes: &'a [u8],
-    file: &'a str,
-    /// Tables without a key: line offset -> row id, for `$deleted_at` tombstones.
-    keyless: AHashMap<u64, i64>,
-    /// The columns to decode (None: all, checking every value).
-    needed: Option<Vec<bool>>,
-}
-
-/// One decoded line: only what loading needs is kept (the whole row only when secondary
-/// indexes need it), so a large file's decoded lines stay small.
-struct Decoded {
-    item: Item,
-    loc: Loc,
-    line: u64,
-}
-
-enum Item {
-    /// A row: its key (None for a table without a key) and, when indexes need it, the row.
-    Row(Option<Key>, Option<Row>),
-    Deleted(Key),
-    DeletedAt(u64),
-}
-
-/// (start offset, 1-based first line number) of each chunk to decode in parallel.
-fn split_chunks(bytes: &[u8]) -> Vec<(usize, u64)> {
-    let threads = if bytes.len() < 1 << 20 { 1 } else { std::thread::available_parallelism().map_or(1, |n| n.get().min(4)) };
-    let mut chunks = vec![(0usize, 1u64)];
-    for i in 1..threads {
-        let (prev, prev_line) = chunks[chunks.len() - 1];
-        let guess = (bytes.len() * i / threads).max(prev);
-        if let Some(nl) = bytes[guess..].iter().position(|&b| b == b'\n') {
-            let start = guess + nl + 1;
-            if start < bytes.len() {
-                chunks.push((start, prev_line + bytes[prev..start].iter().filter(|&&b| b == b'\n').count() as u64));
-            }
-        }
-    }
-    chunks
-}
-
-impl Loader<'_> {
-    /// Decodes the lines of `bytes[start..end]`.
-    fn decode_chunk(&self, start: usize, end: usize, first_line: u64, version: u32) -> Result<Vec<Decoded>> {
-        let key_cols = &self.state.key_cols;
-        let keep_rows = !self.state.secondary.is_empty();
-        let mut out = Vec::with_capacity((end - start) / 64);
-        let mut offset = start as u64;
-        for (n, raw) in self.bytes[start..end].split_inclusive(|&b| b == b'\n').enumerate() {
-            let line = trim_line(raw);
-            if !line.iter().all(u8::is_ascii_whitespace) {
-                let at = Origin { file: self.file, line: first_line + n as u64 };
-                let item = match jsonl::decode_columns(line, &self.schema.columns, key_cols, at, self.needed.as_deref())? {
-                    Line::Row(row) => Item::Row((!key_cols.is_empty()).then(|| key_of(&row, key_cols)), keep_rows.then_some(row)),
-                    Line::Deleted(values) => Item::Deleted(Key(values.into())),
-                    Line::DeletedAt(off) => Item::DeletedAt(off),
-                };
-                out.push(Decoded { item, loc: Loc { offset, len: raw.len() as u32, version }, line: at.line });
-            }
-            offset += raw.len() as u64;
-        }
-        Ok(out)
-    }
-
-    fn line(&mut self, item: Item, loc: Loc, at: Origin) -> Result<()> {
-        match item {
-            Item::Row(key, row) => self.row(key, row.unwrap_or_default(), loc, at),
-            Item::Deleted(key) => self.delete(&key),
-            Item::DeletedAt(off) => {
-                let id = self.keyless.remove(&off).unwrap_or(0);
-                self.delete(&Key([Value::Int8(id)].into()))
-            }
-        }
-    }
-
-    fn row(&mut self, key: Option<Key>, row: Row, loc: Loc, at: Origin) -> Result<()> {
-        let key = match key {
-            Some(key) => key,
-            None => {
-                self.keyless.insert(loc.offset, self.state.next_rowid);
-                self.state.new_rowid()
-            }
-        };
-        if key.0.iter().any(Value::is_null) {
-            return Err(Error::corrupt(format!("{} line {}: the primary key is null", at.file, at.line)));
-        }
-        if self.state.secondary.is_empty() {
-            // Nothing to unindex: one probe of the offset index does it all.
-            if self.state.offsets.insert(&key, loc).is_some() {
-                self.state.garbage += 1;
-            }
-            return Ok(());
-        }
-        let old = self.old_row(&key)?;
-        if old.is_some() {
-            self.state.garbage += 1;
-        }
-        self.state.set(&key, Some((loc, &row)), old.as_ref());
-        Ok(())
-    }
-
-    fn delete(&mut self, key: &Key) -> Result<()> {
-        self.state.garbage += 1;
-        let old = self.old_row(key)?;
-        if old.is_some() {
-            self.state.garbage += 1;
-            self.state.set(key, None, old.as_ref());
-        }
-        Ok(())
-    }
-
-    /// The row a key's current line holds, when it has one.
-    fn old_row(&self, key: &Key) -> Result<Option<Row>> {
-        let Some(loc) = self.state.offsets.get(key) else { return Ok(None) };
-        if self.state.secondary.is_empty() {
-            return Ok(Some(Row::new())); // nothing to unindex: skip the parse
-        }
-        decode_at(self.bytes, loc, self.schema, &self.state.key_cols, self.file).map(Some)
-    }
-}
-
-fn trim_line(raw: &[u8]) -> &[u8] {
-    let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
-    raw.strip_suffix(b"\r").unwrap_or(raw)
-}
-
-fn decode_at(bytes: &[u8], loc: Loc, schema: &TableSchema, key_cols: &[usize], file: &str) -> Result<Row> {
-    let raw = &bytes[loc.offset as usize..(loc.offset + loc.len as u64) as usize];
-    let line = bytes[..loc.offset as usize].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-    match jsonl::decode_line(trim_line(raw), &schema.columns, key_cols, Origin { file, line })? {
-        Line::Row(row) => Ok(row),
-        _ => Err(Error::corrupt(format!("{file} line {line}: expected a row, found a tombstone"))),
     }
 }
 
@@ -353,7 +175,7 @@ impl Table {
         match decoded {
             Ok(Line::Row(row)) => Ok(row),
             Ok(_) => Err(Error::corrupt(format!("{name}: expected a row at byte {offset}, found a tombstone"))),
-            Err(e) => Err(Error::corrupt(e.message.replace(" line 0", &format!(" line {}", line_number(file, offset))))),
+            Err(e) => Err(Error::corrupt(e.message.replace(" line 0", &format!(" line {}", line_number(file, &self.path, offset))))),
         }
     }
 
@@ -401,7 +223,7 @@ impl Table {
     }
 }
 
-/// Reads a table file whole, repairing a torn last line, and builds its image.
+/// Reads a table file (streamed in blocks), repairing a torn last line, and builds its image.
 ///
 /// Every value of every line is checked, unless the `_idx/<table>/.checked` marker says this
 /// very file (same fingerprint) was checked before or written only by us: then only the key
@@ -409,12 +231,11 @@ impl Table {
 fn load_file(paths: &Paths, schema: &TableSchema, version: u32) -> Result<State> {
     let path = &paths.table(&schema.name);
     let file = Arc::new(files::open_rw(path)?);
-    let mut bytes = std::fs::read(path).map_err(|e| Error::io(path, "read", e))?;
-    repair_tail(path, &file, &mut bytes)?;
+    let len = repair_tail(path, &file)?;
     let fp = Fingerprint::of(path);
     let trusted = std::fs::read_to_string(paths.checked(&schema.name)).is_ok_and(|t| t == fp.to_text());
     let name = format!("{}.jsonl", schema.name);
-    let mut state = State::build(schema, &bytes, &name, version, trusted)?;
+    let mut state = State::build(schema, Source::File { file: &file, path, len }, &name, version, trusted)?;
     state.file = Some(file);
     state.fp = fp;
     if !trusted {
@@ -434,31 +255,46 @@ pub fn mark_checked(paths: &Paths, table: &str, fp: Fingerprint) {
 
 /// A last line without its newline is either a hand edit that forgot it (it parses: the
 /// newline is added) or a write torn by a crash (it does not: it is cut off, with a log line).
-pub fn repair_tail(path: &std::path::Path, file: &File, bytes: &mut Vec<u8>) -> Result<()> {
-    if bytes.is_empty() || bytes.ends_with(b"\n") {
-        return Ok(());
+/// Only the last line is read. Returns the file's length afterwards.
+pub fn repair_tail(path: &std::path::Path, file: &File) -> Result<u64> {
+    let len = file.metadata().map_err(|e| Error::io(path, "stat", e))?.len();
+    let read = |from: u64, to: u64| -> Result<Vec<u8>> {
+        let mut buf = vec![0u8; (to - from) as usize];
+        file.read_exact_at(&mut buf, from).map_err(|e| Error::io(path, "read", e))?;
+        Ok(buf)
+    };
+    let (mut start, mut tail) = (len, Vec::new());
+    while start > 0 {
+        let from = start.saturating_sub(TAIL_STEP);
+        let mut chunk = read(from, start)?;
+        let newline = chunk.iter().rposition(|&b| b == b'\n');
+        chunk.append(&mut tail);
+        (start, tail) = (from, chunk);
+        if let Some(nl) = newline {
+            tail.drain(..=nl);
+            start += nl as u64 + 1;
+            break;
+        }
     }
-    let start = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let mut tail = bytes[start..].to_vec();
+    if tail.is_empty() {
+        return Ok(len);
+    }
     if simd_json::to_borrowed_value(&mut tail).is_ok() {
-        file.write_all_at(b"\n", bytes.len() as u64).map_err(|e| Error::io(path, "write", e))?;
-        bytes.push(b'\n');
-    } else {
-        tracing::warn!("{}: repaired a torn last line ({} bytes cut at byte {start})", path.display(), bytes.len() - start);
-        file.set_len(start as u64).map_err(|e| Error::io(path, "truncate", e))?;
-        file.sync_data().map_err(|e| Error::io(path, "fsync", e))?;
-        bytes.truncate(start);
+        file.write_all_at(b"\n", len).map_err(|e| Error::io(path, "write", e))?;
+        return Ok(len + 1);
     }
-    Ok(())
+    tracing::warn!("{}: repaired a torn last line ({} bytes cut at byte {start})", path.display(), len - start);
+    file.set_len(start).map_err(|e| Error::io(path, "truncate", e))?;
+    file.sync_data().map_err(|e| Error::io(path, "fsync", e))?;
+    Ok(start)
 }
 
+/// How far back [`repair_tail`] reads at a time looking for the last line's start.
+const TAIL_STEP: u64 = 64 << 10;
+
 /// 1-based line number of the line starting at `offset` (error messages only).
-fn line_number(file: &File, offset: u64) -> u64 {
-    let mut buf = vec![0u8; offset as usize];
-    match file.read_exact_at(&mut buf, 0) {
-        Ok(()) => buf.iter().filter(|&&b| b == b'\n').count() as u64 + 1,
-        Err(_) => 0,
-    }
+fn line_number(file: &File, path: &std::path::Path, offset: u64) -> u64 {
+    Source::File { file, path, len: offset }.line_number(offset).unwrap_or(0)
 }
 
 /// The live rows of a table in file order, read in large chunks.
@@ -568,6 +404,11 @@ mod tests {
         let t = open(&dir, true, "{\"id\":1,\"v\":\"a\"}\n{\"id\":2,\"v\":\"b\"}");
         assert_eq!(rows(&t).len(), 2);
         assert!(std::fs::read_to_string(dir.path().join("t.jsonl")).unwrap().ends_with("}\n"));
+        let long = "x".repeat(200_000); // a last line longer than one step back from the end
+        let t = open(&dir, true, &format!("{{\"id\":1,\"v\":\"a\"}}\n{{\"id\":2,\"v\":\"{long}\"}}"));
+        assert_eq!(rows(&t)[1], r(2, &long));
+        let t = open(&dir, true, &format!("{{\"id\":1,\"v\":\"a\"}}\n{{\"id\":2,\"v\":\"{long}"));
+        assert_eq!(rows(&t), vec![r(1, "a")]);
     }
 
     #[test]
@@ -592,11 +433,6 @@ mod tests {
         let bad = text.replace("\"id\":30000,", "\"id\":\"x\",");
         let err = open(&dir, true, &bad).check().unwrap_err();
         assert_eq!(err.message, "t.jsonl line 30001, column \"id\": expected an integer, found \"x\"");
-        let chunks = split_chunks(text.as_bytes());
-        for pair in chunks.windows(2) {
-            assert_eq!(text.as_bytes()[pair[1].0 - 1], b'\n');
-            assert_eq!(pair[1].1, 1 + text[..pair[1].0].matches('\n').count() as u64);
-        }
     }
 
     #[test]
