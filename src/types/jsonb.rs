@@ -4,7 +4,9 @@
 //! PostgreSQL's canonical form: object keys ordered by length then bytes, duplicate keys
 //! resolved to the last value. Output uses `", "` and `": "` separators and prints numbers in
 //! plain decimal (no exponent) as numeric does. Limitation: numbers pass through serde_json's
-//! i64/u64/f64, so trailing fractional zeros (`1.50`) are not kept.
+//! i64/u64/f64 (and table files through simd-json's), so trailing fractional zeros (`1.50`) are
+//! not kept; a number those types cannot hold exactly (an integer beyond 64 bits, more than ~16
+//! significant digits) is refused with 0A000 rather than silently rounded ([`exact_numbers`]).
 
 use super::float::format_plain;
 use crate::error::{sqlstate, Error, Result};
@@ -17,11 +19,55 @@ fn invalid() -> Error {
 
 /// Validates json text (the json type keeps the text itself).
 pub fn validate_json(s: &str) -> Result<()> {
-    serde_json::from_str::<serde::de::IgnoredAny>(s).map(|_| ()).map_err(|_| invalid())
+    serde_json::from_str::<serde::de::IgnoredAny>(s).map_err(|_| invalid())?;
+    exact_numbers(s)
 }
 
 pub fn parse_jsonb(s: &str) -> Result<Json> {
-    serde_json::from_str::<Json>(s).map(canonical).map_err(|_| invalid())
+    let value = serde_json::from_str::<Json>(s).map(canonical).map_err(|_| invalid())?;
+    exact_numbers(s)?;
+    Ok(value)
+}
+
+/// Err(0A000) when a number in the (valid) JSON text `s` would not survive a 64-bit integer or
+/// a double unchanged in value; trailing zeros alone (`1.50`) are a change of form, not value.
+fn exact_numbers(s: &str) -> Result<()> {
+    let bytes = s.as_bytes();
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            in_string = b != b'"';
+            i += if b == b'\\' { 2 } else { 1 };
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+        } else if b == b'-' || b.is_ascii_digit() {
+            let len = bytes[i..].iter().take_while(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E')).count();
+            let token = &s[i..i + len];
+            if !exact(token) {
+                return Err(Error::unsupported(&format!("JSON number {token} (more digits than a 64-bit integer or a double holds exactly)")));
+            }
+            i += len;
+            continue;
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+fn exact(token: &str) -> bool {
+    if token.parse::<i64>().is_ok() || token.parse::<u64>().is_ok() {
+        return true;
+    }
+    let Ok(double) = token.parse::<f64>() else { return false };
+    let decimal = |t: &str| rust_decimal::Decimal::from_scientific(t).or_else(|_| t.parse::<rust_decimal::Decimal>()).ok();
+    match (decimal(token), decimal(&format!("{double:e}"))) {
+        (Some(written), Some(held)) => written == held,
+        // Beyond rust_decimal's 28 digits: exact only if the double prints back the same digits.
+        _ => double.is_finite() && format!("{double:e}").parse::<f64>().is_ok_and(|d| d == double) && token.len() <= 17,
+    }
 }
 
 /// PostgreSQL's jsonb key order: shorter keys first, then bytewise.
@@ -111,6 +157,17 @@ pub fn to_text(v: &Json) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn numbers_that_would_change_are_refused() {
+        assert!(parse_jsonb(r#"{"a": 10.50, "b": [1e3, -0.25, 9007199254740993, 18446744073709551615], "s": "123456789012345678901234"}"#).is_ok());
+        for bad in ["12345678901234567890123", "0.12345678901234567891", "[1, -99999999999999999999]", r#"{"x": {"y": 1.00000000000000000001}}"#] {
+            assert_eq!(parse_jsonb(bad).unwrap_err().code, sqlstate::FEATURE_NOT_SUPPORTED, "{bad}");
+            assert_eq!(validate_json(bad).unwrap_err().code, sqlstate::FEATURE_NOT_SUPPORTED, "{bad}");
+        }
+        assert_eq!(parse_jsonb(r#""\\" 5"#).unwrap_err().code, sqlstate::INVALID_TEXT_REPRESENTATION);
+    }
+
     use super::*;
 
     #[test]
