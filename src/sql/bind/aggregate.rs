@@ -76,7 +76,11 @@ impl Visitor for Calls {
 
     fn pre_visit_expr(&mut self, e: &A) -> ControlFlow<()> {
         if let (A::Function(f), 0) = (e, self.depth) {
-            if is_aggregate(&f.name.to_string().to_ascii_lowercase()) && !self.found.iter().any(|c| c.to_string() == f.to_string()) {
+            // A call with OVER is a window function, not an aggregate of this query level.
+            if f.over.is_none()
+                && is_aggregate(&f.name.to_string().to_ascii_lowercase())
+                && !self.found.iter().any(|c| c.to_string() == f.to_string())
+            {
                 self.found.push(f.clone());
             }
         }
