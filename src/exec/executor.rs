@@ -61,6 +61,9 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
         Rel::Virtual { table } => Box::new(super::pg_catalog::scan(table, ctx)?.into_iter().map(Ok)),
         Rel::Scan { .. } | Rel::IndexLookup { .. } => Box::new(stored_rows(rel, ctx)?.map(|r| r.map(|s| s.row))),
         Rel::Filter { input, predicate } => {
+            if let Rel::Scan { table } = input.as_ref() {
+                return filtered_scan(table, predicate, ctx);
+            }
             let rows = run(input, ctx)?;
             Box::new(rows.filter_map(move |r| {
                 let keep = r.and_then(|row| Ok((truth(&predicate.eval(&row, ctx.eval)?), row)));
@@ -290,6 +293,23 @@ fn join<'a>(left: Rows<'a>, right: Vec<Row>, on: Option<&'a Expr>, left_outer: b
             Err(e) => vec![Err(e)],
         }
     }))
+}
+
+/// A table scan under a filter: the filter runs on rows where only the columns it reads are
+/// decoded, and only the rows it keeps are decoded whole.
+fn filtered_scan<'a>(table: &str, predicate: &'a Expr, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
+    let view = ctx.view(table)?;
+    let mut needed = vec![false; view.schema.columns.len()];
+    predicate.walk(&mut |e| {
+        if let Expr::Column(i) = e {
+            needed[*i] = true;
+        }
+    });
+    let keep = move |row: &Row| {
+        ctx.interrupt.check()?;
+        Ok(truth(&predicate.eval(row, ctx.eval)?))
+    };
+    Ok(Box::new(view.scan_where(needed, keep)?.map(|r| r.map(|s| s.row))))
 }
 
 /// generate_series over integers, in the type of `start`.

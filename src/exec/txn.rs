@@ -262,6 +262,32 @@ impl<'a> TableView<'a> {
         Ok(Box::new(committed.chain(own.map(Ok))))
     }
 
+    /// The visible rows `keep` accepts. Committed rows are filtered while they are decoded,
+    /// `keep` seeing only the `needed` columns ([`Table::scan_where`]); the transaction's own
+    /// rows are whole.
+    pub fn scan_where(
+        &self,
+        needed: Vec<bool>,
+        mut keep: impl FnMut(&Row) -> Result<bool> + 'a,
+    ) -> Result<Box<dyn Iterator<Item = Result<StoredRow>> + 'a>> {
+        let overlay = self.overlay;
+        let own: Vec<StoredRow> = overlay.into_iter().flat_map(|o| o.order.iter().filter_map(|k| own_row(k, o.rows.get(k)?))).collect();
+        let mut own_kept = Vec::new();
+        for r in own {
+            if keep(&r.row)? {
+                own_kept.push(r);
+            }
+        }
+        let committed: Box<dyn Iterator<Item = Result<StoredRow>> + 'a> = match self.committed {
+            Some(t) => {
+                let visible = move |r: &Result<StoredRow>| r.as_ref().map_or(true, |r| overlay.is_none_or(|o| !o.rows.contains_key(&r.key)));
+                Box::new(t.scan_where(needed, Box::new(keep))?.filter(visible))
+            }
+            None => Box::new(std::iter::empty()),
+        };
+        Ok(Box::new(committed.chain(own_kept.into_iter().map(Ok))))
+    }
+
     /// The row with this key, if visible.
     pub fn get(&self, key: &Key) -> Result<Option<StoredRow>> {
         if let Some(p) = self.overlay.and_then(|o| o.rows.get(key)) {

@@ -166,12 +166,12 @@ impl Table {
     pub fn read_row(&self, file: &File, loc: Loc) -> Result<Row> {
         let mut buf = vec![0u8; loc.len as usize];
         file.read_exact_at(&mut buf, loc.offset).map_err(|e| Error::io(&self.path, "read", e))?;
-        self.decode_row(&buf, loc.offset, file)
+        self.decode_row(&buf, loc.offset, file, None)
     }
 
-    fn decode_row(&self, raw: &[u8], offset: u64, file: &File) -> Result<Row> {
+    fn decode_row(&self, raw: &[u8], offset: u64, file: &File, needed: Option<&[bool]>) -> Result<Row> {
         let name = &self.file_name;
-        let decoded = jsonl::decode_line(trim_line(raw), &self.schema.columns, &self.key_cols, Origin { file: name, line: 0 });
+        let decoded = jsonl::decode_columns(trim_line(raw), &self.schema.columns, &self.key_cols, Origin { file: name, line: 0 }, needed);
         match decoded {
             Ok(Line::Row(row)) => Ok(row),
             Ok(_) => Err(Error::corrupt(format!("{name}: expected a row at byte {offset}, found a tombstone"))),
@@ -202,6 +202,16 @@ impl Table {
         Ok(Box::new(self.scan_locs()?.map(|r| r.map(|(_, row)| row))))
     }
 
+    /// The live rows `keep` accepts, in file order. `keep` sees a row where only the columns
+    /// flagged in `needed` are decoded (the others read as NULL), so it must look at no other
+    /// column; only the rows it keeps are decoded whole. A selective filter thus skips most of
+    /// the decoding (strings, uuids, timestamps of rows it rejects).
+    pub fn scan_where<'a>(&'a self, needed: Vec<bool>, keep: Keep<'a>) -> Result<Box<dyn Iterator<Item = Result<StoredRow>> + 'a>> {
+        let mut scan = self.scan_locs()?;
+        scan.filter = Some((needed, keep));
+        Ok(Box::new(scan.map(|r| r.map(|(_, row)| row))))
+    }
+
     /// Every live row in file order, with the location it was read from.
     pub(super) fn scan_locs(&self) -> Result<Scan<'_>> {
         self.check()?;
@@ -210,7 +220,7 @@ impl Table {
             (state.offsets.entries(), state.file.clone())
         };
         entries.sort_unstable_by_key(|(_, loc)| loc.offset);
-        Ok(Scan { table: self, file, entries: entries.into_iter(), buf: Vec::new(), buf_start: 0 })
+        Ok(Scan { table: self, file, entries: entries.into_iter(), buf: Vec::new(), buf_start: 0, filter: None })
     }
 
     /// Number of live rows.
@@ -298,12 +308,17 @@ fn line_number(file: &File, path: &std::path::Path, offset: u64) -> u64 {
 }
 
 /// The live rows of a table in file order, read in large chunks.
+/// A row filter for [`Table::scan_where`].
+pub type Keep<'a> = Box<dyn FnMut(&Row) -> Result<bool> + 'a>;
+
 pub(super) struct Scan<'a> {
     table: &'a Table,
     file: Option<Arc<File>>,
     entries: std::vec::IntoIter<(Key, Loc)>,
     buf: Vec<u8>,
     buf_start: u64,
+    /// The columns the filter reads, and the filter.
+    filter: Option<(Vec<bool>, Keep<'a>)>,
 }
 
 const SCAN_CHUNK: usize = 1 << 20;
@@ -342,13 +357,35 @@ impl Iterator for Scan<'_> {
     type Item = Result<(Loc, StoredRow)>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let (key, loc) = self.entries.next()?;
-        let row = self.line(loc).map(<[u8]>::to_vec).and_then(|raw| match &self.file {
-            Some(file) => self.table.decode_row(&raw, loc.offset, file),
-            None => Err(Error::internal("table has no file")),
-        });
-        Some(row.map(|row| (loc, StoredRow { key, version: loc.version as u64, row })))
+        loop {
+            let (key, loc) = self.entries.next()?;
+            match self.decode(loc) {
+                Ok(Some(row)) => return Some(Ok((loc, StoredRow { key, version: loc.version as u64, row }))),
+                Ok(None) => continue,
+                Err(e) => return Some(Err(e)),
+            }
+        }
     }
+}
+
+impl Scan<'_> {
+    /// The row at `loc`, or None when the filter rejects it.
+    fn decode(&mut self, loc: Loc) -> Result<Option<Row>> {
+        let (table, file) = (self.table, self.file.clone().ok_or_else(|| Error::internal("table has no file"))?);
+        let mut filter = self.filter.take();
+        let row = self.line(loc).and_then(|raw| decode_kept(table, raw, loc.offset, &file, filter.as_mut()));
+        self.filter = filter;
+        row
+    }
+}
+
+fn decode_kept(table: &Table, raw: &[u8], offset: u64, file: &File, filter: Option<&mut (Vec<bool>, Keep<'_>)>) -> Result<Option<Row>> {
+    if let Some((needed, keep)) = filter {
+        if !keep(&table.decode_row(raw, offset, file, Some(needed))?)? {
+            return Ok(None);
+        }
+    }
+    table.decode_row(raw, offset, file, None).map(Some)
 }
 
 #[cfg(test)]
@@ -375,6 +412,22 @@ mod tests {
 
     fn r(id: i32, v: &str) -> Row {
         vec![Value::Int4(id), Value::Text(v.into())]
+    }
+
+    #[test]
+    fn scan_where_filters_on_the_needed_columns_and_returns_whole_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = open(&dir, true, "{\"id\":1,\"v\":\"a\"}\n{\"id\":2,\"v\":\"b\"}\n{\"id\":3,\"v\":\"c\"}\n{\"id\":2,\"v\":\"B\"}\n");
+        let mut seen = Vec::new();
+        let keep: Keep = Box::new(|row: &Row| {
+            seen.push(row.clone());
+            Ok(matches!(row[0], Value::Int4(i) if i >= 2))
+        });
+        let kept: Vec<Row> = t.scan_where(vec![true, false], keep).unwrap().map(|r| r.unwrap().row).collect();
+        assert_eq!(kept, vec![r(3, "c"), r(2, "B")], "whole rows, current versions, file order");
+        assert_eq!(seen, vec![vec![Value::Int4(1), Value::Null], vec![Value::Int4(3), Value::Null], vec![Value::Int4(2), Value::Null]]);
+        let failing: Keep = Box::new(|_: &Row| Err(Error::internal("stop")));
+        assert_eq!(t.scan_where(vec![true, false], failing).unwrap().next().unwrap().unwrap_err().message, "stop");
     }
 
     #[test]
