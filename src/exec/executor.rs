@@ -60,10 +60,8 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
         }
         Rel::Virtual { table } => Box::new(super::pg_catalog::scan(table, ctx)?.into_iter().map(Ok)),
         Rel::Scan { .. } | Rel::IndexLookup { .. } => Box::new(stored_rows(rel, ctx)?.map(|r| r.map(|s| s.row))),
+        Rel::Filter { input, .. } if matches!(input.as_ref(), Rel::Scan { .. }) => Box::new(stored_rows(rel, ctx)?.map(|r| r.map(|s| s.row))),
         Rel::Filter { input, predicate } => {
-            if let Rel::Scan { table } = input.as_ref() {
-                return filtered_scan(table, predicate, ctx);
-            }
             let rows = run(input, ctx)?;
             Box::new(rows.filter_map(move |r| {
                 let keep = r.and_then(|row| Ok((truth(&predicate.eval(&row, ctx.eval)?), row)));
@@ -259,14 +257,17 @@ pub fn stored_rows<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Box<dyn Iterato
             Box::new(rows.map(move |r| ctx.interrupt.check().and(r)))
         }
         Rel::IndexLookup { table, columns, keys } => Box::new(lookup(table, columns, keys, ctx)?.into_iter().map(Ok)),
-        Rel::Filter { input, predicate } => Box::new(stored_rows(input, ctx)?.filter_map(move |r| {
-            let keep = r.and_then(|s| Ok((truth(&predicate.eval(&s.row, ctx.eval)?), s)));
-            match keep {
-                Ok((true, s)) => Some(Ok(s)),
-                Ok((false, _)) => None,
-                Err(e) => Some(Err(e)),
-            }
-        })),
+        Rel::Filter { input, predicate } => match input.as_ref() {
+            Rel::Scan { table } => filtered_scan(table, predicate, ctx)?,
+            _ => Box::new(stored_rows(input, ctx)?.filter_map(move |r| {
+                let keep = r.and_then(|s| Ok((truth(&predicate.eval(&s.row, ctx.eval)?), s)));
+                match keep {
+                    Ok((true, s)) => Some(Ok(s)),
+                    Ok((false, _)) => None,
+                    Err(e) => Some(Err(e)),
+                }
+            })),
+        },
         other => return Err(Error::internal(format!("not a table access path: {other}"))),
     })
 }
@@ -296,8 +297,8 @@ fn join<'a>(left: Rows<'a>, right: Vec<Row>, on: Option<&'a Expr>, left_outer: b
 }
 
 /// A table scan under a filter: the filter runs on rows where only the columns it reads are
-/// decoded, and only the rows it keeps are decoded whole.
-fn filtered_scan<'a>(table: &str, predicate: &'a Expr, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
+/// decoded, and only the rows it keeps are decoded whole (for SELECT, UPDATE and DELETE alike).
+fn filtered_scan<'a>(table: &str, predicate: &'a Expr, ctx: &'a Ctx<'a>) -> Result<Box<dyn Iterator<Item = Result<StoredRow>> + 'a>> {
     let view = ctx.view(table)?;
     let mut needed = vec![false; view.schema.columns.len()];
     predicate.walk(&mut |e| {
@@ -309,7 +310,7 @@ fn filtered_scan<'a>(table: &str, predicate: &'a Expr, ctx: &'a Ctx<'a>) -> Resu
         ctx.interrupt.check()?;
         Ok(truth(&predicate.eval(row, ctx.eval)?))
     };
-    Ok(Box::new(view.scan_where(needed, keep)?.map(|r| r.map(|s| s.row))))
+    view.scan_where(needed, keep)
 }
 
 /// generate_series over integers, in the type of `start`.

@@ -253,13 +253,11 @@ fn ddl_change(op: DdlOp) -> Change {
 impl<'a> TableView<'a> {
     /// Every visible row: committed rows not overridden, then this transaction's rows.
     pub fn scan(&self) -> Result<Box<dyn Iterator<Item = Result<StoredRow>> + 'a>> {
-        let overlay = self.overlay;
         let committed: Box<dyn Iterator<Item = Result<StoredRow>> + 'a> = match self.committed {
-            Some(t) => Box::new(t.scan()?.filter(move |r| r.as_ref().map_or(true, |r| overlay.is_none_or(|o| !o.rows.contains_key(&r.key))))),
+            Some(t) => Box::new(t.scan()?.filter(self.not_overridden())),
             None => Box::new(std::iter::empty()),
         };
-        let own = overlay.into_iter().flat_map(|o| o.order.iter().filter_map(|k| own_row(k, o.rows.get(k)?)));
-        Ok(Box::new(committed.chain(own.map(Ok))))
+        Ok(Box::new(committed.chain(self.own_rows().map(Ok))))
     }
 
     /// The visible rows `keep` accepts. Committed rows are filtered while they are decoded,
@@ -270,22 +268,29 @@ impl<'a> TableView<'a> {
         needed: Vec<bool>,
         mut keep: impl FnMut(&Row) -> Result<bool> + 'a,
     ) -> Result<Box<dyn Iterator<Item = Result<StoredRow>> + 'a>> {
-        let overlay = self.overlay;
-        let own: Vec<StoredRow> = overlay.into_iter().flat_map(|o| o.order.iter().filter_map(|k| own_row(k, o.rows.get(k)?))).collect();
         let mut own_kept = Vec::new();
-        for r in own {
+        for r in self.own_rows() {
             if keep(&r.row)? {
                 own_kept.push(r);
             }
         }
         let committed: Box<dyn Iterator<Item = Result<StoredRow>> + 'a> = match self.committed {
-            Some(t) => {
-                let visible = move |r: &Result<StoredRow>| r.as_ref().map_or(true, |r| overlay.is_none_or(|o| !o.rows.contains_key(&r.key)));
-                Box::new(t.scan_where(needed, Box::new(keep))?.filter(visible))
-            }
+            Some(t) => Box::new(t.scan_where(needed, Box::new(keep))?.filter(self.not_overridden())),
             None => Box::new(std::iter::empty()),
         };
         Ok(Box::new(committed.chain(own_kept.into_iter().map(Ok))))
+    }
+
+    /// The transaction's own rows, in first-write order.
+    fn own_rows(&self) -> impl Iterator<Item = StoredRow> + 'a {
+        self.overlay.into_iter().flat_map(|o| o.order.iter().filter_map(|k| own_row(k, o.rows.get(k)?)))
+    }
+
+    /// Whether a committed row read by a scan is still the visible one (not replaced or
+    /// deleted by this transaction).
+    fn not_overridden(&self) -> impl Fn(&Result<StoredRow>) -> bool + 'a {
+        let overlay = self.overlay;
+        move |r| r.as_ref().map_or(true, |r| overlay.is_none_or(|o| !o.rows.contains_key(&r.key)))
     }
 
     /// The row with this key, if visible.
