@@ -321,9 +321,10 @@ impl<'a> TableView<'a> {
     }
 
     /// The first `n` rows, in primary key order (`desc` per key column), among those whose
-    /// `columns` equal `values` and that `keep` accepts: the index gives the keys, which are
-    /// put in order a batch at a time, so only about `n` rows are read (plus the transaction's
-    /// own matching rows). Rows come back unordered; None as for [`Self::lookup`].
+    /// `columns` equal `values` and that `keep` accepts: the index hands out its keys in key
+    /// order a page at a time, so only about `n` rows are read (plus the transaction's own
+    /// matching rows). Rows come back unordered; None as for [`Self::lookup`], or when the key
+    /// columns are sorted in mixed directions.
     pub fn lookup_first(
         &self,
         columns: &[usize],
@@ -342,28 +343,28 @@ impl<'a> TableView<'a> {
             }
             return Ok(Some(out));
         };
-        let Some(mut keys) = t.lookup(columns, values)? else { return Ok(None) };
-        keys.retain(|k| self.overlay.is_none_or(|o| !o.rows.contains_key(k)));
-        let order = |a: &Key, b: &Key| {
-            let parts = a.0.iter().zip(b.0.iter()).zip(desc);
-            parts.map(|((x, y), d)| if *d { y.cmp(x) } else { x.cmp(y) }).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
+        let desc = match desc {
+            [first, rest @ ..] if rest.iter().all(|d| d == first) => *first,
+            _ => return Ok(None),
         };
-        let mut rest: &mut [Key] = &mut keys;
-        while out.len() < n && !rest.is_empty() {
-            let m = (n - out.len()).min(rest.len());
-            if rest.len() > m {
-                rest.select_nth_unstable_by(m - 1, order);
-            }
-            let (head, tail) = rest.split_at_mut(m);
-            head.sort_unstable_by(order);
-            for k in head.iter() {
+        let mut after: Option<Key> = None;
+        while out.len() < n {
+            let want = n - out.len();
+            let Some(page) = t.lookup_page(columns, values, desc, after.as_ref(), want)? else { return Ok(None) };
+            for k in &page {
+                if self.overlay.is_some_and(|o| o.rows.contains_key(k)) {
+                    continue;
+                }
                 if let Some(r) = t.get(k)? {
                     if keep(&r.row)? {
                         out.push(r);
                     }
                 }
             }
-            rest = tail;
+            if page.len() < want {
+                break;
+            }
+            after = page.into_iter().next_back();
         }
         for r in self.own_matches(columns, values) {
             if keep(&r.row)? {

@@ -5,18 +5,19 @@
 //! Values containing a NULL are indexed (index files list them) but never conflict and never
 //! match a lookup, as in SQL.
 //!
-//! A value's keys ([`Postings`]) stay in the order their rows' lines have in the file (an
-//! updated row moves to the end, as its new line does). Removing a key from a long list must
-//! not scan it (an UPDATE of one row of a 1,000,000-row table with an index on a column of
-//! five values would otherwise look through 200,000 keys): from [`LONG`] keys on, a hash table
-//! of positions finds it, and it leaves a hole that is squeezed out once holes outnumber keys.
+//! A value's keys ([`Postings`]) are kept in primary-key order, so `WHERE role = 'admin'
+//! ORDER BY id DESC LIMIT 10` reads the last ten keys of one list instead of sorting all of
+//! them. A few keys sit in a sorted inline vector; from [`LONG`] keys on they move to a B-tree,
+//! where adding or removing one key of a long list (an UPDATE of one row of a 1,000,000-row
+//! table with an index on a column of five values) costs O(log n), not a scan or a shift.
 
 use super::Key;
 use crate::catalog::{IndexDef, TableSchema};
 use crate::types::Value;
 use ahash::AHashMap;
-use hashbrown::HashTable;
 use smallvec::SmallVec;
+use std::collections::BTreeSet;
+use std::ops::Bound;
 
 pub struct SecondaryIndex {
     pub def: IndexDef,
@@ -24,25 +25,58 @@ pub struct SecondaryIndex {
     pub map: AHashMap<Vec<Value>, Postings>,
 }
 
-/// Lists this long get a position table.
+/// Lists this long move to a B-tree.
 const LONG: usize = 32;
 
-/// The keys of the rows holding one index value, in file order (see the module doc).
-#[derive(Default)]
-pub struct Postings {
-    keys: SmallVec<[Option<Key>; 1]>,
-    holes: usize,
-    /// From [`LONG`] keys on: the position in `keys` of each key, found by its hash.
-    positions: Option<Box<(HashTable<u32>, ahash::RandomState)>>,
+/// The keys of the rows holding one index value, in key order (see the module doc).
+pub enum Postings {
+    Few(SmallVec<[Key; 1]>),
+    Many(BTreeSet<Key>),
+}
+
+impl Default for Postings {
+    fn default() -> Self {
+        Postings::Few(SmallVec::new())
+    }
 }
 
 impl Postings {
-    pub fn iter(&self) -> impl Iterator<Item = &Key> {
-        self.keys.iter().flatten()
+    /// The keys in ascending order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Key> {
+        let (few, many) = match self {
+            Postings::Few(keys) => (Some(keys.iter()), None),
+            Postings::Many(keys) => (None, Some(keys.iter())),
+        };
+        few.into_iter().flatten().chain(many.into_iter().flatten())
+    }
+
+    /// The keys after `after` (exclusive; from the first when None), ascending, or descending
+    /// from the last when `desc`.
+    pub fn after<'a>(&'a self, after: Option<&Key>, desc: bool) -> Box<dyn Iterator<Item = &'a Key> + 'a> {
+        match self {
+            Postings::Few(keys) => {
+                let keys = keys.as_slice();
+                match (after, desc) {
+                    (None, false) => Box::new(keys.iter()),
+                    (None, true) => Box::new(keys.iter().rev()),
+                    (Some(a), false) => Box::new(keys[keys.partition_point(|k| k <= a)..].iter()),
+                    (Some(a), true) => Box::new(keys[..keys.partition_point(|k| k < a)].iter().rev()),
+                }
+            }
+            Postings::Many(keys) => match (after, desc) {
+                (None, false) => Box::new(keys.iter()),
+                (None, true) => Box::new(keys.iter().rev()),
+                (Some(a), false) => Box::new(keys.range((Bound::Excluded(a), Bound::Unbounded))),
+                (Some(a), true) => Box::new(keys.range((Bound::Unbounded, Bound::Excluded(a))).rev()),
+            },
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.keys.len() - self.holes
+        match self {
+            Postings::Few(keys) => keys.len(),
+            Postings::Many(keys) => keys.len(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -50,51 +84,35 @@ impl Postings {
     }
 
     pub fn push(&mut self, key: Key) {
-        if let Some(p) = &mut self.positions {
-            let (table, hasher) = &mut **p;
-            let keys = &self.keys;
-            table.insert_unique(hasher.hash_one(&key), keys.len() as u32, |&i| hash_at(keys, i, hasher));
-        }
-        self.keys.push(Some(key));
-        if self.positions.is_none() && self.keys.len() >= LONG {
-            self.index_positions();
+        match self {
+            Postings::Few(keys) => {
+                let at = keys.partition_point(|k| *k < key);
+                if keys.get(at) == Some(&key) {
+                    return;
+                }
+                keys.insert(at, key);
+                if keys.len() >= LONG {
+                    *self = Postings::Many(std::mem::take(keys).into_iter().collect());
+                }
+            }
+            Postings::Many(keys) => {
+                keys.insert(key);
+            }
         }
     }
 
     pub fn remove(&mut self, key: &Key) {
-        let Some(p) = &mut self.positions else {
-            if let Some(i) = self.keys.iter().position(|k| k.as_ref() == Some(key)) {
-                self.keys.remove(i);
+        match self {
+            Postings::Few(keys) => {
+                if let Ok(at) = keys.binary_search(key) {
+                    keys.remove(at);
+                }
             }
-            return;
-        };
-        let (table, hasher) = &mut **p;
-        let keys = &self.keys;
-        let Ok(found) = table.find_entry(hasher.hash_one(key), |&i| keys[i as usize].as_ref() == Some(key)) else { return };
-        let (i, _) = found.remove();
-        self.keys[i as usize] = None;
-        self.holes += 1;
-        if self.holes > self.len() {
-            self.keys.retain(|k| k.is_some());
-            self.holes = 0;
-            self.index_positions();
+            Postings::Many(keys) => {
+                keys.remove(key);
+            }
         }
     }
-
-    /// (Re)builds the position table (there are no holes).
-    fn index_positions(&mut self) {
-        let hasher = ahash::RandomState::new();
-        let mut table = HashTable::with_capacity(self.keys.len());
-        for (i, key) in self.keys.iter().flatten().enumerate() {
-            table.insert_unique(hasher.hash_one(key), i as u32, |&j| hash_at(&self.keys, j, &hasher));
-        }
-        self.positions = Some(Box::new((table, hasher)));
-    }
-}
-
-/// The hash of the key at position `i` (only live positions are in the table).
-fn hash_at(keys: &[Option<Key>], i: u32, hasher: &ahash::RandomState) -> u64 {
-    keys[i as usize].as_ref().map_or(0, |k| hasher.hash_one(k))
 }
 
 impl SecondaryIndex {
@@ -136,12 +154,12 @@ impl SecondaryIndex {
         keys.iter().any(|k| Some(k) != own).then_some(values)
     }
 
-    /// Keys of the rows whose index columns equal `values` (none when a value is NULL).
-    pub fn lookup(&self, values: &[Value]) -> Vec<Key> {
+    /// Up to `n` keys holding `values` after `after`, in key order (see [`Postings::after`]).
+    pub fn page(&self, values: &[Value], desc: bool, after: Option<&Key>, n: usize) -> Vec<Key> {
         if values.iter().any(Value::is_null) {
             return Vec::new();
         }
-        self.map.get(values).map(|keys| keys.iter().cloned().collect()).unwrap_or_default()
+        self.map.get(values).map(|keys| keys.after(after, desc).take(n).cloned().collect()).unwrap_or_default()
     }
 }
 
@@ -165,37 +183,50 @@ mod tests {
         assert_eq!(idx.conflict(&row, Some(&k1)), None);
         idx.add(&[Value::Int4(3), Value::Null], &Key(smallvec![Value::Int4(3)]));
         assert_eq!(idx.conflict(&[Value::Int4(4), Value::Null], None), None);
-        assert!(idx.lookup(&[Value::Null]).is_empty());
+        assert!(idx.page(&[Value::Null], false, None, 9).is_empty());
         idx.remove(&row, &k1);
-        assert!(idx.lookup(&[Value::Text("a".into())]).is_empty());
+        assert!(idx.page(&[Value::Text("a".into())], false, None, 9).is_empty());
         assert!(idx.map.len() == 1);
     }
 
     #[test]
-    fn long_postings_keep_file_order_through_removals() {
+    fn postings_stay_in_key_order_through_pushes_and_removals() {
         let key = |i: i32| Key(smallvec![Value::Int4(i)]);
         let mut postings = Postings::default();
-        let mut model: Vec<Key> = Vec::new();
+        let mut model = std::collections::BTreeSet::new();
         for i in 0..500 {
-            postings.push(key(i));
-            model.push(key(i));
+            let k = (i * 7919) % 1000; // not in key order
+            postings.push(key(k));
+            model.insert(k);
             if i % 3 == 0 {
-                let gone = key(i * 7 % (i + 1)); // an earlier key, or one already removed
-                postings.remove(&gone);
-                model.retain(|k| *k != gone);
-            }
-            if i % 50 == 0 {
-                postings.remove(&key(i)); // moved to the end, as an updated row's line is
-                postings.push(key(i));
-                model.retain(|k| *k != key(i));
-                model.push(key(i));
+                let gone = (i * 31) % 1000; // present or not
+                postings.remove(&key(gone));
+                model.remove(&gone);
             }
             assert_eq!(postings.len(), model.len());
         }
-        assert!(postings.positions.is_some());
-        assert_eq!(postings.iter().cloned().collect::<Vec<_>>(), model);
-        model.clone().iter().for_each(|k| postings.remove(k));
+        assert!(matches!(postings, Postings::Many(_)));
+        let ascending: Vec<Key> = model.iter().map(|&i| key(i)).collect();
+        assert_eq!(postings.iter().cloned().collect::<Vec<_>>(), ascending);
+        model.iter().for_each(|&i| postings.remove(&key(i)));
         assert!(postings.is_empty() && postings.iter().next().is_none());
+    }
+
+    #[test]
+    fn after_pages_through_keys_both_ways_for_short_and_long_lists() {
+        let key = |i: i32| Key(smallvec![Value::Int4(i)]);
+        for n in [5, 100] {
+            let mut postings = Postings::default();
+            (0..n).rev().for_each(|i| postings.push(key(i * 2)));
+            let page = |after: Option<i32>, desc| postings.after(after.map(key).as_ref(), desc).take(3).cloned().collect::<Vec<_>>();
+            assert_eq!(page(None, false), [key(0), key(2), key(4)]);
+            assert_eq!(page(None, true), [key(n * 2 - 2), key(n * 2 - 4), key(n * 2 - 6)]);
+            assert_eq!(page(Some(2), false), [key(4), key(6), key(8)]);
+            assert_eq!(page(Some(3), false), [key(4), key(6), key(8)]);
+            assert_eq!(page(Some(6), true), [key(4), key(2), key(0)]);
+            assert_eq!(page(Some(5), true), [key(4), key(2), key(0)]);
+            assert!(page(Some(0), true).is_empty());
+        }
     }
 
     #[test]
@@ -204,7 +235,7 @@ mod tests {
         for i in 0..3 {
             idx.add(&[Value::Int4(i), Value::Text("x".into())], &Key(smallvec![Value::Int4(i)]));
         }
-        assert_eq!(idx.lookup(&[Value::Text("x".into())]).len(), 3);
+        assert_eq!(idx.page(&[Value::Text("x".into())], true, None, 2).len(), 2);
         assert_eq!(idx.conflict(&[Value::Int4(9), Value::Text("x".into())], None), None);
     }
 }

@@ -187,14 +187,20 @@ impl Table {
     /// secondary index on exactly these columns; None when no index covers them. A NULL among
     /// `values` matches nothing (SQL equality).
     pub fn lookup(&self, columns: &[usize], values: &[Value]) -> Result<Option<Vec<Key>>> {
+        self.lookup_page(columns, values, false, None, usize::MAX)
+    }
+
+    /// [`Self::lookup`] a page at a time: up to `n` keys in key order (descending when `desc`),
+    /// after the key `after` when given.
+    pub fn lookup_page(&self, columns: &[usize], values: &[Value], desc: bool, after: Option<&Key>, n: usize) -> Result<Option<Vec<Key>>> {
         self.check()?;
         let state = self.state.read();
         if !state.key_cols.is_empty() && columns == state.key_cols.as_slice() {
             let key = Key(values.iter().cloned().collect());
-            let hit = !values.iter().any(Value::is_null) && state.offsets.get(&key).is_some();
+            let hit = after.is_none() && n > 0 && !values.iter().any(Value::is_null) && state.offsets.get(&key).is_some();
             return Ok(Some(if hit { vec![key] } else { Vec::new() }));
         }
-        Ok(state.secondary.iter().find(|ix| ix.columns == columns).map(|ix| ix.lookup(values)))
+        Ok(state.secondary.iter().find(|ix| ix.columns == columns).map(|ix| ix.page(values, desc, after, n)))
     }
 
     /// Every live row, in file order.
