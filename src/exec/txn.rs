@@ -308,11 +308,9 @@ impl<'a> TableView<'a> {
     pub fn lookup(&self, columns: &[usize], values: &[Value]) -> Result<Option<Vec<StoredRow>>> {
         let mut out = Vec::new();
         if let Some(t) = self.committed {
-            let Some(keys) = t.lookup(columns, values)? else { return Ok(None) };
-            for k in keys {
-                let visible = if self.overlay.is_some_and(|o| o.rows.contains_key(&k)) { None } else { t.get(&k)? };
-                out.extend(visible);
-            }
+            let Some(mut keys) = t.lookup(columns, values)? else { return Ok(None) };
+            keys.retain(|k| self.overlay.is_none_or(|o| !o.rows.contains_key(k)));
+            out = t.get_many(keys)?;
         } else if !self.has_index(columns) {
             return Ok(None);
         }
@@ -351,20 +349,17 @@ impl<'a> TableView<'a> {
         while out.len() < n {
             let want = n - out.len();
             let Some(page) = t.lookup_page(columns, values, desc, after.as_ref(), want)? else { return Ok(None) };
-            for k in &page {
-                if self.overlay.is_some_and(|o| o.rows.contains_key(k)) {
-                    continue;
-                }
-                if let Some(r) = t.get(k)? {
-                    if keep(&r.row)? {
-                        out.push(r);
-                    }
+            let (full, last) = (page.len() == want, page.last().cloned());
+            let visible = page.into_iter().filter(|k| self.overlay.is_none_or(|o| !o.rows.contains_key(k))).collect();
+            for r in t.get_many(visible)? {
+                if keep(&r.row)? {
+                    out.push(r);
                 }
             }
-            if page.len() < want {
+            if !full {
                 break;
             }
-            after = page.into_iter().next_back();
+            after = last;
         }
         for r in self.own_matches(columns, values) {
             if keep(&r.row)? {

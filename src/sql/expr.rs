@@ -197,6 +197,18 @@ impl Expr {
     }
 
     /// Evaluates against `row`.
+    /// The value of an operand, borrowed when it is a column, literal or parameter (a filter
+    /// compares millions of them without copying a string each time).
+    fn operand<'v>(&'v self, row: &'v [Value], ctx: &'v EvalCtx) -> Result<std::borrow::Cow<'v, Value>> {
+        use std::borrow::Cow;
+        match self {
+            Expr::Literal(v) => Ok(Cow::Borrowed(v)),
+            Expr::Column(i) => Ok(Cow::Borrowed(&row[*i])),
+            Expr::Param(i) => ctx.params.get(*i).map(Cow::Borrowed).ok_or_else(|| missing_param(*i)),
+            other => other.eval(row, ctx).map(Cow::Owned),
+        }
+    }
+
     pub fn eval(&self, row: &[Value], ctx: &EvalCtx) -> Result<Value> {
         match self {
             Expr::Literal(v) => Ok(v.clone()),
@@ -209,7 +221,10 @@ impl Expr {
             Expr::Outer(i) => ctx.outer.get(*i).cloned().ok_or_else(|| Error::internal(format!("outer value {i} not passed"))),
             Expr::Binary { op, left, right } => strict2(left.eval(row, ctx)?, right.eval(row, ctx)?, |l, r| ops::binary(*op, &l, &r)),
             Expr::Unary { op, expr } => strict1(expr.eval(row, ctx)?, |v| ops::unary(*op, &v)),
-            Expr::Compare { op, left, right } => strict2(left.eval(row, ctx)?, right.eval(row, ctx)?, |l, r| Ok(Value::Bool(op.test(l.cmp(&r))))),
+            Expr::Compare { op, left, right } => {
+                let (l, r) = (left.operand(row, ctx)?, right.operand(row, ctx)?);
+                Ok(if l.is_null() || r.is_null() { Value::Null } else { Value::Bool(op.test(l.cmp(&r))) })
+            }
             Expr::And(l, r) => eval_and(l, r, row, ctx),
             Expr::Or(l, r) => eval_or(l, r, row, ctx),
             Expr::Not(e) => strict1(e.eval(row, ctx)?, |v| Ok(Value::Bool(!truth(&v)))),

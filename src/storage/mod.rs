@@ -32,6 +32,7 @@ mod load;
 mod offsets;
 mod rebuild;
 mod recovery;
+mod scan;
 mod secondary;
 mod sequences;
 mod store;

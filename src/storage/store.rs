@@ -405,6 +405,33 @@ mod tests {
     }
 
     #[test]
+    fn filtered_scans_see_every_write_compaction_and_failed_batch() {
+        let (_dir, store) = setup();
+        let t = table(&store);
+        let admins = |t: &Table| -> Vec<i32> {
+            let keep: super::super::scan::Keep = Box::new(|r: &Row| Ok(r[2] == Value::Text("admin".into())));
+            t.scan_where(vec![false, false, true], keep).unwrap().map(|r| r.unwrap().row[0].as_i64().unwrap() as i32).collect()
+        };
+        assert_eq!(admins(&t), [1]);
+        assert_eq!(admins(&t), [1], "again, from the cached columns");
+        commit(&store, vec![insert(3, "c@x", "admin")]).unwrap();
+        assert_eq!(admins(&t), [1, 3]);
+        let v = t.get(&key(2)).unwrap().unwrap().version;
+        commit(&store, vec![Change::Update { table: "users".into(), key: key(2), expected_version: v, row: row(2, "b@x", "admin") }]).unwrap();
+        assert_eq!(admins(&t), [1, 3, 2], "file order: the updated row's line is last");
+        assert!(commit(&store, vec![insert(4, "d@x", "admin"), insert(5, "c@x", "admin")]).is_err());
+        assert_eq!(admins(&t), [1, 3, 2]);
+        let v = t.get(&key(1)).unwrap().unwrap().version;
+        commit(&store, vec![Change::Delete { table: "users".into(), key: key(1), expected_version: v }]).unwrap();
+        assert_eq!(admins(&t), [3, 2]);
+        crate::storage::compact::compact(&store, &t).unwrap();
+        assert_eq!(admins(&t), [3, 2]);
+        let v = t.get(&key(3)).unwrap().unwrap().version;
+        commit(&store, vec![Change::Update { table: "users".into(), key: key(3), expected_version: v, row: row(3, "c@x", "user") }]).unwrap();
+        assert_eq!(admins(&t), [2]);
+    }
+
+    #[test]
     fn hand_edits_reload_and_bad_lines_break_only_their_table() {
         let (dir, store) = setup();
         let mut other = users();

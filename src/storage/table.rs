@@ -11,13 +11,14 @@ use super::files::{self, Fingerprint, Paths};
 use super::jsonl::{self, Line, Origin};
 use super::load::{trim_line, Source};
 use super::offsets::{Loc, Offsets};
+use super::scan::FileOrder;
 use super::secondary::SecondaryIndex;
 use super::{Key, StoredRow};
 use crate::catalog::TableSchema;
 use crate::error::{Error, Result};
 use crate::types::{Row, Value};
 use ahash::AHashMap;
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
@@ -32,6 +33,8 @@ pub struct Table {
     pub(super) schema_fp: Fingerprint,
     pub(super) state: Arc<RwLock<State>>,
     pub(super) broken: Option<Error>,
+    /// The live rows in file order as the last scan saw them (see `scan.rs`).
+    pub(super) scan_cache: Mutex<Option<Arc<FileOrder>>>,
 }
 
 /// The in-memory image of a table file.
@@ -132,6 +135,7 @@ impl Table {
             schema_fp,
             state: Arc::new(RwLock::new(state)),
             broken,
+            scan_cache: Mutex::new(None),
         }
     }
 
@@ -162,6 +166,38 @@ impl Table {
         Ok(Some(StoredRow { key: key.clone(), version: loc.version as u64, row }))
     }
 
+    /// Point reads of several keys, in `keys` order (missing ones are skipped). Lines that lie
+    /// close together in the file (the ten newest rows of one role, say) come in one `pread`.
+    pub fn get_many(&self, keys: Vec<Key>) -> Result<Vec<StoredRow>> {
+        self.check()?;
+        let (mut found, file) = {
+            let state = self.state.read();
+            let found: Vec<(usize, Key, Loc)> =
+                keys.into_iter().enumerate().filter_map(|(i, k)| state.offsets.get(&k).map(|loc| (i, k, loc))).collect();
+            (found, state.file.clone())
+        };
+        let Some(file) = file else { return Ok(Vec::new()) };
+        found.sort_unstable_by_key(|(_, _, loc)| loc.offset);
+        let mut rows = Vec::with_capacity(found.len());
+        let mut buf = Vec::new();
+        let mut rest = found.as_slice();
+        while let Some((_, _, first)) = rest.first() {
+            let span = rest.iter().take_while(|(_, _, l)| l.offset + l.len as u64 - first.offset <= SPAN_MAX).count();
+            let (run, tail) = rest.split_at(span);
+            let last = run[span - 1].2;
+            buf.resize((last.offset + last.len as u64 - first.offset) as usize, 0);
+            file.read_exact_at(&mut buf, first.offset).map_err(|e| Error::io(&self.path, "read", e))?;
+            for (i, key, loc) in run {
+                let at = (loc.offset - first.offset) as usize;
+                let row = self.decode_row(&buf[at..at + loc.len as usize], loc.offset, &file, None)?;
+                rows.push((*i, StoredRow { key: key.clone(), version: loc.version as u64, row }));
+            }
+            rest = tail;
+        }
+        rows.sort_unstable_by_key(|(i, _)| *i);
+        Ok(rows.into_iter().map(|(_, r)| r).collect())
+    }
+
     /// Reads and decodes the row line at `loc`.
     pub fn read_row(&self, file: &File, loc: Loc) -> Result<Row> {
         let mut buf = vec![0u8; loc.len as usize];
@@ -169,7 +205,7 @@ impl Table {
         self.decode_row(&buf, loc.offset, file, None)
     }
 
-    fn decode_row(&self, raw: &[u8], offset: u64, file: &File, needed: Option<&[bool]>) -> Result<Row> {
+    pub(super) fn decode_row(&self, raw: &[u8], offset: u64, file: &File, needed: Option<&[bool]>) -> Result<Row> {
         let name = &self.file_name;
         let decoded = jsonl::decode_columns(trim_line(raw), &self.schema.columns, &self.key_cols, Origin { file: name, line: 0 }, needed);
         match decoded {
@@ -201,32 +237,6 @@ impl Table {
             return Ok(Some(if hit { vec![key] } else { Vec::new() }));
         }
         Ok(state.secondary.iter().find(|ix| ix.columns == columns).map(|ix| ix.page(values, desc, after, n)))
-    }
-
-    /// Every live row, in file order.
-    pub fn scan(&self) -> Result<Box<dyn Iterator<Item = Result<StoredRow>> + '_>> {
-        Ok(Box::new(self.scan_locs()?.map(|r| r.map(|(_, row)| row))))
-    }
-
-    /// The live rows `keep` accepts, in file order. `keep` sees a row where only the columns
-    /// flagged in `needed` are decoded (the others read as NULL), so it must look at no other
-    /// column; only the rows it keeps are decoded whole. A selective filter thus skips most of
-    /// the decoding (strings, uuids, timestamps of rows it rejects).
-    pub fn scan_where<'a>(&'a self, needed: Vec<bool>, keep: Keep<'a>) -> Result<Box<dyn Iterator<Item = Result<StoredRow>> + 'a>> {
-        let mut scan = self.scan_locs()?;
-        scan.filter = Some((needed, keep));
-        Ok(Box::new(scan.map(|r| r.map(|(_, row)| row))))
-    }
-
-    /// Every live row in file order, with the location it was read from.
-    pub(super) fn scan_locs(&self) -> Result<Scan<'_>> {
-        self.check()?;
-        let (mut entries, file) = {
-            let state = self.state.read();
-            (state.offsets.entries(), state.file.clone())
-        };
-        entries.sort_unstable_by_key(|(_, loc)| loc.offset);
-        Ok(Scan { table: self, file, entries: entries.into_iter(), buf: Vec::new(), buf_start: 0, filter: None })
     }
 
     /// Number of live rows.
@@ -305,6 +315,9 @@ pub fn repair_tail(path: &std::path::Path, file: &File) -> Result<u64> {
     Ok(start)
 }
 
+/// Widest stretch of the file [`Table::get_many`] reads with one `pread`.
+const SPAN_MAX: u64 = 64 << 10;
+
 /// How far back [`repair_tail`] reads at a time looking for the last line's start.
 const TAIL_STEP: u64 = 64 << 10;
 
@@ -313,89 +326,9 @@ fn line_number(file: &File, path: &std::path::Path, offset: u64) -> u64 {
     Source::File { file, path, len: offset }.line_number(offset).unwrap_or(0)
 }
 
-/// The live rows of a table in file order, read in large chunks.
-/// A row filter for [`Table::scan_where`].
-pub type Keep<'a> = Box<dyn FnMut(&Row) -> Result<bool> + 'a>;
-
-pub(super) struct Scan<'a> {
-    table: &'a Table,
-    file: Option<Arc<File>>,
-    entries: std::vec::IntoIter<(Key, Loc)>,
-    buf: Vec<u8>,
-    buf_start: u64,
-    /// The columns the filter reads, and the filter.
-    filter: Option<(Vec<bool>, Keep<'a>)>,
-}
-
-const SCAN_CHUNK: usize = 1 << 20;
-
-impl Scan<'_> {
-    fn line(&mut self, loc: Loc) -> Result<&[u8]> {
-        let end = loc.offset + loc.len as u64;
-        if loc.offset < self.buf_start || end > self.buf_start + self.buf.len() as u64 {
-            let want = (loc.len as usize).max(SCAN_CHUNK);
-            self.buf.resize(want, 0);
-            let file = self.file.as_ref().ok_or_else(|| Error::internal("table has no file"))?;
-            let n = read_up_to(file, &mut self.buf, loc.offset).map_err(|e| Error::io(&self.table.path, "read", e))?;
-            self.buf.truncate(n);
-            self.buf_start = loc.offset;
-            if n < loc.len as usize {
-                return Err(Error::corrupt(format!("{}: a line at byte {} is cut short", self.table.file_name(), loc.offset)));
-            }
-        }
-        let start = (loc.offset - self.buf_start) as usize;
-        Ok(&self.buf[start..start + loc.len as usize])
-    }
-}
-
-fn read_up_to(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match file.read_at(&mut buf[n..], offset + n as u64)? {
-            0 => break,
-            k => n += k,
-        }
-    }
-    Ok(n)
-}
-
-impl Iterator for Scan<'_> {
-    type Item = Result<(Loc, StoredRow)>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let (key, loc) = self.entries.next()?;
-            match self.decode(loc) {
-                Ok(Some(row)) => return Some(Ok((loc, StoredRow { key, version: loc.version as u64, row }))),
-                Ok(None) => continue,
-                Err(e) => return Some(Err(e)),
-            }
-        }
-    }
-}
-
-impl Scan<'_> {
-    /// The row at `loc`, or None when the filter rejects it.
-    fn decode(&mut self, loc: Loc) -> Result<Option<Row>> {
-        let (table, file) = (self.table, self.file.clone().ok_or_else(|| Error::internal("table has no file"))?);
-        let mut filter = self.filter.take();
-        let row = self.line(loc).and_then(|raw| decode_kept(table, raw, loc.offset, &file, filter.as_mut()));
-        self.filter = filter;
-        row
-    }
-}
-
-fn decode_kept(table: &Table, raw: &[u8], offset: u64, file: &File, filter: Option<&mut (Vec<bool>, Keep<'_>)>) -> Result<Option<Row>> {
-    if let Some((needed, keep)) = filter {
-        if !keep(&table.decode_row(raw, offset, file, Some(needed))?)? {
-            return Ok(None);
-        }
-    }
-    table.decode_row(raw, offset, file, None).map(Some)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::scan::Keep;
     use super::*;
 
     fn schema(keyed: bool) -> TableSchema {
@@ -434,6 +367,17 @@ mod tests {
         assert_eq!(seen, vec![vec![Value::Int4(1), Value::Null], vec![Value::Int4(3), Value::Null], vec![Value::Int4(2), Value::Null]]);
         let failing: Keep = Box::new(|_: &Row| Err(Error::internal("stop")));
         assert_eq!(t.scan_where(vec![true, false], failing).unwrap().next().unwrap().unwrap_err().message, "stop");
+    }
+
+    #[test]
+    fn get_many_keeps_the_asked_order_skips_missing_keys_and_reads_far_lines_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = "x".repeat(40_000);
+        let t = open(&dir, true, &format!("{{\"id\":1,\"v\":\"{big}\"}}\n{{\"id\":2,\"v\":\"b\"}}\n{{\"id\":3,\"v\":\"{big}\"}}\n"));
+        let key = |i: i32| Key([Value::Int4(i)].into());
+        let got: Vec<Row> = t.get_many(vec![key(3), key(9), key(1), key(2)]).unwrap().into_iter().map(|s| s.row).collect();
+        assert_eq!(got, vec![r(3, &big), r(1, &big), r(2, "b")]);
+        assert!(t.get_many(vec![key(9)]).unwrap().is_empty());
     }
 
     #[test]
