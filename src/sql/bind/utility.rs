@@ -1,8 +1,8 @@
 //! Transaction control (BEGIN, COMMIT, SAVEPOINT, ...) and session statements (SET, RESET,
-//! SHOW). Their effects live in `exec`; binding only normalizes names and values.
+//! SHOW), and ANALYZE. Their effects live in `exec`; binding only normalizes names and values.
 
 use super::{ddl::statement_kind, ident, Binder};
-use crate::error::{Error, Result};
+use crate::error::{sqlstate, Error, Result};
 use crate::sql::plan::{Plan, SessionCmd, TxnCmd};
 use sqlparser::ast::{self, Statement};
 
@@ -41,8 +41,21 @@ impl Binder<'_> {
                 Plan::NoOp { tag: "CREATE EXTENSION".into() }
             }
             Statement::CreateExtension(ext) => return Err(Error::unsupported(format!("extension \"{}\"", ext.name.value))),
+            Statement::Analyze(a) => self.bind_analyze(a)?,
             other => return Err(Error::unsupported(statement_kind(other))),
         })
+    }
+
+    /// ANALYZE [table [(columns)]]: there are no planner statistics to gather, so once the
+    /// names check out it has nothing to do.
+    fn bind_analyze(&mut self, a: &ast::Analyze) -> Result<Plan> {
+        if let Some(name) = &a.table_name {
+            let schema = self.table(name)?;
+            if let Some(c) = a.columns.iter().map(ident).find(|c| schema.column_index(c).is_none()) {
+                return Err(Error::new(sqlstate::UNDEFINED_COLUMN, format!("column \"{c}\" of relation \"{}\" does not exist", schema.name)));
+            }
+        }
+        Ok(Plan::NoOp { tag: "ANALYZE".into() })
     }
 }
 
