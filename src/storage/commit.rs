@@ -244,7 +244,8 @@ impl<'s> Stage<'s> {
             table.check()?;
             let slot = Slot::locked(table);
             if let Image::Locked(state) = &slot.image {
-                if state.fp != Fingerprint::of(&table.path) {
+                // No file event since the last check: nothing changed on disk; else stat.
+                if !self.store.watch.quiet() && state.fp != Fingerprint::of(&table.path) {
                     // Edited by hand since the last snapshot: appending at our length would
                     // overwrite the edit. The retry's snapshot reloads the table.
                     return Err(conflict().with_detail(format!("{} was changed on disk.", table.file_name())));
@@ -393,7 +394,9 @@ impl<'s> Stage<'s> {
                 state.last_write = Some(now);
                 state.index_files_stale = true;
             }
-            state.fp = Fingerprint::of(&path);
+            // Our handle, not the path: a hand edit that replaced the file meanwhile must
+            // still look changed.
+            state.fp = state.file.as_deref().map_or_else(|| Fingerprint::of(&path), Fingerprint::of_file);
             match slot.image {
                 Image::Fresh(mut state, _) => {
                     state.file = Some(Arc::new(files::open_rw(&path)?));

@@ -67,7 +67,16 @@ pub struct Fingerprint(Option<(i64, i64, u64, u64)>);
 
 impl Fingerprint {
     pub fn of(path: &Path) -> Fingerprint {
-        Fingerprint(std::fs::metadata(path).ok().map(|m| (m.mtime(), m.mtime_nsec(), m.len(), m.ino())))
+        Fingerprint::from(std::fs::metadata(path))
+    }
+
+    /// The fingerprint of an open file (an `fstat`: no path lookup).
+    pub fn of_file(file: &File) -> Fingerprint {
+        Fingerprint::from(file.metadata())
+    }
+
+    fn from(meta: std::io::Result<std::fs::Metadata>) -> Fingerprint {
+        Fingerprint(meta.ok().map(|m| (m.mtime(), m.mtime_nsec(), m.len(), m.ino())))
     }
     pub fn exists(&self) -> bool {
         self.0.is_some()

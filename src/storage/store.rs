@@ -15,7 +15,7 @@ use super::journal::{Durable, Flusher, Journal};
 use super::recovery;
 use super::sequences::Sequences;
 use super::table::Table;
-use super::watch::Watch;
+use super::watch::{Changed, Watch};
 use super::WriteBatch;
 use crate::catalog::TableSchema;
 use crate::error::{Error, Result};
@@ -72,7 +72,7 @@ pub struct Store {
     pub(super) compacting: Mutex<()>,
     pub(super) maintainer: Mutex<Option<std::thread::JoinHandle<()>>>,
     /// Tells `snapshot` whether any file may have changed since it last looked.
-    watch: Watch,
+    pub(super) watch: Watch,
     _lock: std::fs::File,
 }
 
@@ -112,19 +112,20 @@ impl Store {
 
     /// The current tables, after reloading any table or schema file edited behind our back.
     pub fn snapshot(&self) -> Result<Snapshot> {
-        if let Some(upto) = self.watch.pending() {
-            self.refresh()?;
+        if let Some((upto, changed)) = self.watch.pending() {
+            self.refresh(&changed)?;
             self.watch.checked(upto);
         }
         let catalog = self.catalog.read();
         Ok(Snapshot { tables: catalog.tables.clone(), broken: catalog.broken.clone() })
     }
 
-    /// Reloads every table or schema file whose fingerprint changed.
-    fn refresh(&self) -> Result<()> {
-        if self.is_stale() {
+    /// Reloads every table or schema file whose fingerprint changed, when one of those
+    /// `changed` names did.
+    fn refresh(&self, changed: &Changed) -> Result<()> {
+        if self.is_stale(changed) {
             let mut cs = self.commit_lock.lock();
-            if self.is_stale() {
+            if self.is_stale(changed) {
                 let current = self.catalog.read().clone();
                 let catalog = self.load_catalog(&current)?;
                 *self.catalog.write() = catalog;
@@ -220,12 +221,16 @@ impl Store {
         catalog.dir_fp = Fingerprint::of(&self.paths.schema_dir());
     }
 
-    /// Did any file change behind our back since we last read or wrote it?
-    fn is_stale(&self) -> bool {
+    /// Did any of the `changed` files change behind our back since we last read or wrote it?
+    fn is_stale(&self, changed: &Changed) -> bool {
         // Clone, so no table lock is taken under the catalog lock (a commit holds table
         // locks while it swaps the catalog).
         let catalog = self.catalog.read().clone();
-        let changed = |t: &Arc<Table>| Fingerprint::of(&self.paths.schema(t.name())) != t.schema_fp || Fingerprint::of(&t.path) != t.state.read().fp;
+        let file_changed = |t: &Arc<Table>| Fingerprint::of(&t.path) != t.state.read().fp;
+        if !changed.everything {
+            return changed.tables.iter().filter_map(|n| catalog.tables.get(n)).any(file_changed);
+        }
+        let changed = |t: &Arc<Table>| Fingerprint::of(&self.paths.schema(t.name())) != t.schema_fp || file_changed(t);
         Fingerprint::of(&self.paths.schema_dir()) != catalog.dir_fp
             || catalog.broken_fps.iter().any(|(n, fp)| Fingerprint::of(&self.paths.schema(n)) != *fp)
             || catalog.tables.values().any(changed)

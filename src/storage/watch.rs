@@ -1,19 +1,25 @@
-//! A cheap answer to "may a file under data/ have changed?" for [`super::Store::snapshot`].
+//! A cheap answer to "may a file under data/ have changed, and which?" for
+//! [`super::Store::snapshot`].
 //!
 //! On Linux an inotify instance watches `data/` and `data/_schema/`. The kernel queues an
 //! event before the writing process's syscall returns, so a statement sent after an edit has
 //! completed always finds that event: draining the non-blocking descriptor (one `read`, a
 //! fraction of a microsecond) replaces stat-ing every table and schema file on every
 //! statement. Any relevant event, our own writes included, only means "look": the caller then
-//! compares file fingerprints exactly as before. Events on the journal, sequence and lock
-//! files are ignored (they are never table content). Without inotify (other systems, a
-//! watch limit reached) every call answers "look".
+//! compares file fingerprints exactly as before, but only for the table files the events name
+//! (after our own write to one table, one `stat` of that file instead of every file). Events
+//! on the journal, sequence and lock files are ignored (they are never table content); any
+//! event in `_schema/`, on a watched folder itself or a queue overflow means "look at
+//! everything". Without inotify (other systems, a watch limit reached) every call answers
+//! "look at everything".
 //!
 //! Concurrency: draining and counting happen under one mutex, and a caller compares the
 //! count with the count last checked; so a thread that finds the queue empty still looks when
-//! another thread drained an event whose check has not finished.
+//! another thread drained an event whose check has not finished. The names drained since the
+//! last completed check are handed to every caller until a check covers them.
 
 use parking_lot::Mutex;
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -23,79 +29,143 @@ const IGNORED: [&[u8]; 3] = [b"_journal.jsonl", b"_sequences.json", b".lock"];
 pub struct Watch {
     #[cfg(target_os = "linux")]
     fd: Option<std::os::fd::OwnedFd>,
-    /// Batches of relevant events drained so far.
-    seen: Mutex<u64>,
-    /// Value of `seen` that the last completed check covered.
+    /// The watch descriptor of `data/` (events elsewhere concern `_schema/`).
+    #[cfg(target_os = "linux")]
+    data_wd: i32,
+    seen: Mutex<Seen>,
+    /// Value of `Seen::count` that the last completed check covered.
     checked: AtomicU64,
+}
+
+/// What to look at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changed {
+    /// Every table and schema file.
+    pub everything: bool,
+    /// Tables whose `<name>.jsonl` file had events.
+    pub tables: BTreeSet<String>,
+}
+
+#[derive(Default)]
+struct Seen {
+    /// Batches of relevant events drained so far.
+    count: u64,
+    /// What they named, since the last check that covered them all.
+    changed: Changed,
 }
 
 impl Watch {
     pub fn new(data: &Path, schema_dir: &Path) -> Watch {
+        #[cfg(target_os = "linux")]
+        let (fd, data_wd) = match inotify(&[data, schema_dir]) {
+            Some((fd, wds)) => (Some(fd), wds[0]),
+            None => (None, -1),
+        };
+        #[cfg(not(target_os = "linux"))]
+        let _ = (data, schema_dir);
         Watch {
             #[cfg(target_os = "linux")]
-            fd: inotify(&[data, schema_dir]),
-            seen: Mutex::new(1),
+            fd,
+            #[cfg(target_os = "linux")]
+            data_wd,
+            seen: Mutex::new(Seen { count: 1, changed: Changed { everything: true, tables: BTreeSet::new() } }),
             checked: AtomicU64::new(0),
         }
     }
 
-    /// The change count to check up to, or None when nothing changed since the last check.
-    pub fn pending(&self) -> Option<u64> {
+    /// The change count to check up to and what to look at, or None when nothing changed
+    /// since the last check.
+    pub fn pending(&self) -> Option<(u64, Changed)> {
         let mut seen = self.seen.lock();
-        if self.drain() {
-            *seen += 1;
+        if self.drain(&mut seen.changed) {
+            seen.count += 1;
         }
-        let seen = *seen;
-        (seen != self.checked.load(Ordering::Acquire)).then_some(seen)
+        (seen.count != self.checked.load(Ordering::Acquire)).then(|| (seen.count, seen.changed.clone()))
+    }
+
+    /// True when no relevant event came since the last completed check (after draining the
+    /// queue): no file under data/ changed since then.
+    pub fn quiet(&self) -> bool {
+        self.pending().is_none()
     }
 
     /// Records that a check covering change count `upto` completed.
     pub fn checked(&self, upto: u64) {
+        let mut seen = self.seen.lock();
         self.checked.fetch_max(upto, Ordering::AcqRel);
+        if seen.count == upto {
+            seen.changed = Changed::default();
+        }
     }
 
-    /// Reads every queued event; true if any concerns a file that may need a reload.
+    /// Reads every queued event into `changed`; true if any concerns a file that may need a
+    /// reload.
     #[cfg(target_os = "linux")]
-    fn drain(&self) -> bool {
-        let Some(fd) = &self.fd else { return true };
+    fn drain(&self, changed: &mut Changed) -> bool {
+        const MAX_EVENT: usize = std::mem::size_of::<libc::inotify_event>() + libc::NAME_MAX as usize + 1;
+        let Some(fd) = &self.fd else {
+            changed.everything = true;
+            return true;
+        };
         let mut relevant = false;
-        let mut buf = [0u8; 4096];
+        let mut buf = [0u8; 8192];
         loop {
             // SAFETY: reading into a buffer we own, of the length we pass.
             let n = unsafe { libc::read(std::os::fd::AsRawFd::as_raw_fd(fd), buf.as_mut_ptr().cast(), buf.len()) };
             if n <= 0 {
                 // EAGAIN: the queue is empty. Any other error: look, to be safe.
                 let empty = n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::WouldBlock;
+                changed.everything |= !empty;
                 return relevant || !empty;
             }
-            relevant |= events_relevant(&buf[..n as usize]);
+            relevant |= self.note_events(&buf[..n as usize], changed);
+            // The kernel stops copying events when the queue is empty or the next one does
+            // not fit: with room for the largest event left, the queue was empty.
+            if buf.len() - n as usize >= MAX_EVENT {
+                return relevant;
+            }
         }
     }
 
     #[cfg(not(target_os = "linux"))]
-    fn drain(&self) -> bool {
+    fn drain(&self, changed: &mut Changed) -> bool {
+        changed.everything = true;
         true
     }
-}
 
-/// Walks `struct inotify_event` records: relevant unless every one names an ignored file.
-#[cfg(target_os = "linux")]
-fn events_relevant(mut bytes: &[u8]) -> bool {
-    const HEADER: usize = std::mem::size_of::<libc::inotify_event>();
-    while bytes.len() >= HEADER {
-        let len = u32::from_ne_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]) as usize;
-        let name = bytes.get(HEADER..HEADER + len).unwrap_or(&[]);
-        let name = name.split(|&b| b == 0).next().unwrap_or(&[]);
-        if !IGNORED.contains(&name) {
-            return true;
+    /// Walks `struct inotify_event` records into `changed`; true unless every one names an
+    /// ignored file.
+    #[cfg(target_os = "linux")]
+    fn note_events(&self, mut bytes: &[u8], changed: &mut Changed) -> bool {
+        const HEADER: usize = std::mem::size_of::<libc::inotify_event>();
+        let mut relevant = false;
+        while bytes.len() >= HEADER {
+            let word = |at: usize| u32::from_ne_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+            let (wd, mask, len) = (word(0) as i32, word(4), word(12) as usize);
+            let name = bytes.get(HEADER..HEADER + len).unwrap_or(&[]);
+            let name = name.split(|&b| b == 0).next().unwrap_or(&[]);
+            bytes = bytes.get(HEADER + len..).unwrap_or(&[]);
+            if IGNORED.contains(&name) {
+                continue;
+            }
+            relevant = true;
+            let table = std::str::from_utf8(name).ok().and_then(|n| n.strip_suffix(".jsonl"));
+            match table {
+                Some(t) if wd == self.data_wd && mask & libc::IN_ISDIR == 0 => {
+                    changed.tables.insert(t.to_string());
+                }
+                // Our own temp files in data/ (a compaction's copy, renamed over its table file).
+                None if wd == self.data_wd && name.starts_with(b".") && mask & (libc::IN_Q_OVERFLOW | libc::IN_IGNORED) == 0 => {}
+                _ => changed.everything = true,
+            }
         }
-        bytes = bytes.get(HEADER + len..).unwrap_or(&[]);
+        relevant
     }
-    false
 }
 
 #[cfg(target_os = "linux")]
-fn inotify(dirs: &[&Path]) -> Option<std::os::fd::OwnedFd> {
+/// An inotify descriptor watching `dirs`, and their watch descriptors in the same order.
+fn inotify(dirs: &[&Path]) -> Option<(std::os::fd::OwnedFd, Vec<i32>)> {
     use std::os::fd::FromRawFd;
     use std::os::unix::ffi::OsStrExt;
     // SAFETY: plain syscalls; the descriptor is owned by the OwnedFd from here on.
@@ -114,15 +184,18 @@ fn inotify(dirs: &[&Path]) -> Option<std::os::fd::OwnedFd> {
         | libc::IN_DELETE
         | libc::IN_DELETE_SELF
         | libc::IN_MOVE_SELF;
+    let mut wds = Vec::new();
     for dir in dirs {
         let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
         // SAFETY: a valid descriptor and a NUL-terminated path.
-        if unsafe { libc::inotify_add_watch(std::os::fd::AsRawFd::as_raw_fd(&fd), path.as_ptr(), mask) } < 0 {
+        let wd = unsafe { libc::inotify_add_watch(std::os::fd::AsRawFd::as_raw_fd(&fd), path.as_ptr(), mask) };
+        if wd < 0 {
             tracing::debug!("cannot watch {}; every statement checks the files", dir.display());
             return None;
         }
+        wds.push(wd);
     }
-    Some(fd)
+    Some((fd, wds))
 }
 
 #[cfg(test)]
@@ -130,22 +203,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reports_edits_once_and_ignores_the_journal() {
+    fn reports_edits_once_names_table_files_and_ignores_the_journal() {
         let dir = tempfile::tempdir().unwrap();
         let schema = dir.path().join("_schema");
         std::fs::create_dir(&schema).unwrap();
         let watch = Watch::new(dir.path(), &schema);
-        let first = watch.pending().expect("the first call always looks");
+        let (first, changed) = watch.pending().expect("the first call always looks");
+        assert!(changed.everything);
         watch.checked(first);
         assert_eq!(watch.pending(), None, "nothing changed");
         std::fs::write(dir.path().join("_journal.jsonl"), "x").unwrap();
         assert_eq!(watch.pending(), None, "journal writes are ours");
         std::fs::write(dir.path().join("users.jsonl"), "{}\n").unwrap();
-        let n = watch.pending().expect("a table file changed");
-        assert_eq!(watch.pending(), Some(n), "still pending until checked");
+        std::fs::write(dir.path().join(".users.jsonl.compact"), "{}\n").unwrap();
+        std::fs::rename(dir.path().join(".users.jsonl.compact"), dir.path().join("users.jsonl")).unwrap();
+        let (n, changed) = watch.pending().expect("a table file changed");
+        assert_eq!(changed, Changed { everything: false, tables: ["users".to_string()].into() });
+        std::fs::write(dir.path().join("orders.jsonl"), "{}\n").unwrap();
+        let (m, changed) = watch.pending().expect("still pending until checked");
+        assert_eq!(changed.tables.len(), 2, "names accumulate until a check covers them");
         watch.checked(n);
+        assert_eq!(watch.pending().map(|(_, c)| c.tables.len()), Some(2), "a check of older events keeps the newer names");
+        watch.checked(m);
         assert_eq!(watch.pending(), None);
         std::fs::write(schema.join("users.json"), "{}").unwrap();
-        assert!(watch.pending().is_some(), "a schema file changed");
+        assert!(watch.pending().is_some_and(|(_, c)| c.everything), "a schema file changed");
     }
 }
