@@ -15,7 +15,21 @@ pub trait Transport {
 
     /// Writes all of `buf` and returns it for reuse.
     async fn write_all(&mut self, buf: Vec<u8>) -> (io::Result<()>, Vec<u8>);
+
+    /// [`Self::write_all`] of `out`, then [`Self::read`] into `buf`. A backend may start the
+    /// read before the write completes: io_uring submits both in one system call, which saves
+    /// a wake-up per request-response round.
+    async fn write_then_read(&mut self, out: Vec<u8>, buf: Vec<u8>) -> Written {
+        let written = self.write_all(out).await;
+        if written.0.is_err() {
+            return (written, (Ok(0), buf));
+        }
+        (written, self.read(buf).await)
+    }
 }
+
+/// What [`Transport::write_then_read`] gives back: each call's result and buffer.
+pub type Written = ((io::Result<()>, Vec<u8>), (io::Result<usize>, Vec<u8>));
 
 #[cfg(test)]
 pub mod mock {

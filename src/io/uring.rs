@@ -4,7 +4,7 @@
 //! not be `Send`.
 
 use super::acceptor::{serve_with_workers, Handoff, SharedState};
-use super::transport::Transport;
+use super::transport::{Transport, Written};
 use crate::protocol::connection::resume;
 use crate::protocol::wire::Wire;
 use std::io;
@@ -22,6 +22,12 @@ impl Transport for UringTransport {
 
     async fn write_all(&mut self, buf: Vec<u8>) -> (io::Result<()>, Vec<u8>) {
         self.0.write_all(buf).await
+    }
+
+    async fn write_then_read(&mut self, out: Vec<u8>, buf: Vec<u8>) -> Written {
+        let len = buf.len();
+        let (written, (read, slice)) = tokio::join!(self.0.write_all(out), self.0.read(buf.slice(len..)));
+        (written, (read, slice.into_inner()))
     }
 }
 

@@ -142,9 +142,11 @@ impl<S: SqlSession> Connection<S> {
                     return wire.flush().await;
                 }
             }
-            wire.flush().await?;
+            // Responses leave and the next read starts together. A shutdown while they are
+            // leaving drops the future: a submitted io_uring write still completes; a tokio
+            // write can only be pending on a full socket buffer, and the connection closes.
             tokio::select! {
-                filled = wire.fill() => filled?,
+                filled = wire.flush_and_fill() => filled?,
                 _ = shutdown.wait_for(|down| *down) => {
                     return Err(Error::new(sqlstate::ADMIN_SHUTDOWN, "terminating connection due to administrator command").fatal())
                 }

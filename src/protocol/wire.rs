@@ -39,10 +39,41 @@ impl<T: Transport> Wire<T> {
     /// Reads once more from the socket into `input`. End of stream is an error (the client
     /// went away), which closes the connection quietly.
     pub async fn fill(&mut self) -> Result<()> {
+        let scratch = self.take_scratch();
+        let read = self.transport.read(scratch).await;
+        self.absorb(read)
+    }
+
+    /// Writes everything in `out` with one write, keeping the buffer for reuse.
+    pub async fn flush(&mut self) -> Result<()> {
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        let out = std::mem::take(&mut self.out);
+        let written = self.transport.write_all(out).await;
+        self.restore_out(written)
+    }
+
+    /// [`Self::flush`] then [`Self::fill`], which the transport may overlap.
+    pub async fn flush_and_fill(&mut self) -> Result<()> {
+        if self.out.is_empty() {
+            return self.fill().await;
+        }
+        let (out, scratch) = (std::mem::take(&mut self.out), self.take_scratch());
+        let (written, read) = self.transport.write_then_read(out, scratch).await;
+        self.restore_out(written)?;
+        self.absorb(read)
+    }
+
+    fn take_scratch(&mut self) -> Vec<u8> {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         scratch.reserve(READ_CHUNK);
-        let (res, scratch) = self.transport.read(scratch).await;
+        scratch
+    }
+
+    /// Appends what a read brought to `input` and keeps its buffer.
+    fn absorb(&mut self, (res, scratch): (std::io::Result<usize>, Vec<u8>)) -> Result<()> {
         let n = res.map_err(|e| closed(&e.to_string()))?;
         if n == 0 {
             return Err(closed("end of stream"));
@@ -52,13 +83,7 @@ impl<T: Transport> Wire<T> {
         Ok(())
     }
 
-    /// Writes everything in `out` with one write, keeping the buffer for reuse.
-    pub async fn flush(&mut self) -> Result<()> {
-        if self.out.is_empty() {
-            return Ok(());
-        }
-        let out = std::mem::take(&mut self.out);
-        let (res, mut out) = self.transport.write_all(out).await;
+    fn restore_out(&mut self, (res, mut out): (std::io::Result<()>, Vec<u8>)) -> Result<()> {
         out.clear();
         self.out = out;
         res.map_err(|e| closed(&e.to_string()))
