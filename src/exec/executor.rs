@@ -77,7 +77,7 @@ pub fn run<'a>(rel: &'a Rel, ctx: &'a Ctx<'a>) -> Result<Rows<'a>> {
         }
         Rel::Project { input, exprs } => {
             let rows = run(input, ctx)?;
-            Box::new(rows.map(move |r| r.and_then(|row| exprs.iter().map(|e| e.eval(&row, ctx.eval)).collect())))
+            Box::new(rows.map(move |r| r.and_then(|row| project(row, exprs, ctx))))
         }
         Rel::Sort { input, keys } => Box::new(sort(run(input, ctx)?, keys, ctx)?.into_iter().map(Ok)),
         Rel::Limit { input, limit, offset } => {
@@ -164,8 +164,18 @@ fn first_by_key<'a>(rel: &'a Rel, n: usize, ctx: &'a Ctx<'a>) -> Result<Option<R
     let desc: Vec<bool> = keys.iter().map(|k| k.desc).collect();
     let keep = |row: &Row| predicate.map_or(Ok(true), |p| Ok(truth(&p.eval(row, ctx.eval)?)));
     let Some(stored) = view.lookup_first(columns, &values, &desc, n, keep)? else { return Ok(None) };
-    let projected = stored.into_iter().map(move |s| exprs.iter().map(|e| e.eval(&s.row, ctx.eval)).collect::<Result<Row>>());
+    let projected = stored.into_iter().map(move |s| project(s.row, exprs, ctx));
     Ok(Some(Box::new(sort(Box::new(projected), keys, ctx)?.into_iter().map(Ok))))
+}
+
+/// The select list over one row. `SELECT *` (every column, in order) hands the row on
+/// instead of copying each value.
+fn project(row: Row, exprs: &[Expr], ctx: &Ctx) -> Result<Row> {
+    let identity = exprs.len() == row.len() && exprs.iter().enumerate().all(|(i, e)| matches!(e, Expr::Column(c) if *c == i));
+    if identity {
+        return Ok(row);
+    }
+    exprs.iter().map(|e| e.eval(&row, ctx.eval)).collect()
 }
 
 /// One input row as the rows of its select list's set-returning calls, in lockstep.
