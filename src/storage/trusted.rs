@@ -1,14 +1,14 @@
-//! Decoding a few columns of a trusted line with a plain byte scan (the fast path of opening
-//! a table whose file was fully checked before).
+//! Decoding the columns of a plain line with a byte scan: the fast path of opening a table
+//! whose file was fully checked before (only key and indexed columns), of filters (only the
+//! columns they read) and of row reads (every column).
 //!
-//! Opening a large table needs only each line's key (and indexed) columns. A JSON parser
-//! builds a tape of the whole line; this scan walks the top-level object once, skipping the
-//! values it does not need without interpreting them, and decodes the needed ones when they
-//! are plain: a string without escapes, an integer, true/false/null. Anything else (escapes
-//! or nesting in a needed value, a `$` key such as a tombstone, a value of the wrong type,
-//! a malformed object) answers None and the caller parses the line fully, so what it decodes
-//! and every error message are exactly the parser's. The values it skips are not checked:
-//! the file was, and reads check the rows they return.
+//! A JSON parser builds a tape of the whole line; this scan walks the top-level object once,
+//! skipping the values it does not need without interpreting them, and decodes the needed ones
+//! when they are plain: a string without escapes, an integer, true/false/null. Anything else
+//! (escapes or nesting in a needed value, a `$` key such as a tombstone, a value of the wrong
+//! type, a malformed object) answers None and the caller parses the line fully, so what it
+//! decodes and every error message are exactly the parser's. The values it skips are not
+//! checked: the file was checked when it was loaded.
 
 use super::jsonl::{column_named, decode_value};
 use crate::catalog::ColumnDef;
