@@ -379,7 +379,7 @@ fn key_tuples(keys: &[Vec<Expr>], columns: &[usize], schema: &crate::catalog::Ta
 
 fn sort(rows: Rows, keys: &[SortKey], ctx: &Ctx) -> Result<Vec<Row>> {
     let mut keyed = rows
-        .map(|r| r.and_then(|row| Ok((keys.iter().map(|k| k.expr.eval(&row, ctx.eval)).collect::<Result<Vec<_>>>()?, row))))
+        .map(|r| r.and_then(|row| Ok((keys.iter().map(|k| k.expr.eval(&row, ctx.eval)).collect::<Result<smallvec::SmallVec<[Value; 2]>>>()?, row))))
         .collect::<Result<Vec<_>>>()?;
     keyed.sort_by(|(a, _), (b, _)| compare_keys(a, b, keys));
     Ok(keyed.into_iter().map(|(_, r)| r).collect())
