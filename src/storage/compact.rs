@@ -68,6 +68,8 @@ pub fn compact(store: &Store, table: &Arc<Table>) -> Result<()> {
     out.flush().and_then(|_| out.sync_all()).map_err(|e| Error::io(&tmp, "fsync", e))?;
     files::rename_durably(&tmp, &table.path)?;
     state.file = Some(Arc::new(files::open_rw(&table.path)?));
+    // The scan cache describes the old file (and holds it open): drop it.
+    *table.scan_cache.lock() = None;
     // A row updated while its old line was being copied leaves that copy behind as garbage:
     // counting it keeps the next compaction coming, so the file still ends up canonical.
     (state.len, state.garbage, state.fp) = (out_len, remap.len() as u64 - still_live, Fingerprint::of(&table.path));
