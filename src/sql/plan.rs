@@ -290,6 +290,14 @@ pub enum Ddl {
     Truncate {
         names: Vec<String>,
     },
+    /// CREATE TYPE ... AS ENUM.
+    CreateType {
+        name: String,
+        def: crate::storage::EnumType,
+    },
+    DropType {
+        names: Vec<String>,
+    },
     /// A statement that changed nothing (IF [NOT] EXISTS), with its NOTICE.
     Nothing {
         notice: String,

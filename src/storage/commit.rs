@@ -234,6 +234,8 @@ impl<'s> Stage<'s> {
             Change::DropTable(name) => self.drop_table(&name),
             Change::Truncate(name) => self.truncate(&name),
             Change::AlterTable { old_name, schema, rows } => self.alter(&old_name, schema, rows),
+            // Types are checked and written by the store around the table changes.
+            Change::Type(_) => Ok(()),
         }
     }
 

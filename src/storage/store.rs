@@ -14,6 +14,7 @@ use super::files::{self, Fingerprint, Paths};
 use super::journal::{Durable, Flusher, Journal};
 use super::recovery;
 use super::sequences::Sequences;
+use super::user_types::{TypeMap, UserTypes};
 use super::table::Table;
 use super::watch::{Changed, Watch};
 use super::WriteBatch;
@@ -31,6 +32,8 @@ pub struct Snapshot {
     pub tables: Arc<BTreeMap<String, Arc<Table>>>,
     /// Tables whose schema file cannot be read, with the error naming the file.
     pub broken: Arc<BTreeMap<String, Error>>,
+    /// User-defined types (enums) by name.
+    pub types: Arc<TypeMap>,
 }
 
 impl Snapshot {
@@ -66,6 +69,7 @@ pub struct Store {
     pub(super) commit_lock: Mutex<CommitState>,
     pub(super) flusher: Arc<Flusher>,
     sequences: Sequences,
+    types: UserTypes,
     generation: AtomicU32,
     pub(super) stopping: Arc<AtomicBool>,
     /// One compaction at a time (close and the maintainer may both try).
@@ -89,6 +93,7 @@ impl Store {
         let watch = Watch::new(&paths.root, &paths.schema_dir());
         let store = Arc::new(Store {
             sequences: Sequences::open(&paths.sequences())?,
+            types: UserTypes::open(&paths.types())?,
             paths,
             catalog: RwLock::new(Catalog::default()),
             commit_lock: Mutex::new(CommitState { journal, journal_started: false }),
@@ -117,7 +122,7 @@ impl Store {
             self.watch.checked(upto);
         }
         let catalog = self.catalog.read();
-        Ok(Snapshot { tables: catalog.tables.clone(), broken: catalog.broken.clone() })
+        Ok(Snapshot { tables: catalog.tables.clone(), broken: catalog.broken.clone(), types: self.types.current() })
     }
 
     /// Reloads every table or schema file whose fingerprint changed, when one of those
@@ -150,8 +155,13 @@ impl Store {
                 _ => None,
             })
             .collect();
+        let type_changes: Vec<_> = batch.changes.iter().filter_map(|c| if let Change::Type(t) = c { Some(t.clone()) } else { None }).collect();
         let mut cs = self.commit_lock.lock();
+        let types = (!type_changes.is_empty()).then(|| self.types.changed(&type_changes)).transpose()?;
         let durable = commit::commit(self, &mut cs, batch)?;
+        if let Some(types) = types {
+            self.types.publish(types)?;
+        }
         for (old, new) in renames {
             self.sequences.move_table(&old, new.as_deref())?;
         }
