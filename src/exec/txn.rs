@@ -116,6 +116,18 @@ impl TxnState {
         }
     }
 
+    /// Every enum type this transaction sees, by name.
+    pub fn enum_types(&self, snap: &Snapshot) -> Vec<(String, EnumType)> {
+        let mut all: std::collections::BTreeMap<String, EnumType> = (*snap.types).clone();
+        for (name, def) in &self.types {
+            match def {
+                Some(def) => all.insert(name.clone(), def.clone()),
+                None => all.remove(name),
+            };
+        }
+        all.into_iter().collect()
+    }
+
     pub fn view<'a>(&'a self, snap: &'a Snapshot, name: &str) -> Result<TableView<'a>> {
         let schema = self.schema(snap, name).ok_or_else(|| crate::sql::bind::undefined_table(name))?;
         let overlay = self.tables.get(name);

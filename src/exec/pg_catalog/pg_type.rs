@@ -1,5 +1,6 @@
 //! pg_type: one row per built-in type SmarterBase has (every `DataType` but arrays and
-//! unknown, and the array type of each), with PostgreSQL 15's OIDs and properties. The
+//! unknown, and the array type of each), with PostgreSQL 15's OIDs and properties, then the
+//! user-defined enum types (`pg_enum`). The
 //! per-type properties are shared with pg_attribute.
 
 use super::columns::{char1, flag, int4, name, oid, schema};
@@ -52,8 +53,10 @@ pub fn all_types() -> Vec<DataType> {
     all
 }
 
-pub fn rows(_src: &Source) -> Vec<Row> {
-    all_types().iter().map(row).collect()
+pub fn rows(src: &Source) -> Vec<Row> {
+    let mut rows: Vec<Row> = all_types().iter().map(row).collect();
+    rows.extend(super::pg_enum::type_rows(src));
+    rows
 }
 
 fn row(t: &DataType) -> Row {

@@ -124,9 +124,12 @@ impl Binder<'_> {
             Statement::Insert(i) => self.bind_write(|b| b.bind_insert(i)),
             Statement::Update(u) => self.bind_write(|b| b.bind_update(u)),
             Statement::Delete(d) => self.bind_write(|b| b.bind_delete(d)),
-            Statement::CreateTable(_) | Statement::CreateIndex(_) | Statement::CreateType { .. } | Statement::AlterTable(_) | Statement::Drop { .. } | Statement::Truncate(_) => {
-                plain(self.bind_ddl(stmt)?)
-            }
+            Statement::CreateTable(_)
+            | Statement::CreateIndex(_)
+            | Statement::CreateType { .. }
+            | Statement::AlterTable(_)
+            | Statement::Drop { .. }
+            | Statement::Truncate(_) => plain(self.bind_ddl(stmt)?),
             other => plain(self.bind_utility(other)?),
         }
     }
