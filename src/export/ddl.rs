@@ -107,6 +107,12 @@ pub fn counted_columns(schema: &TableSchema) -> impl Iterator<Item = &ColumnDef>
 mod tests {
     use super::*;
 
+    #[test]
+    fn enum_types_become_create_type_with_quoted_labels() {
+        let def = crate::storage::EnumType { labels: vec!["sad".into(), "it's".into(), "".into()] };
+        assert_eq!(create_type("Mood", &def), "CREATE TYPE \"Mood\" AS ENUM ('sad', 'it''s', '');\n");
+    }
+
     fn users() -> TableSchema {
         serde_json::from_str(
             r#"{"name":"user","columns":[

@@ -143,7 +143,9 @@ impl Store {
     /// Applies a batch atomically: re-checks primary key and unique indexes (23505) and
     /// expected row versions (40001) under the tables' write locks, makes the changes visible
     /// to readers, and queues them for the group-commit flusher. The change is durable (and
-    /// may be acknowledged to the client) once the returned [`Durable`] resolves.
+    /// may be acknowledged to the client) once the returned [`Durable`] resolves. The batch's
+    /// type changes are checked first (42710, 42704) and written to `_types.json` after its
+    /// table changes succeeded.
     pub fn commit(&self, batch: WriteBatch) -> Result<Durable> {
         // A table's sequences live and die with it, as PostgreSQL's owned sequences do.
         let renames: Vec<(String, Option<String>)> = batch
@@ -345,6 +347,26 @@ mod tests {
 
     fn insert(id: i32, email: &str, role: &str) -> Change {
         Change::Insert { table: "users".into(), row: row(id, email, role) }
+    }
+
+    #[test]
+    fn types_are_written_only_by_a_commit_that_succeeds_and_survive_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let mood = crate::storage::EnumType { labels: vec!["sad".into(), "ok".into()] };
+        let create = |name: &str| Change::Type((name.into(), Some(mood.clone())));
+        {
+            let store = Store::open(dir.path()).unwrap();
+            commit(&store, vec![create("mood")]).unwrap();
+            let failing = commit(&store, vec![create("other"), Change::DropTable("nope".into())]).unwrap_err();
+            assert_eq!(failing.code, sqlstate::UNDEFINED_TABLE);
+            assert_eq!(commit(&store, vec![create("mood")]).unwrap_err().code, sqlstate::DUPLICATE_OBJECT);
+            assert_eq!(store.snapshot().unwrap().types.keys().collect::<Vec<_>>(), ["mood"]);
+            store.close().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.snapshot().unwrap().types.get("mood"), Some(&mood));
+        commit(&store, vec![Change::Type(("mood".into(), None))]).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join("_types.json")).unwrap(), "{}");
     }
 
     fn setup() -> (tempfile::TempDir, Arc<Store>) {
