@@ -33,6 +33,7 @@ async fn rows(client: &tokio_postgres::Client, sql: &str) -> Vec<Vec<Option<Stri
 }
 
 const SCHEMA: &str = r#"
+CREATE TYPE mood AS ENUM ('sad', 'it''s ok', 'happy');
 CREATE TABLE teams (id serial PRIMARY KEY, name varchar(40) NOT NULL UNIQUE);
 CREATE TABLE "user" (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid7(),
@@ -81,6 +82,7 @@ const QUERIES: &[&str] = &[
     "SELECT kind, payload->>'x' FROM events ORDER BY id",
     "SELECT email, prefs->'theme' FROM \"user\" WHERE prefs ? 'theme'",
     "SELECT email FROM \"user\" WHERE active AND NOT code IS NULL ORDER BY 1",
+    "SELECT t.typname, e.enumsortorder, e.enumlabel, t.typtype FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid ORDER BY 1, 2",
 ];
 
 fn export(data: &Path, args: &[&str]) -> PathBuf {
