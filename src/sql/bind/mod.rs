@@ -207,9 +207,13 @@ impl Binder<'_> {
     /// [`sql_type`], refusing user-defined enum types (0A000: columns and casts of them are
     /// not supported yet) rather than calling them missing.
     fn data_type(&self, t: &ast::DataType) -> Result<DataType> {
-        sql_type(t).map_err(|e| match self.catalog.enum_type(&t.to_string().replace('"', "")) {
-            Some(_) => Error::unsupported(format!("values of the enum type {t}")),
-            None => e,
+        sql_type(t).map_err(|e| {
+            let written = t.to_string().replace('"', "");
+            let base = written.strip_prefix("public.").unwrap_or(&written).trim_end_matches("[]");
+            match self.catalog.enum_type(base) {
+                Some(_) => Error::unsupported(format!("values of the enum type {base}")),
+                None => e,
+            }
         })
     }
 }
