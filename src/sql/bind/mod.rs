@@ -211,7 +211,7 @@ impl Binder<'_> {
             let written = t.to_string().replace('"', "");
             let base = written.strip_prefix("public.").unwrap_or(&written).trim_end_matches("[]");
             match self.catalog.enum_type(base) {
-                Some(_) => Error::unsupported(format!("values of the enum type {base}")),
+                Some(_) => Error::unsupported(format!("the enum type {base} as a column or value type")),
                 None => e,
             }
         })
