@@ -48,7 +48,7 @@ impl Binder<'_> {
             return Err(Error::new(sqlstate::DUPLICATE_TABLE, format!("relation \"{name}\" already exists")));
         }
         if self.catalog.enum_type(&name).is_some() {
-            return Err(Error::new(sqlstate::DUPLICATE_OBJECT, format!("type \"{name}\" already exists")).with_hint(
+            return Err(type_exists(&name).with_hint(
                 "A relation has an associated type of the same name, so you must use a name that doesn't conflict with any existing type.",
             ));
         }
@@ -368,6 +368,9 @@ impl Binder<'_> {
                 if self.table_exists(&new) {
                     return Err(Error::new(sqlstate::DUPLICATE_TABLE, format!("relation \"{new}\" already exists")));
                 }
+                if self.catalog.enum_type(&new).is_some() {
+                    return Err(type_exists(&new));
+                }
                 crate::catalog::check_name(&new, "table")?;
                 s.name = new;
             }
@@ -553,6 +556,11 @@ pub fn statement_kind(s: &Statement) -> String {
     s.to_string().split_whitespace().take(2).collect::<Vec<_>>().join(" ").to_uppercase()
 }
 
+/// 42710: a table's or enum's name is taken by a type (every table has a row type).
+fn type_exists(name: &str) -> Error {
+    Error::new(sqlstate::DUPLICATE_OBJECT, format!("type \"{name}\" already exists"))
+}
+
 /// Longest enum label PostgreSQL accepts, in bytes (NAMEDATALEN - 1).
 const MAX_LABEL: usize = 63;
 
@@ -564,7 +572,7 @@ impl Binder<'_> {
         };
         let name = table_name(name)?;
         if self.catalog.enum_type(&name).is_some() || self.table_exists(&name) {
-            return Err(Error::new(sqlstate::DUPLICATE_OBJECT, format!("type \"{name}\" already exists")));
+            return Err(type_exists(&name));
         }
         if DataType::parse(&name).is_ok() {
             return Err(Error::unsupported(format!("a user-defined type named like the built-in type {name}")));
