@@ -97,6 +97,7 @@ pub fn encode_value(value: &Value, out: &mut Vec<u8>) {
             let _ = serde_json::to_writer(&mut *out, j);
         }),
         Value::Bytea(b) => write_str(&format!("\\x{}", hex::encode(b)), out),
+        Value::Enum(pos, def) => write_str(def.label(*pos), out),
         Value::Array(items) => {
             out.push(b'[');
             for (i, item) in items.iter().enumerate() {
@@ -336,6 +337,7 @@ pub fn decode_value(j: &Json, ty: &DataType) -> Result<Value, String> {
         DataType::Json => Ok(Value::Json(to_serde(unwrap_json(j)).to_string())),
         DataType::Jsonb => Ok(Value::Jsonb(to_serde(unwrap_json(j)))),
         DataType::Bytea => decode_bytea(text()?).map(Value::Bytea).ok_or_else(|| expected("bytea as \"\\\\x...\" hex")),
+        DataType::Enum(def) => def.input(text()?).map_err(|_| expected(&format!("a label of enum {}", def.name))),
         DataType::Array(elem) | DataType::Vector(elem) => match j {
             Json::Array(items) => items.iter().map(|i| decode_value(i, elem)).collect::<Result<Vec<_>, _>>().map(Value::Array),
             _ => Err(expected("an array")),

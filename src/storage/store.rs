@@ -260,7 +260,7 @@ impl Store {
                 tables.insert(name, t.clone());
                 continue;
             }
-            match read_schema(&self.paths, &name) {
+            match read_schema(&self.paths, &name, &self.types.current()) {
                 Ok(schema) => {
                     tables.insert(name, Arc::new(Table::open(&self.paths, schema, fp, self.next_generation())));
                 }
@@ -306,12 +306,13 @@ fn schema_names(dir: &Path) -> Result<Vec<String>> {
 }
 
 /// Reads and checks `_schema/<name>.json`; errors name the file.
-fn read_schema(paths: &Paths, name: &str) -> Result<TableSchema> {
+fn read_schema(paths: &Paths, name: &str, types: &TypeMap) -> Result<TableSchema> {
     let path = paths.schema(name);
     let bad = |why: String| Error::corrupt(format!("_schema/{name}.json: {why}"));
     let text = std::fs::read_to_string(&path).map_err(|e| bad(e.to_string()))?;
-    let schema: TableSchema = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let mut schema: TableSchema = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
     schema.validate().map_err(|e| bad(e.message))?;
+    schema.resolve_types(|t| types.get(t).map(|def| def.resolved(t))).map_err(|e| bad(e.message))?;
     if schema.name != name {
         return Err(bad(format!("it describes table \"{}\"; the file must be named _schema/{}.json", schema.name, schema.name)));
     }

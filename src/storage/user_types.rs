@@ -7,6 +7,7 @@
 
 use super::files;
 use crate::error::{sqlstate, Error, Result};
+use crate::types::EnumDef;
 use parking_lot::RwLock;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -14,11 +15,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// An enum type: its labels in sort order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnumType {
     #[serde(rename = "enum")]
     pub labels: Vec<String>,
+}
+
+impl EnumType {
+    /// The type as columns and values use it.
+    pub fn resolved(&self, name: &str) -> Arc<EnumDef> {
+        Arc::new(EnumDef { name: name.to_string(), labels: self.labels.clone() })
+    }
 }
 
 /// Every user-defined type by name.

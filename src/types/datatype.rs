@@ -1,7 +1,9 @@
 //! Column and expression types, their PostgreSQL names, OIDs and wire sizes.
 
+use super::EnumDef;
 use crate::error::{sqlstate, Error, Result};
 use std::fmt;
+use std::sync::Arc;
 
 /// A SQL type as PostgreSQL knows it. Serial types are not types: they are `Int4`/`Int8`
 /// columns with an identity sequence (see `catalog::ColumnDef`).
@@ -41,6 +43,8 @@ pub enum DataType {
     /// The catalog's `int2vector` (of Int2) and `oidvector` (of Oid): arrays whose text form is
     /// the elements separated by spaces.
     Vector(Box<DataType>),
+    /// A user-defined enum type (`CREATE TYPE ... AS ENUM`).
+    Enum(Arc<EnumDef>),
     /// The type of an untyped literal or parameter not yet resolved (PostgreSQL's `unknown`).
     Unknown,
 }
@@ -75,6 +79,7 @@ impl DataType {
             DataType::Uuid => 2950,
             DataType::Jsonb => 3802,
             DataType::Array(elem) => elem.array_oid(),
+            DataType::Enum(def) => def.oid(),
             DataType::Vector(elem) if **elem == DataType::Int2 => 22,
             DataType::Vector(_) => 30,
         }
@@ -109,6 +114,7 @@ impl DataType {
             DataType::Jsonb => 3807,
             DataType::Vector(elem) if **elem == DataType::Int2 => 1006,
             DataType::Vector(_) => 1013,
+            DataType::Enum(def) => def.array_oid(),
             DataType::Array(_) | DataType::Unknown => 0,
         }
     }
@@ -157,7 +163,7 @@ impl DataType {
         match self {
             DataType::Bool => 1,
             DataType::Int2 => 2,
-            DataType::Int4 | DataType::Float4 | DataType::Date | DataType::Oid => 4,
+            DataType::Int4 | DataType::Float4 | DataType::Date | DataType::Oid | DataType::Enum(_) => 4,
             DataType::RegClass | DataType::RegType | DataType::RegNamespace => 4,
             DataType::Int8 | DataType::Float8 | DataType::Time => 8,
             DataType::Timestamp | DataType::Timestamptz => 8,
@@ -347,6 +353,7 @@ impl fmt::Display for DataType {
             DataType::RegType => f.write_str("regtype"),
             DataType::RegNamespace => f.write_str("regnamespace"),
             DataType::Array(elem) => write!(f, "{elem}[]"),
+            DataType::Enum(def) => f.write_str(&def.name),
             DataType::Vector(elem) if **elem == DataType::Int2 => f.write_str("int2vector"),
             DataType::Vector(_) => f.write_str("oidvector"),
             DataType::Unknown => f.write_str("unknown"),

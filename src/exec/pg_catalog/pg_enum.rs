@@ -5,15 +5,16 @@
 use super::columns::{char1, flag, int4, name, oid};
 use super::oids;
 use super::source::Source;
+use crate::storage::EnumType;
 use crate::types::{Row, Value};
 
-/// The OID of the enum type `type_name`.
+/// The OID of the enum type `type_name` (the one its columns report).
 pub fn type_oid(type_name: &str) -> u32 {
-    oids::relation_oid(&format!("type {type_name}"))
+    EnumType::default().resolved(type_name).oid()
 }
 
 fn array_oid(type_name: &str) -> u32 {
-    oids::relation_oid(&format!("type _{type_name}"))
+    EnumType::default().resolved(type_name).array_oid()
 }
 
 /// pg_enum: every label of every enum type.
@@ -64,7 +65,6 @@ fn type_row(type_oid: u32, typname: &str, elem: u32, array: u32) -> Row {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::storage::EnumType;
 
     #[test]
     fn enum_types_list_their_labels_and_array_type() {

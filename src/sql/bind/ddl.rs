@@ -556,6 +556,27 @@ pub fn statement_kind(s: &Statement) -> String {
     s.to_string().split_whitespace().take(2).collect::<Vec<_>>().join(" ").to_uppercase()
 }
 
+impl Binder<'_> {
+    /// 2BP01 when a column's type is the enum type `name` or an array of it.
+    fn check_unused(&self, name: &str) -> Result<()> {
+        let mut users = Vec::new();
+        for table in self.catalog.table_names().iter().filter_map(|t| self.catalog.table(t)) {
+            for col in &table.columns {
+                let base = col.data_type.element().unwrap_or(&col.data_type);
+                if matches!(base, DataType::Enum(def) if def.name == name) {
+                    users.push(format!("column {} of table {} depends on type {}", col.name, table.name, col.data_type));
+                }
+            }
+        }
+        if users.is_empty() {
+            return Ok(());
+        }
+        Err(Error::new(sqlstate::DEPENDENT_OBJECTS_STILL_EXIST, format!("cannot drop type {name} because other objects depend on it"))
+            .with_detail(users.join("\n"))
+            .with_hint("Use DROP ... CASCADE to drop the dependent objects too."))
+    }
+}
+
 /// 42710: a table's or enum's name is taken by a type (every table has a row type).
 fn type_exists(name: &str) -> Error {
     Error::new(sqlstate::DUPLICATE_OBJECT, format!("type \"{name}\" already exists"))
@@ -612,7 +633,10 @@ impl Binder<'_> {
                     .with_hint(format!("You can drop table {name} instead.")));
             }
             match self.catalog.enum_type(&name) {
-                Some(_) => found.push(name),
+                Some(_) => {
+                    self.check_unused(&name)?;
+                    found.push(name)
+                }
                 None => missing.push(name),
             }
         }

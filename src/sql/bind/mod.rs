@@ -202,22 +202,24 @@ pub fn ident(id: &ast::Ident) -> String {
     }
 }
 
-/// A SQL type name to a [`DataType`].
 impl Binder<'_> {
-    /// [`sql_type`], refusing user-defined enum types (0A000: columns and casts of them are
-    /// not supported yet) rather than calling them missing.
+    /// [`sql_type`], or a user-defined enum type (`mood`, `public.mood`, `mood[]`).
     fn data_type(&self, t: &ast::DataType) -> Result<DataType> {
-        sql_type(t).map_err(|e| {
-            let written = t.to_string().replace('"', "");
-            let base = written.strip_prefix("public.").unwrap_or(&written).trim_end_matches("[]");
-            match self.catalog.enum_type(base) {
-                Some(_) => Error::unsupported(format!("the enum type {base} as a column or value type")),
-                None => e,
+        use ast::ArrayElemTypeDef as E;
+        match t {
+            ast::DataType::Custom(name, mods) if mods.is_empty() => {
+                let found = table_name(name).ok().and_then(|n| self.catalog.enum_type(&n).map(|def| def.resolved(&n)));
+                found.map(DataType::Enum).map_or_else(|| sql_type(t), Ok)
             }
-        })
+            ast::DataType::Array(E::SquareBracket(elem, _) | E::Qualified(elem, _)) if matches!(**elem, ast::DataType::Custom(..)) => {
+                Ok(DataType::Array(Box::new(self.data_type(elem)?)))
+            }
+            _ => sql_type(t),
+        }
     }
 }
 
+/// A SQL type name to a [`DataType`].
 pub fn sql_type(t: &ast::DataType) -> Result<DataType> {
     let written = t.to_string();
     let text = written.strip_prefix("pg_catalog.").unwrap_or(&written).replace('"', "");
