@@ -144,8 +144,8 @@ impl Store {
     /// expected row versions (40001) under the tables' write locks, makes the changes visible
     /// to readers, and queues them for the group-commit flusher. The change is durable (and
     /// may be acknowledged to the client) once the returned [`Durable`] resolves. The batch's
-    /// type changes are checked first (42710, 42704) and written to `_types.json` after its
-    /// table changes succeeded.
+    /// type changes are checked first (42710, 42704); the new `_types.json` is journaled and
+    /// written with the batch's table files.
     pub fn commit(&self, batch: WriteBatch) -> Result<Durable> {
         // A table's sequences live and die with it, as PostgreSQL's owned sequences do.
         let renames: Vec<(String, Option<String>)> = batch
@@ -160,9 +160,9 @@ impl Store {
         let type_changes: Vec<_> = batch.changes.iter().filter_map(|c| if let Change::Type(t) = c { Some(t.clone()) } else { None }).collect();
         let mut cs = self.commit_lock.lock();
         let types = (!type_changes.is_empty()).then(|| self.types.changed(&type_changes)).transpose()?;
-        let durable = commit::commit(self, &mut cs, batch)?;
+        let durable = commit::commit(self, &mut cs, batch, types.as_ref())?;
         if let Some(types) = types {
-            self.types.publish(types)?;
+            self.types.install(types);
         }
         for (old, new) in renames {
             self.sequences.move_table(&old, new.as_deref())?;

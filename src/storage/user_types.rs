@@ -2,7 +2,8 @@
 //!
 //! The file maps each type name to its definition, `{"mood": {"enum": ["sad", "ok"]}}`, and is
 //! rewritten whole and atomically (temp file, fsync, rename) when a commit creates or drops a
-//! type. The map is immutable and swapped as a whole, so a snapshot holds an `Arc` of it.
+//! type: the new map is one of the commit's journaled file operations, so recovery redoes it
+//! with the rest of the commit. The map is immutable and swapped as a whole, so a snapshot holds an `Arc` of it.
 //! Types are transactional: a transaction's CREATE/DROP TYPE reach this file only at COMMIT.
 
 use super::files;
@@ -11,7 +12,7 @@ use crate::types::EnumDef;
 use parking_lot::RwLock;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// An enum type: its labels in sort order.
@@ -36,7 +37,6 @@ pub type TypeMap = BTreeMap<String, EnumType>;
 pub type TypeChange = (String, Option<EnumType>);
 
 pub struct UserTypes {
-    path: PathBuf,
     map: RwLock<Arc<TypeMap>>,
 }
 
@@ -46,7 +46,7 @@ impl UserTypes {
             Ok(text) => serde_json::from_str(&text).map_err(|e| Error::corrupt(format!("_types.json: {e}")))?,
             Err(_) => TypeMap::new(),
         };
-        Ok(UserTypes { path: path.to_path_buf(), map: RwLock::new(Arc::new(map)) })
+        Ok(UserTypes { map: RwLock::new(Arc::new(map)) })
     }
 
     pub fn current(&self) -> Arc<TypeMap> {
@@ -68,13 +68,16 @@ impl UserTypes {
         Ok(map)
     }
 
-    /// Writes `map` to the file and makes it current.
-    pub fn publish(&self, map: TypeMap) -> Result<()> {
-        let text = serde_json::to_vec_pretty(&map).map_err(|e| Error::internal(e.to_string()))?;
-        files::write_atomic(&self.path, &text)?;
+    /// Makes `map` current (its file was written by the commit's [`super::fileops::FileOp::Types`]).
+    pub fn install(&self, map: TypeMap) {
         *self.map.write() = Arc::new(map);
-        Ok(())
     }
+}
+
+/// Replaces the types file at `path` with `map`.
+pub fn write(path: &Path, map: &TypeMap) -> Result<()> {
+    let text = serde_json::to_vec_pretty(map).map_err(|e| Error::internal(e.to_string()))?;
+    files::write_atomic(path, &text)
 }
 
 #[cfg(test)]
@@ -91,7 +94,8 @@ mod tests {
         let path = dir.path().join("_types.json");
         let types = UserTypes::open(&path).unwrap();
         let map = types.changed(&[("mood".into(), Some(mood()))]).unwrap();
-        types.publish(map).unwrap();
+        write(&path, &map).unwrap();
+        types.install(map);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\n  \"mood\": {\n    \"enum\": [\n      \"sad\",\n      \"ok\"\n    ]\n  }\n}");
         let reopened = UserTypes::open(&path).unwrap();
         assert_eq!(reopened.current().get("mood"), Some(&mood()));
