@@ -126,12 +126,18 @@ impl Store {
     }
 
     /// Reloads every table or schema file whose fingerprint changed, when one of those
-    /// `changed` names did.
+    /// `changed` names did, and `_types.json` (with the tables that use its types) when it
+    /// changed.
     fn refresh(&self, changed: &Changed) -> Result<()> {
         if self.is_stale(changed) {
             let mut cs = self.commit_lock.lock();
             if self.is_stale(changed) {
-                let current = self.catalog.read().clone();
+                let mut current = self.catalog.read().clone();
+                if self.types.reload()? {
+                    // Tables with columns of user-defined types are reopened with the new types.
+                    let unaffected = current.tables.iter().filter(|(_, t)| !t.schema().columns.iter().any(|c| c.data_type.is_user_defined()));
+                    current.tables = Arc::new(unaffected.map(|(n, t)| (n.clone(), t.clone())).collect());
+                }
                 let catalog = self.load_catalog(&current)?;
                 *self.catalog.write() = catalog;
                 self.checkpoint(&mut cs)?;
@@ -244,6 +250,7 @@ impl Store {
         }
         let changed = |t: &Arc<Table>| Fingerprint::of(&self.paths.schema(t.name())) != t.schema_fp || file_changed(t);
         Fingerprint::of(&self.paths.schema_dir()) != catalog.dir_fp
+            || self.types.is_stale()
             || catalog.broken_fps.iter().any(|(n, fp)| Fingerprint::of(&self.paths.schema(n)) != *fp)
             || catalog.tables.values().any(changed)
     }
@@ -368,6 +375,30 @@ mod tests {
         assert_eq!(store.snapshot().unwrap().types.get("mood"), Some(&mood));
         commit(&store, vec![Change::Type(("mood".into(), None))]).unwrap();
         assert_eq!(std::fs::read_to_string(dir.path().join("_types.json")).unwrap(), "{}");
+    }
+
+    #[test]
+    fn a_hand_edit_of_the_types_reaches_the_tables_that_use_them() {
+        let (dir, store) = setup();
+        let mood = crate::storage::EnumType { labels: vec!["sad".into()] };
+        let text = r#"{"name":"pets","columns":[{"name":"id","type":"integer","primary_key":true},{"name":"m","type":"mood[]"}],"indexes":[]}"#;
+        let mut pets: TableSchema = serde_json::from_str(text).unwrap();
+        pets.resolve_types(|n| Some(mood.resolved(n))).unwrap();
+        commit(&store, vec![Change::Type(("mood".into(), Some(mood.clone()))), Change::CreateTable(pets)]).unwrap();
+        let users_before = table(&store);
+        std::fs::write(dir.path().join("_types.json"), r#"{"mood": {"enum": ["sad", "ok"]}}"#).unwrap();
+        let snap = store.snapshot().unwrap();
+        let labels = |t: &crate::types::DataType| match t.element() {
+            Some(crate::types::DataType::Enum(def)) => def.labels.clone(),
+            _ => Vec::new(),
+        };
+        assert_eq!(labels(&snap.table("pets").unwrap().schema().columns[1].data_type), ["sad", "ok"]);
+        assert_eq!(snap.types.get("mood").unwrap().labels, ["sad", "ok"]);
+        assert!(Arc::ptr_eq(&users_before, &table(&store)), "a table without enum columns is kept");
+        std::fs::write(dir.path().join("_types.json"), "{}").unwrap();
+        let snap = store.snapshot().unwrap();
+        assert!(snap.table("pets").is_none());
+        assert_eq!(snap.broken.get("pets").unwrap().message, "_schema/pets.json: type \"mood\" does not exist");
     }
 
     fn setup() -> (tempfile::TempDir, Arc<Store>) {

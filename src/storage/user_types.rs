@@ -3,16 +3,17 @@
 //! The file maps each type name to its definition, `{"mood": {"enum": ["sad", "ok"]}}`, and is
 //! rewritten whole and atomically (temp file, fsync, rename) when a commit creates or drops a
 //! type: the new map is one of the commit's journaled file operations, so recovery redoes it
-//! with the rest of the commit. The map is immutable and swapped as a whole, so a snapshot holds an `Arc` of it.
+//! with the rest of the commit. A hand edit of the file is noticed like one of a schema file
+//! (its fingerprint changed) and reread before the next statement. The map is immutable and swapped as a whole, so a snapshot holds an `Arc` of it.
 //! Types are transactional: a transaction's CREATE/DROP TYPE reach this file only at COMMIT.
 
-use super::files;
+use super::files::{self, Fingerprint};
 use crate::error::{sqlstate, Error, Result};
 use crate::types::EnumDef;
 use parking_lot::RwLock;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// An enum type: its labels in sort order.
@@ -36,21 +37,37 @@ pub type TypeMap = BTreeMap<String, EnumType>;
 /// A change to the types: `Some` creates, `None` drops.
 pub type TypeChange = (String, Option<EnumType>);
 
+/// The types as last read or written, and the file's fingerprint then (a differing
+/// fingerprint is a hand edit: [`UserTypes::reload`]).
 pub struct UserTypes {
-    map: RwLock<Arc<TypeMap>>,
+    path: PathBuf,
+    state: RwLock<(Arc<TypeMap>, Fingerprint)>,
 }
 
 impl UserTypes {
     pub fn open(path: &Path) -> Result<UserTypes> {
-        let map = match std::fs::read_to_string(path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| Error::corrupt(format!("_types.json: {e}")))?,
-            Err(_) => TypeMap::new(),
-        };
-        Ok(UserTypes { map: RwLock::new(Arc::new(map)) })
+        Ok(UserTypes { path: path.to_path_buf(), state: RwLock::new(read(path)?) })
     }
 
     pub fn current(&self) -> Arc<TypeMap> {
-        self.map.read().clone()
+        self.state.read().0.clone()
+    }
+
+    /// Whether the file changed since it was last read or written.
+    pub fn is_stale(&self) -> bool {
+        Fingerprint::of(&self.path) != self.state.read().1
+    }
+
+    /// Rereads a file changed behind our back; true when the types differ from before.
+    pub fn reload(&self) -> Result<bool> {
+        if !self.is_stale() {
+            return Ok(false);
+        }
+        let (map, fp) = read(&self.path)?;
+        let mut state = self.state.write();
+        let changed = *state.0 != *map;
+        *state = (map, fp);
+        Ok(changed)
     }
 
     /// The map after `changes`, or the error a concurrent commit's conflicting change causes.
@@ -70,8 +87,18 @@ impl UserTypes {
 
     /// Makes `map` current (its file was written by the commit's [`super::fileops::FileOp::Types`]).
     pub fn install(&self, map: TypeMap) {
-        *self.map.write() = Arc::new(map);
+        *self.state.write() = (Arc::new(map), Fingerprint::of(&self.path));
     }
+}
+
+/// The file's types (none when it does not exist) and its fingerprint before reading.
+fn read(path: &Path) -> Result<(Arc<TypeMap>, Fingerprint)> {
+    let fp = Fingerprint::of(path);
+    let map = match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| Error::corrupt(format!("_types.json: {e}")))?,
+        Err(_) => TypeMap::new(),
+    };
+    Ok((Arc::new(map), fp))
 }
 
 /// Replaces the types file at `path` with `map`.

@@ -244,6 +244,15 @@ impl DataType {
         }
     }
 
+    /// A user-defined (enum) type or an array of one.
+    pub fn is_user_defined(&self) -> bool {
+        match self {
+            DataType::Enum(_) => true,
+            DataType::Array(elem) => elem.is_user_defined(),
+            _ => false,
+        }
+    }
+
     /// regclass, regtype, regnamespace: OIDs that read and print as names.
     pub fn is_reg(&self) -> bool {
         matches!(self, DataType::RegClass | DataType::RegType | DataType::RegNamespace)
