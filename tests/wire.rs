@@ -185,6 +185,12 @@ async fn enum_columns(io: &str) {
     let replies = read_until(&mut stream, b'Z');
     let error = replies.iter().find(|(t, _)| *t == b'E').map(|(_, b)| String::from_utf8_lossy(b).into_owned()).expect("an error");
     assert!(error.contains("C22P02") && error.contains("invalid input value for enum wt_mood: \"angry\""), "{error}");
+    // A client may name the enum's OID as a parameter type in Parse.
+    let parse = [&b"\0SELECT count(*) FROM we WHERE m > $1\0"[..], &1i16.to_be_bytes(), &mood.to_be_bytes()].concat();
+    stream.write_all(&[message(b'P', &parse), bind_binary(b"sad"), message(b'E', b"\0\0\0\0\0"), message(b'S', b"")].concat()).unwrap();
+    let replies = read_until(&mut stream, b'Z');
+    let row = replies.iter().find(|(t, _)| *t == b'D').map(|(_, b)| data_row(b)).unwrap_or_else(|| panic!("no row: {replies:?}"));
+    assert_eq!(row, [1i64.to_be_bytes().to_vec()]);
 }
 
 async fn simple_protocol(io: &str) {

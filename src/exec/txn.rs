@@ -7,7 +7,7 @@ use super::own_index::OwnIndexes;
 use crate::catalog::TableSchema;
 use crate::error::{sqlstate, Error, Result};
 use crate::storage::{Change, EnumType, Key, Snapshot, StoredRow, Table, WriteBatch};
-use crate::types::{Row, Value};
+use crate::types::{DataType, Row, Value};
 use ahash::AHashMap;
 use smallvec::SmallVec;
 use std::sync::Arc;
@@ -126,6 +126,15 @@ impl TxnState {
             };
         }
         all.into_iter().collect()
+    }
+
+    /// The type with this OID: a built-in type, or an enum type this transaction sees or an
+    /// array of one.
+    pub fn type_by_oid(&self, snap: &Snapshot, oid: u32) -> Option<DataType> {
+        DataType::from_oid(oid).or_else(|| {
+            let enums = self.enum_types(snap).into_iter().map(|(name, def)| DataType::Enum(def.resolved(&name)));
+            enums.flat_map(|t| [DataType::Array(Box::new(t.clone())), t]).find(|t| t.oid() == oid)
+        })
     }
 
     pub fn view<'a>(&'a self, snap: &'a Snapshot, name: &str) -> Result<TableView<'a>> {

@@ -102,10 +102,7 @@ fn type_oid(ctx: &Ctx, name: &str) -> Option<u32> {
 
 /// The type whose OID this is: a built-in type, an enum type or an array of one.
 pub fn type_by_oid(ctx: &Ctx, oid: u32) -> Option<DataType> {
-    DataType::from_oid(oid).or_else(|| {
-        let arrays = enum_types(ctx).map(|t| DataType::Array(Box::new(t)));
-        enum_types(ctx).chain(arrays).find(|t| t.oid() == oid)
-    })
+    ctx.txn.type_by_oid(ctx.snap, oid)
 }
 
 /// The enum types the statement sees.
