@@ -4,8 +4,8 @@
 //! rewritten whole and atomically (temp file, fsync, rename) when a commit creates or drops a
 //! type: the new map is one of the commit's journaled file operations, so recovery redoes it
 //! with the rest of the commit. A hand edit of the file is noticed like one of a schema file
-//! (its fingerprint changed) and reread before the next statement. The map is immutable and swapped as a whole, so a snapshot holds an `Arc` of it.
-//! Types are transactional: a transaction's CREATE/DROP TYPE reach this file only at COMMIT.
+//! (its fingerprint changed) and reread before the next statement. The map is immutable and
+//! swapped as a whole, so a snapshot holds an `Arc` of it. Types are transactional: a transaction's CREATE/DROP TYPE reach this file only at COMMIT.
 
 use super::files::{self, Fingerprint};
 use crate::error::{sqlstate, Error, Result};
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// An enum type: its labels in sort order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnumType {
     #[serde(rename = "enum")]

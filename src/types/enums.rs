@@ -19,12 +19,17 @@ pub struct EnumDef {
 impl EnumDef {
     /// The type's OID (pg_type.oid).
     pub fn oid(&self) -> u32 {
-        stable_oid(&format!("type {}", self.name))
+        Self::oid_of(&self.name)
     }
 
     /// The OID of its array type `_name`.
     pub fn array_oid(&self) -> u32 {
-        stable_oid(&format!("type _{}", self.name))
+        Self::oid_of(&format!("_{}", self.name))
+    }
+
+    /// The OID of the user-defined type called `name`.
+    pub fn oid_of(name: &str) -> u32 {
+        stable_oid(&format!("type {name}"))
     }
 
     /// The value of `label`: 22P02 when the type has no such label.

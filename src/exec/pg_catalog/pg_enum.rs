@@ -1,20 +1,19 @@
 //! User-defined enum types in the catalog: their pg_type rows (the enum type, typtype 'e',
 //! and its array type `_name`) and their pg_enum rows (one per label, sort order from 1).
-//! OIDs are name hashes like relations' ([`oids::relation_oid`]), so they are stable.
+//! OIDs are name hashes like relations' ([`EnumDef::oid_of`]), so they are stable and agree
+//! with the OIDs enum columns report.
 
 use super::columns::{char1, flag, int4, name, oid};
 use super::oids;
 use super::source::Source;
-use crate::storage::EnumType;
-use crate::types::{Row, Value};
+use crate::types::{EnumDef, Row, Value};
 
-/// The OID of the enum type `type_name` (the one its columns report).
-pub fn type_oid(type_name: &str) -> u32 {
-    EnumType::default().resolved(type_name).oid()
+fn type_oid(type_name: &str) -> u32 {
+    EnumDef::oid_of(type_name)
 }
 
 fn array_oid(type_name: &str) -> u32 {
-    EnumType::default().resolved(type_name).array_oid()
+    EnumDef::oid_of(&format!("_{type_name}"))
 }
 
 /// pg_enum: every label of every enum type.
@@ -65,6 +64,7 @@ fn type_row(type_oid: u32, typname: &str, elem: u32, array: u32) -> Row {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::storage::EnumType;
 
     #[test]
     fn enum_types_list_their_labels_and_array_type() {
