@@ -295,6 +295,11 @@ pub enum Ddl {
         name: String,
         def: crate::storage::EnumType,
     },
+    /// ALTER TYPE ... ADD VALUE: the type's new definition.
+    AlterType {
+        name: String,
+        def: crate::storage::EnumType,
+    },
     DropType {
         names: Vec<String>,
     },

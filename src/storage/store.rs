@@ -132,17 +132,25 @@ impl Store {
         if self.is_stale(changed) {
             let mut cs = self.commit_lock.lock();
             if self.is_stale(changed) {
-                let mut current = self.catalog.read().clone();
-                if self.types.reload()? {
-                    // Tables with columns of user-defined types are reopened with the new types.
-                    let unaffected = current.tables.iter().filter(|(_, t)| !t.schema().columns.iter().any(|c| c.data_type.is_user_defined()));
-                    current.tables = Arc::new(unaffected.map(|(n, t)| (n.clone(), t.clone())).collect());
-                }
-                let catalog = self.load_catalog(&current)?;
-                *self.catalog.write() = catalog;
+                let types_changed = self.types.reload()?;
+                self.reload_catalog(types_changed)?;
                 self.checkpoint(&mut cs)?;
             }
         }
+        Ok(())
+    }
+
+    /// Rereads the schema folder and changed files; with `type_users`, also reopens every table
+    /// with columns of user-defined types, so they take the current types. Called with the
+    /// commit lock held.
+    fn reload_catalog(&self, type_users: bool) -> Result<()> {
+        let mut current = self.catalog.read().clone();
+        if type_users {
+            let unaffected = current.tables.iter().filter(|(_, t)| !t.schema().columns.iter().any(|c| c.data_type.is_user_defined()));
+            current.tables = Arc::new(unaffected.map(|(n, t)| (n.clone(), t.clone())).collect());
+        }
+        let catalog = self.load_catalog(&current)?;
+        *self.catalog.write() = catalog;
         Ok(())
     }
 
@@ -151,7 +159,7 @@ impl Store {
     /// to readers, and queues them for the group-commit flusher. The change is durable (and
     /// may be acknowledged to the client) once the returned [`Durable`] resolves. The batch's
     /// type changes are checked first (42710, 42704); the new `_types.json` is journaled and
-    /// written with the batch's table files.
+    /// written with the batch's table files, and tables using an altered type are reopened.
     pub fn commit(&self, batch: WriteBatch) -> Result<Durable> {
         // A table's sequences live and die with it, as PostgreSQL's owned sequences do.
         let renames: Vec<(String, Option<String>)> = batch
@@ -168,7 +176,12 @@ impl Store {
         let types = (!type_changes.is_empty()).then(|| self.types.changed(&type_changes)).transpose()?;
         let durable = commit::commit(self, &mut cs, batch, types.as_ref())?;
         if let Some(types) = types {
+            // A type created under a name it already had was altered (ALTER TYPE ... ADD VALUE).
+            let altered = type_changes.iter().any(|(name, def)| def.is_some() && self.types.current().contains_key(name));
             self.types.install(types);
+            if altered {
+                self.reload_catalog(true)?;
+            }
         }
         for (old, new) in renames {
             self.sequences.move_table(&old, new.as_deref())?;

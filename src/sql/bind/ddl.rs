@@ -3,6 +3,7 @@
 //! and index names follow PostgreSQL's rules (`t_pkey`, `t_col_key`, `t_col_check`,
 //! `t_col_fkey`, `t_col_idx`).
 
+use super::type_ddl::type_exists;
 use super::{ident, table_name, Binder, Scope};
 use crate::catalog::{ColumnDef, Constraint, ConstraintKind, ForeignKey, Identity, IndexDef, TableSchema};
 use crate::error::{sqlstate, Error, Result};
@@ -27,6 +28,7 @@ impl Binder<'_> {
                 (self.bind_drop_type(names, *if_exists, *cascade)?, "DROP TYPE")
             }
             Statement::CreateType { name, representation } => (self.bind_create_type(name, representation.as_ref())?, "CREATE TYPE"),
+            Statement::AlterType(alter) => (self.bind_alter_type(alter)?, "ALTER TYPE"),
             Statement::Truncate(t) => {
                 let names = t.table_names.iter().map(|n| self.table(&n.name).map(|s| s.name.clone())).collect::<Result<_>>()?;
                 (Ddl::Truncate { names }, "TRUNCATE TABLE")
@@ -554,99 +556,4 @@ fn drop_constraint(s: &mut TableSchema, name: &str, if_exists: bool) -> Result<(
 /// The statement's kind in words, for 0A000 messages.
 pub fn statement_kind(s: &Statement) -> String {
     s.to_string().split_whitespace().take(2).collect::<Vec<_>>().join(" ").to_uppercase()
-}
-
-impl Binder<'_> {
-    /// 2BP01 when a column's type is the enum type `name` or an array of it.
-    fn check_unused(&self, name: &str) -> Result<()> {
-        let mut users = Vec::new();
-        for table in self.catalog.table_names().iter().filter_map(|t| self.catalog.table(t)) {
-            for col in &table.columns {
-                let base = col.data_type.element().unwrap_or(&col.data_type);
-                if matches!(base, DataType::Enum(def) if def.name == name) {
-                    users.push(format!("column {} of table {} depends on type {}", col.name, table.name, col.data_type));
-                }
-            }
-        }
-        if users.is_empty() {
-            return Ok(());
-        }
-        Err(Error::new(sqlstate::DEPENDENT_OBJECTS_STILL_EXIST, format!("cannot drop type {name} because other objects depend on it"))
-            .with_detail(users.join("\n"))
-            .with_hint("Use DROP ... CASCADE to drop the dependent objects too."))
-    }
-}
-
-/// 42710: a table's or enum's name is taken by a type (every table has a row type).
-fn type_exists(name: &str) -> Error {
-    Error::new(sqlstate::DUPLICATE_OBJECT, format!("type \"{name}\" already exists"))
-}
-
-/// Longest enum label PostgreSQL accepts, in bytes (NAMEDATALEN - 1).
-const MAX_LABEL: usize = 63;
-
-impl Binder<'_> {
-    /// CREATE TYPE name AS ENUM (labels); other kinds of types are 0A000.
-    fn bind_create_type(&self, name: &ast::ObjectName, repr: Option<&ast::UserDefinedTypeRepresentation>) -> Result<Ddl> {
-        let Some(ast::UserDefinedTypeRepresentation::Enum { labels }) = repr else {
-            return Err(Error::unsupported("CREATE TYPE other than AS ENUM"));
-        };
-        let name = table_name(name)?;
-        if self.catalog.enum_type(&name).is_some() || self.table_exists(&name) {
-            return Err(type_exists(&name));
-        }
-        if DataType::parse(&name).is_ok() {
-            return Err(Error::unsupported(format!("a user-defined type named like the built-in type {name}")));
-        }
-        let mut def = crate::storage::EnumType { labels: Vec::new() };
-        for label in labels.iter().map(|l| l.value.clone()) {
-            if label.len() > MAX_LABEL {
-                return Err(Error::new(sqlstate::INVALID_NAME, format!("invalid enum label \"{label}\""))
-                    .with_detail(format!("Labels must be {MAX_LABEL} bytes or less.")));
-            }
-            if def.labels.contains(&label) {
-                // PostgreSQL's own wording: the catalog's unique index catches it.
-                return Err(Error::new(sqlstate::UNIQUE_VIOLATION, "duplicate key value violates unique constraint \"pg_enum_typid_label_index\""));
-            }
-            def.labels.push(label);
-        }
-        Ok(Ddl::CreateType { name, def })
-    }
-
-    /// DROP TYPE: user-defined enum types; built-in types cannot be dropped (2BP01).
-    fn bind_drop_type(&self, names: &[ast::ObjectName], if_exists: bool, cascade: bool) -> Result<Ddl> {
-        if cascade {
-            return Err(Error::unsupported("DROP TYPE ... CASCADE"));
-        }
-        let (mut found, mut missing) = (Vec::new(), Vec::new());
-        for name in names {
-            let written = name.to_string();
-            if let Ok(ty) = DataType::parse(written.strip_prefix("pg_catalog.").unwrap_or(&written).trim_matches('"')) {
-                return Err(Error::new(
-                    sqlstate::DEPENDENT_OBJECTS_STILL_EXIST,
-                    format!("cannot drop type {ty} because it is required by the database system"),
-                ));
-            }
-            let name = table_name(name)?;
-            if self.table_exists(&name) {
-                return Err(Error::new(sqlstate::DEPENDENT_OBJECTS_STILL_EXIST, format!("cannot drop type {name} because table {name} requires it"))
-                    .with_hint(format!("You can drop table {name} instead.")));
-            }
-            match self.catalog.enum_type(&name) {
-                Some(_) => {
-                    self.check_unused(&name)?;
-                    found.push(name)
-                }
-                None => missing.push(name),
-            }
-        }
-        if let (Some(m), false) = (missing.first(), if_exists) {
-            return Err(Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{m}\" does not exist")));
-        }
-        if found.is_empty() {
-            let notices: Vec<String> = missing.iter().map(|m| format!("type \"{m}\" does not exist, skipping")).collect();
-            return Ok(Ddl::Nothing { notice: notices.join("\n") });
-        }
-        Ok(Ddl::DropType { names: found })
-    }
 }

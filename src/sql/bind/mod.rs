@@ -18,6 +18,7 @@ mod scope;
 mod set_ops;
 mod srf;
 mod subquery;
+mod type_ddl;
 mod utility;
 
 pub use scope::Scope;
@@ -127,6 +128,7 @@ impl Binder<'_> {
             Statement::CreateTable(_)
             | Statement::CreateIndex(_)
             | Statement::CreateType { .. }
+            | Statement::AlterType(_)
             | Statement::AlterTable(_)
             | Statement::Drop { .. }
             | Statement::Truncate(_) => plain(self.bind_ddl(stmt)?),
