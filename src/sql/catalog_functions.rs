@@ -35,6 +35,7 @@ impl RegKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CatalogFn {
     FormatType,
+    /// `pg_table_is_visible` and `pg_type_is_visible`: everything is on the search path.
     TableIsVisible,
     GetUserById,
     GetExpr,
@@ -77,7 +78,7 @@ impl CatalogFn {
     pub fn lookup(name: &str) -> Option<CatalogFn> {
         Some(match name {
             "format_type" => CatalogFn::FormatType,
-            "pg_table_is_visible" => CatalogFn::TableIsVisible,
+            "pg_table_is_visible" | "pg_type_is_visible" => CatalogFn::TableIsVisible,
             "pg_get_userbyid" => CatalogFn::GetUserById,
             "pg_get_expr" => CatalogFn::GetExpr,
             "col_description" => CatalogFn::ColDescription,

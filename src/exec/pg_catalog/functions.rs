@@ -52,7 +52,8 @@ pub fn call(ctx: &Ctx, func: CatalogFn, args: &[Value]) -> Result<Value> {
                 _ => return Err(Error::unsupported("set_config() changing a setting (use SET)")),
             }
         }
-        CatalogFn::FormatType => Value::Text(format_type(type_by_oid(ctx, int(0) as u32), int(1))),
+        CatalogFn::FormatType if args[0].is_null() => Value::Null,
+        CatalogFn::FormatType => Value::Text(format_type(type_by_oid(ctx, int(0) as u32), args[1].as_i64().unwrap_or(-1))),
         other => return Err(Error::internal(format!("{}() is not a runtime function", other.name()))),
     })
 }

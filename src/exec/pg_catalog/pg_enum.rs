@@ -58,6 +58,7 @@ fn type_row(type_oid: u32, typname: &str, elem: u32, array: u32) -> Row {
         int4(0),
         oid(0),
         Value::Null,
+        Value::Null,
     ]
 }
 

@@ -1,7 +1,7 @@
 //! pg_type: one row per built-in type SmarterBase has (every `DataType` but arrays and
 //! unknown, and the array type of each), with PostgreSQL 15's OIDs and properties, then the
-//! user-defined enum types (`pg_enum`). The
-//! per-type properties are shared with pg_attribute.
+//! user-defined enum types (`pg_enum`). The per-type properties are shared with pg_attribute.
+//! No type has privileges (typacl is NULL).
 
 use super::columns::{char1, flag, int4, name, oid, schema};
 use super::oids;
@@ -15,7 +15,7 @@ pub fn table() -> TableSchema {
         "oid:oid typname:name typnamespace:oid typowner:oid typlen:smallint typbyval:boolean typtype:char1 \
          typcategory:char1 typispreferred:boolean typisdefined:boolean typdelim:char1 typrelid:oid typelem:oid \
          typarray:oid typalign:char1 typstorage:char1 typnotnull:boolean typbasetype:oid typtypmod:integer \
-         typndims:integer typcollation:oid typdefault:text",
+         typndims:integer typcollation:oid typdefault:text typacl:text[]",
     )
 }
 
@@ -88,6 +88,7 @@ fn row(t: &DataType) -> Row {
         int4(-1),
         int4(0),
         oid(collation(t)),
+        Value::Null,
         Value::Null,
     ]
 }
