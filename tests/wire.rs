@@ -149,10 +149,10 @@ fn row_description_oids(body: &[u8]) -> Vec<u32> {
     oids
 }
 
-/// An enum column and an array of it read back in text and binary over the raw extended
-/// protocol (clients that introspect types through pg_type are covered by the compat
-/// scenarios): ParameterDescription and RowDescription carry the enum's and its array type's
-/// OIDs, a binary enum is its label's bytes, an unknown label is 22P02.
+/// An enum column and an array of it read back in text and binary, over the raw extended
+/// protocol (ParameterDescription and RowDescription carry the enum's and its array type's
+/// OIDs, a binary enum is its label's bytes, an unknown label is 22P02) and through
+/// tokio-postgres, which introspects the types through the catalog.
 async fn enum_columns(io: &str) {
     let server = Server::start(io, &[]);
     let client = connect(&server.conn_str()).await.unwrap();
@@ -191,6 +191,15 @@ async fn enum_columns(io: &str) {
     let replies = read_until(&mut stream, b'Z');
     let row = replies.iter().find(|(t, _)| *t == b'D').map(|(_, b)| data_row(b)).unwrap_or_else(|| panic!("no row: {replies:?}"));
     assert_eq!(row, [1i64.to_be_bytes().to_vec()]);
+    // tokio-postgres introspects the enum and its array type through pg_type ("char" typtype)
+    // and pg_enum, then reads and writes them in binary.
+    let insert = client.prepare("INSERT INTO we VALUES ($1, $2, $3)").await.unwrap();
+    let ty = insert.params()[1].clone();
+    assert_eq!((ty.name(), ty.oid(), ty.kind()), ("wt_mood", mood, &postgres_types::Kind::Enum(vec!["sad".into(), "ok".into(), "happy".into()])));
+    assert_eq!((insert.params()[2].oid(), insert.params()[2].kind()), (moods, &postgres_types::Kind::Array(ty)));
+    client.execute(&insert, &[&3i32, &Raw(b"ok".to_vec()), &Raw(binary_array(mood, &[b"happy"]))]).await.unwrap();
+    let row = client.query_one("SELECT m, h FROM we WHERE id = 3", &[]).await.unwrap();
+    assert_eq!((row.get::<_, Raw>(0), row.get::<_, Raw>(1)), (Raw(b"ok".to_vec()), Raw(binary_array(mood, &[b"happy"]))));
 }
 
 async fn simple_protocol(io: &str) {

@@ -323,7 +323,9 @@ pub fn decode_value(j: &Json, ty: &DataType) -> Result<Value, String> {
         DataType::Float4 => j_float(j).map(|f| Value::Float4(f as f32)).ok_or_else(|| expected("a number")),
         DataType::Float8 => j_float(j).map(Value::Float8).ok_or_else(|| expected("a number")),
         DataType::Numeric(_) => decode_numeric(j).ok_or_else(|| expected("a numeric (as a string)")),
-        DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name | DataType::Unknown => text().map(|s| Value::Text(s.to_string())),
+        DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name | DataType::InternalChar | DataType::Unknown => {
+            text().map(|s| Value::Text(s.to_string()))
+        }
         DataType::Uuid => uuid::Uuid::parse_str(text()?).map(Value::Uuid).map_err(|_| expected("a uuid")),
         DataType::Date => timefmt::parse_date(text()?).map(Value::Date).ok_or_else(|| expected("a date like \"2024-01-31\"")),
         DataType::Time => timefmt::parse_time(text()?).map(Value::Time).ok_or_else(|| expected("a time like \"13:45:00\"")),

@@ -167,7 +167,9 @@ pub fn decode(bytes: &[u8], ty: &DataType) -> Result<Value> {
         }
         DataType::Array(elem) | DataType::Vector(elem) => decode_array(&mut r, elem)?,
         DataType::Enum(def) => def.input(&utf8(r.take(bytes.len())?)?)?,
-        DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name | DataType::Unknown => Value::Text(utf8(r.take(bytes.len())?)?),
+        DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name | DataType::InternalChar | DataType::Unknown => {
+            Value::Text(utf8(r.take(bytes.len())?)?)
+        }
     };
     r.done()?;
     Ok(v)

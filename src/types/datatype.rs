@@ -23,6 +23,8 @@ pub enum DataType {
     /// char(n), blank-padded (bpchar). `None` is bpchar without a length.
     Char(Option<u32>),
     Name,
+    /// PostgreSQL's one-byte internal `"char"` (pg_type.typtype, pg_class.relkind, ...).
+    InternalChar,
     Uuid,
     Date,
     Time,
@@ -55,6 +57,7 @@ impl DataType {
         match self {
             DataType::Bool => 16,
             DataType::Bytea => 17,
+            DataType::InternalChar => 18,
             DataType::Name => 19,
             DataType::Int8 => 20,
             DataType::Int2 => 21,
@@ -91,6 +94,7 @@ impl DataType {
             DataType::Bool => 1000,
             DataType::Bytea => 1001,
             DataType::Name => 1003,
+            DataType::InternalChar => 1002,
             DataType::Int2 => 1005,
             DataType::Int4 => 1007,
             DataType::Text => 1009,
@@ -121,7 +125,7 @@ impl DataType {
 
     /// The type whose OID this is, for parameter types sent by clients in Parse.
     pub fn from_oid(oid: u32) -> Option<DataType> {
-        const BASIC: [DataType; 25] = [
+        const BASIC: [DataType; 26] = [
             DataType::Bool,
             DataType::Int2,
             DataType::Int4,
@@ -133,6 +137,7 @@ impl DataType {
             DataType::Varchar(None),
             DataType::Char(None),
             DataType::Name,
+            DataType::InternalChar,
             DataType::Uuid,
             DataType::Date,
             DataType::Time,
@@ -161,7 +166,7 @@ impl DataType {
     /// pg_type.typlen: the fixed size in bytes, or -1 for variable length.
     pub fn typlen(&self) -> i16 {
         match self {
-            DataType::Bool => 1,
+            DataType::Bool | DataType::InternalChar => 1,
             DataType::Int2 => 2,
             DataType::Int4 | DataType::Float4 | DataType::Date | DataType::Oid | DataType::Enum(_) => 4,
             DataType::RegClass | DataType::RegType | DataType::RegNamespace => 4,
@@ -228,6 +233,7 @@ impl DataType {
             DataType::Numeric(_) => "numeric",
             DataType::Varchar(_) => "varchar",
             DataType::Char(_) => "bpchar",
+            DataType::InternalChar => "char",
             DataType::Time => "time",
             DataType::Timestamp => "timestamp",
             DataType::Timestamptz => "timestamptz",
@@ -348,6 +354,7 @@ impl fmt::Display for DataType {
             DataType::Char(None) => f.write_str("bpchar"),
             DataType::Char(Some(n)) => write!(f, "character({n})"),
             DataType::Name => f.write_str("name"),
+            DataType::InternalChar => f.write_str("\"char\""),
             DataType::Uuid => f.write_str("uuid"),
             DataType::Date => f.write_str("date"),
             DataType::Time => f.write_str("time without time zone"),

@@ -82,6 +82,8 @@ pub fn parse_value(text: &str, ty: &DataType, opts: &FormatOptions) -> Result<Va
         DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name | DataType::Unknown => {
             Value::Text(strings::fit_length(text.to_string(), ty, false)?)
         }
+        // "char" keeps the first character (PostgreSQL keeps the first byte).
+        DataType::InternalChar => Value::Text(text.chars().take(1).collect()),
         DataType::Uuid => Value::Uuid(strings::parse_uuid(text)?),
         DataType::Date => Value::Date(datetime_input::parse_date(text, &opts.zone())?),
         DataType::Time => Value::Time(datetime_input::parse_time(text, &opts.zone())?),

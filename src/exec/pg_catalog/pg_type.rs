@@ -20,9 +20,10 @@ pub fn table() -> TableSchema {
 }
 
 /// The base types, in OID order.
-const BASE: [DataType; 22] = [
+const BASE: [DataType; 23] = [
     DataType::Bool,
     DataType::Bytea,
+    DataType::InternalChar,
     DataType::Name,
     DataType::Int8,
     DataType::Int2,
@@ -104,6 +105,7 @@ fn category(t: &DataType) -> char {
         DataType::Date | DataType::Time | DataType::Timestamp | DataType::Timestamptz => 'D',
         DataType::Interval => 'T',
         DataType::Unknown => 'X',
+        DataType::InternalChar => 'Z',
         t if t.is_numeric() || *t == DataType::Oid => 'N',
         t if t.is_string() => 'S',
         _ => 'U',
@@ -123,7 +125,7 @@ pub fn align(t: &DataType) -> char {
                 'i'
             }
         }
-        DataType::Bool | DataType::Name | DataType::Unknown | DataType::Uuid => 'c',
+        DataType::Bool | DataType::Name | DataType::InternalChar | DataType::Unknown | DataType::Uuid => 'c',
         DataType::Int2 => 's',
         DataType::Int8 | DataType::Float8 | DataType::Time | DataType::Timestamp | DataType::Timestamptz | DataType::Interval => 'd',
         _ => 'i',
@@ -155,7 +157,7 @@ mod tests {
     #[test]
     fn type_rows_carry_postgres_properties() {
         let rows = rows(&super::super::source::tests::sample());
-        assert_eq!(rows.len(), 43);
+        assert_eq!(rows.len(), 45);
         let find = |o: i64| rows.iter().find(|r| r[0] == Value::Int8(o)).unwrap();
         let int4 = find(23);
         assert_eq!((&int4[1], &int4[4], &int4[5], &int4[13]), (&name("int4"), &Value::Int2(4), &flag(true), &oid(1007)));
