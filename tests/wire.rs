@@ -97,6 +97,111 @@ async fn types_round_trip(io: &str) {
     assert_eq!(text, want.iter().map(|s| Some(s.to_string())).collect::<Vec<_>>());
 }
 
+/// A one-dimensional binary array of `elem_oid` holding these binary elements.
+fn binary_array(elem_oid: u32, items: &[&[u8]]) -> Vec<u8> {
+    let mut out: Vec<u8> = [1i32, 0].iter().flat_map(|v| v.to_be_bytes()).collect();
+    out.extend_from_slice(&elem_oid.to_be_bytes());
+    out.extend_from_slice(&(items.len() as i32).to_be_bytes());
+    out.extend_from_slice(&1i32.to_be_bytes());
+    for item in items {
+        out.extend_from_slice(&(item.len() as i32).to_be_bytes());
+        out.extend_from_slice(item);
+    }
+    out
+}
+
+/// One frontend message: tag, length, body.
+fn message(tag: u8, body: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    out.extend_from_slice(&((body.len() + 4) as u32).to_be_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// Bind of the unnamed statement with one binary parameter and binary results.
+fn bind_binary(param: &[u8]) -> Vec<u8> {
+    let mut body = b"\0\0".to_vec();
+    [1i16, 1, 1].iter().for_each(|v| body.extend_from_slice(&v.to_be_bytes()));
+    body.extend_from_slice(&(param.len() as i32).to_be_bytes());
+    body.extend_from_slice(param);
+    [1i16, 1].iter().for_each(|v| body.extend_from_slice(&v.to_be_bytes()));
+    message(b'B', &body)
+}
+
+/// The fields of a DataRow, or the type OIDs of a RowDescription / ParameterDescription.
+fn data_row(body: &[u8]) -> Vec<Vec<u8>> {
+    let (mut at, mut fields) = (2, Vec::new());
+    while at < body.len() {
+        let len = i32::from_be_bytes(body[at..at + 4].try_into().unwrap()) as usize;
+        fields.push(body[at + 4..at + 4 + len].to_vec());
+        at += 4 + len;
+    }
+    fields
+}
+
+fn row_description_oids(body: &[u8]) -> Vec<u32> {
+    let (mut at, mut oids) = (2, Vec::new());
+    while at < body.len() {
+        at += body[at..].iter().position(|&b| b == 0).unwrap() + 1 + 6;
+        oids.push(u32::from_be_bytes(body[at..at + 4].try_into().unwrap()));
+        at += 12;
+    }
+    oids
+}
+
+/// An enum column and an array of it read back in text and binary, over the raw extended
+/// protocol (ParameterDescription and RowDescription carry the enum's and its array type's
+/// OIDs, a binary enum is its label's bytes, an unknown label is 22P02) and through
+/// tokio-postgres, which introspects the types through the catalog.
+async fn enum_columns(io: &str) {
+    let server = Server::start(io, &[]);
+    let client = connect(&server.conn_str()).await.unwrap();
+    client
+        .batch_execute(
+            "CREATE TYPE wt_mood AS ENUM ('sad', 'ok', 'happy'); CREATE TABLE we (id int PRIMARY KEY, m wt_mood, h wt_mood[]);
+             INSERT INTO we VALUES (1, 'happy', '{sad,ok}'), (2, 'sad', '{}')",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        simple_row(&client, "SELECT m, h, m > 'ok' FROM we WHERE id = 1").await,
+        [Some("happy".into()), Some("{sad,ok}".into()), Some("t".into())]
+    );
+    let oids = simple_row(&client, "SELECT oid, typarray FROM pg_type WHERE typname = 'wt_mood'").await;
+    let [mood, moods]: [u32; 2] = oids.iter().map(|o| o.as_deref().unwrap().parse().unwrap()).collect::<Vec<_>>().try_into().unwrap();
+    let mut stream = raw_session(server.port);
+    let mut out = message(b'P', b"\0SELECT m, h FROM we WHERE m = $1\0\0\0");
+    out.extend(message(b'D', b"S\0"));
+    out.extend(bind_binary(b"happy"));
+    out.extend(message(b'E', b"\0\0\0\0\0"));
+    out.extend(message(b'S', b""));
+    stream.write_all(&out).unwrap();
+    let replies = read_until(&mut stream, b'Z');
+    let body = |tag: u8| replies.iter().find(|(t, _)| *t == tag).map(|(_, b)| b.clone()).unwrap_or_else(|| panic!("no {}: {replies:?}", tag as char));
+    assert_eq!(body(b't'), [&[0u8, 1][..], &mood.to_be_bytes()].concat());
+    assert_eq!(row_description_oids(&body(b'T')), [mood, moods]);
+    assert_eq!(data_row(&body(b'D')), [b"happy".to_vec(), binary_array(mood, &[b"sad", b"ok"])]);
+    stream.write_all(&[bind_binary(b"angry"), message(b'E', b"\0\0\0\0\0"), message(b'S', b"")].concat()).unwrap();
+    let replies = read_until(&mut stream, b'Z');
+    let error = replies.iter().find(|(t, _)| *t == b'E').map(|(_, b)| String::from_utf8_lossy(b).into_owned()).expect("an error");
+    assert!(error.contains("C22P02") && error.contains("invalid input value for enum wt_mood: \"angry\""), "{error}");
+    // A client may name the enum's OID as a parameter type in Parse.
+    let parse = [&b"\0SELECT count(*) FROM we WHERE m > $1\0"[..], &1i16.to_be_bytes(), &mood.to_be_bytes()].concat();
+    stream.write_all(&[message(b'P', &parse), bind_binary(b"sad"), message(b'E', b"\0\0\0\0\0"), message(b'S', b"")].concat()).unwrap();
+    let replies = read_until(&mut stream, b'Z');
+    let row = replies.iter().find(|(t, _)| *t == b'D').map(|(_, b)| data_row(b)).unwrap_or_else(|| panic!("no row: {replies:?}"));
+    assert_eq!(row, [1i64.to_be_bytes().to_vec()]);
+    // tokio-postgres introspects the enum and its array type through pg_type ("char" typtype)
+    // and pg_enum, then reads and writes them in binary.
+    let insert = client.prepare("INSERT INTO we VALUES ($1, $2, $3)").await.unwrap();
+    let ty = insert.params()[1].clone();
+    assert_eq!((ty.name(), ty.oid(), ty.kind()), ("wt_mood", mood, &postgres_types::Kind::Enum(vec!["sad".into(), "ok".into(), "happy".into()])));
+    assert_eq!((insert.params()[2].oid(), insert.params()[2].kind()), (moods, &postgres_types::Kind::Array(ty)));
+    client.execute(&insert, &[&3i32, &Raw(b"ok".to_vec()), &Raw(binary_array(mood, &[b"happy"]))]).await.unwrap();
+    let row = client.query_one("SELECT m, h FROM we WHERE id = 3", &[]).await.unwrap();
+    assert_eq!((row.get::<_, Raw>(0), row.get::<_, Raw>(1)), (Raw(b"ok".to_vec()), Raw(binary_array(mood, &[b"happy"]))));
+}
+
 async fn simple_protocol(io: &str) {
     let server = Server::start(io, &[]);
     let client = connect(&server.conn_str()).await.unwrap();
@@ -331,6 +436,10 @@ macro_rules! backend_tests {
             #[tokio::test]
             async fn types_round_trip() {
                 super::types_round_trip($io).await
+            }
+            #[tokio::test]
+            async fn enum_columns() {
+                super::enum_columns($io).await
             }
             #[tokio::test]
             async fn simple_protocol() {

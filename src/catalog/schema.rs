@@ -1,8 +1,9 @@
 //! The schema file format (`data/_schema/<table>.json`), documented in docs/file-format.md.
 
 use crate::error::{sqlstate, Error, Result};
-use crate::types::DataType;
+use crate::types::{DataType, EnumDef};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// One table's schema: the content of `data/_schema/<name>.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,16 +114,27 @@ fn is_no_action(s: &String) -> bool {
 }
 
 mod type_name {
-    use crate::types::DataType;
+    use crate::types::{DataType, EnumDef};
     use serde::{Deserialize, Deserializer, Serializer};
+    use std::sync::Arc;
 
     pub fn serialize<S: Serializer>(t: &DataType, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&t.to_string())
     }
 
+    /// A built-in type, or else the name of a user-defined type: an enum without labels until
+    /// [`super::TableSchema::resolve_types`] looks it up.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DataType, D::Error> {
         let name = String::deserialize(d)?;
-        DataType::parse(&name).map_err(|e| serde::de::Error::custom(e.message))
+        Ok(parse(&name))
+    }
+
+    fn parse(name: &str) -> DataType {
+        match (DataType::parse(name), name.strip_suffix("[]")) {
+            (Ok(t), _) => t,
+            (Err(_), Some(elem)) => DataType::Array(Box::new(parse(elem))),
+            (Err(_), None) => DataType::Enum(Arc::new(EnumDef { name: name.to_string(), labels: Vec::new() })),
+        }
     }
 }
 
@@ -155,6 +167,23 @@ impl TableSchema {
     /// The primary key constraint's name.
     pub fn primary_key_constraint_name(&self) -> String {
         self.primary_key_name.clone().unwrap_or_else(|| format!("{}_pkey", self.name))
+    }
+
+    /// Replaces the user-defined types named in the columns (as read from a schema file) by
+    /// their definitions; 42704 when a type does not exist.
+    pub fn resolve_types(&mut self, lookup: impl Fn(&str) -> Option<Arc<EnumDef>>) -> Result<()> {
+        fn resolve(t: &mut DataType, lookup: &dyn Fn(&str) -> Option<Arc<EnumDef>>) -> Result<()> {
+            match t {
+                DataType::Array(elem) => resolve(elem, lookup),
+                DataType::Enum(def) => {
+                    *def =
+                        lookup(&def.name).ok_or_else(|| Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{}\" does not exist", def.name)))?;
+                    Ok(())
+                }
+                _ => Ok(()),
+            }
+        }
+        self.columns.iter_mut().try_for_each(|c| resolve(&mut c.data_type, &lookup))
     }
 
     /// Checks the schema is self-consistent: valid names, no duplicate columns, keys and
@@ -205,7 +234,18 @@ mod tests {
     #[test]
     fn unknown_keys_and_types_are_refused() {
         assert!(serde_json::from_str::<TableSchema>(r#"{"name":"t","columns":[],"colour":1}"#).is_err());
-        let err = serde_json::from_str::<TableSchema>(r#"{"name":"t","columns":[{"name":"a","type":"widget"}]}"#).unwrap_err();
-        assert!(err.to_string().contains("type \"widget\" does not exist"), "{err}");
+        let mut schema = serde_json::from_str::<TableSchema>(r#"{"name":"t","columns":[{"name":"a","type":"widget[]"}]}"#).unwrap();
+        let err = schema.resolve_types(|_| None).unwrap_err();
+        assert_eq!((err.code, err.message.as_str()), (sqlstate::UNDEFINED_OBJECT, "type \"widget\" does not exist"));
+    }
+
+    #[test]
+    fn enum_columns_are_written_by_name_and_resolved_on_read() {
+        let mood = Arc::new(EnumDef { name: "mood".into(), labels: vec!["sad".into()] });
+        let text = r#"{"name":"t","columns":[{"name":"a","type":"mood"},{"name":"b","type":"mood[]"}],"indexes":[]}"#;
+        let mut schema = serde_json::from_str::<TableSchema>(text).unwrap();
+        schema.resolve_types(|n| (n == "mood").then(|| mood.clone())).unwrap();
+        assert_eq!(schema.columns[1].data_type, DataType::Array(Box::new(DataType::Enum(mood))));
+        assert_eq!(serde_json::to_string(&schema).unwrap(), text);
     }
 }

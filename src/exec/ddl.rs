@@ -30,6 +30,12 @@ impl Exec<'_> {
                 let rows = self.rewrite_rows(old_name, schema, exprs)?;
                 self.txn.apply_ddl(DdlOp::Alter { old_name: old_name.clone(), schema: schema.clone(), rewrite: true }, Some(rows))
             }
+            Ddl::CreateType { name, def } => self.txn.apply_ddl(DdlOp::Type(name.clone(), Some(def.clone())), None),
+            Ddl::AlterType { name, def } => {
+                self.txn.apply_ddl(DdlOp::Type(name.clone(), None), None);
+                self.txn.apply_ddl(DdlOp::Type(name.clone(), Some(def.clone())), None)
+            }
+            Ddl::DropType { names } => names.iter().for_each(|n| self.txn.apply_ddl(DdlOp::Type(n.clone(), None), None)),
             Ddl::Nothing { .. } => {}
         }
         Ok(())

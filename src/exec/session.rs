@@ -126,6 +126,11 @@ impl Session {
         Ok(Prepared { param_types: bound.params.clone(), columns, plan: Arc::new(PreparedPlan { stmt, bound }) })
     }
 
+    /// The type a client means by a parameter type OID in Parse (enum types included).
+    pub fn type_by_oid(&self, oid: u32) -> Result<Option<DataType>> {
+        Ok(self.state().type_by_oid(&self.engine.store.snapshot()?, oid))
+    }
+
     /// Executes a prepared statement with parameter values already decoded to its types.
     pub fn execute(&mut self, prepared: &Prepared, params: &[Value]) -> Result<QueryResult> {
         if params.len() != prepared.param_types.len() {

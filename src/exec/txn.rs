@@ -6,8 +6,8 @@
 use super::own_index::OwnIndexes;
 use crate::catalog::TableSchema;
 use crate::error::{sqlstate, Error, Result};
-use crate::storage::{Change, Key, Snapshot, StoredRow, Table, WriteBatch};
-use crate::types::{Row, Value};
+use crate::storage::{Change, EnumType, Key, Snapshot, StoredRow, Table, WriteBatch};
+use crate::types::{DataType, Row, Value};
 use ahash::AHashMap;
 use smallvec::SmallVec;
 use std::sync::Arc;
@@ -68,6 +68,8 @@ pub enum DdlOp {
         rewrite: bool,
     },
     Truncate(String),
+    /// CREATE TYPE (Some) or DROP TYPE (None).
+    Type(String, Option<EnumType>),
 }
 
 /// Everything a transaction has written so far.
@@ -77,6 +79,8 @@ pub struct TxnState {
     /// Schemas changed here: Some(new schema) or None (dropped).
     pub schemas: AHashMap<String, Option<Arc<TableSchema>>>,
     pub tables: AHashMap<String, Overlay>,
+    /// Types created (Some) or dropped (None) here.
+    pub types: AHashMap<String, Option<EnumType>>,
     next_row_id: i64,
 }
 
@@ -102,6 +106,35 @@ impl TxnState {
             Some(s) => s.clone(),
             None => snap.table(name).map(|t| t.schema().clone()),
         }
+    }
+
+    /// The enum type `name` as this transaction sees it.
+    pub fn enum_type(&self, snap: &Snapshot, name: &str) -> Option<EnumType> {
+        match self.types.get(name) {
+            Some(t) => t.clone(),
+            None => snap.types.get(name).cloned(),
+        }
+    }
+
+    /// Every enum type this transaction sees, by name.
+    pub fn enum_types(&self, snap: &Snapshot) -> Vec<(String, EnumType)> {
+        let mut all: std::collections::BTreeMap<String, EnumType> = (*snap.types).clone();
+        for (name, def) in &self.types {
+            match def {
+                Some(def) => all.insert(name.clone(), def.clone()),
+                None => all.remove(name),
+            };
+        }
+        all.into_iter().collect()
+    }
+
+    /// The type with this OID: a built-in type, or an enum type this transaction sees or an
+    /// array of one.
+    pub fn type_by_oid(&self, snap: &Snapshot, oid: u32) -> Option<DataType> {
+        DataType::from_oid(oid).or_else(|| {
+            let enums = self.enum_types(snap).into_iter().map(|(name, def)| DataType::Enum(def.resolved(&name)));
+            enums.flat_map(|t| [DataType::Array(Box::new(t.clone())), t]).find(|t| t.oid() == oid)
+        })
     }
 
     pub fn view<'a>(&'a self, snap: &'a Snapshot, name: &str) -> Result<TableView<'a>> {
@@ -198,6 +231,9 @@ impl TxnState {
             DdlOp::Truncate(name) => {
                 self.tables.insert(name.clone(), Overlay::hiding_committed());
             }
+            DdlOp::Type(name, def) => {
+                self.types.insert(name.clone(), def.clone());
+            }
             DdlOp::Alter { old_name, schema, .. } => {
                 let overlay = self.tables.remove(old_name);
                 if *old_name != schema.name {
@@ -246,6 +282,7 @@ fn ddl_change(op: DdlOp) -> Change {
         DdlOp::Create(s) => Change::CreateTable((*s).clone()),
         DdlOp::Drop(n) => Change::DropTable(n),
         DdlOp::Truncate(n) => Change::Truncate(n),
+        DdlOp::Type(name, def) => Change::Type((name, def)),
         DdlOp::Alter { old_name, schema, rewrite } => Change::AlterTable { old_name, schema: (*schema).clone(), rows: rewrite.then(Vec::new) },
     }
 }
@@ -427,6 +464,10 @@ impl crate::sql::bind::Catalog for TxnCatalog<'_> {
 
     fn system_table(&self, name: &str) -> Option<Arc<TableSchema>> {
         super::pg_catalog::lookup(name)
+    }
+
+    fn enum_type(&self, name: &str) -> Option<EnumType> {
+        self.state.enum_type(self.snap, name)
     }
 }
 

@@ -1,9 +1,16 @@
-//! CREATE TABLE, CREATE INDEX and foreign key statements from a [`TableSchema`], in the form
-//! PostgreSQL 15 accepts and with the exact types, defaults and constraint names kept.
+//! CREATE TYPE statements from the enum types, and CREATE TABLE, CREATE INDEX and foreign key
+//! statements from a [`TableSchema`], in the form PostgreSQL 15 accepts and with the exact
+//! types, defaults and constraint names kept.
 
-use super::quote::{ident, idents};
+use super::quote::{ident, idents, literal};
 use crate::catalog::{ColumnDef, ConstraintKind, Identity, TableSchema};
 use crate::types::DataType;
+
+/// `CREATE TYPE name AS ENUM (labels)`.
+pub fn create_type(name: &str, def: &crate::storage::EnumType) -> String {
+    let labels: Vec<String> = def.labels.iter().map(|l| literal(l)).collect();
+    format!("CREATE TYPE {} AS ENUM ({});\n", ident(name), labels.join(", "))
+}
 
 /// `CREATE TABLE` with columns, primary key, UNIQUE and CHECK constraints (foreign keys come
 /// later, once every table exists).
@@ -99,6 +106,12 @@ pub fn counted_columns(schema: &TableSchema) -> impl Iterator<Item = &ColumnDef>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn enum_types_become_create_type_with_quoted_labels() {
+        let def = crate::storage::EnumType { labels: vec!["sad".into(), "it's".into(), "".into()] };
+        assert_eq!(create_type("Mood", &def), "CREATE TYPE \"Mood\" AS ENUM ('sad', 'it''s', '');\n");
+    }
 
     fn users() -> TableSchema {
         serde_json::from_str(

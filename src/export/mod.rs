@@ -47,6 +47,9 @@ pub fn export(snapshot: &Snapshot, opts: &ExportOptions, out: &mut impl Write) -
     w("SET standard_conforming_strings = on;\nSET client_encoding = 'UTF8';\nSET check_function_bodies = false;\n\nBEGIN;\n\n")?;
     if !opts.data_only {
         w(&helpers(&schemas, opts.pg_version))?;
+        for (name, def) in snapshot.types.iter() {
+            w(&ddl::create_type(name, def))?;
+        }
         for schema in &schemas {
             w(&ddl::create_table(schema))?;
             w("\n")?;

@@ -80,7 +80,7 @@ impl<S: SqlSession> Connection<S> {
         }
         let given_types = oids
             .iter()
-            .map(|&oid| DataType::from_oid(oid).ok_or_else(|| Error::unsupported(format!("parameter type with OID {oid}"))))
+            .map(|&oid| self.session.type_by_oid(oid)?.ok_or_else(|| Error::unsupported(format!("parameter type with OID {oid}"))))
             .collect::<Result<Vec<_>>>()?;
         let blank = query.trim_matches(|c: char| c.is_whitespace() || c == ';').is_empty();
         let body = match Deallocate::parse(query) {

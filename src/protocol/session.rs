@@ -20,6 +20,10 @@ pub trait SqlSession {
     type Statement;
     fn execute_simple(&mut self, sql: &str) -> Vec<Result<QueryResult>>;
     fn prepare(&mut self, sql: &str, param_types: &[DataType]) -> Result<Self::Statement>;
+    /// The type of a parameter type OID given in Parse; built-in types only by default.
+    fn type_by_oid(&self, oid: u32) -> Result<Option<DataType>> {
+        Ok(DataType::from_oid(oid))
+    }
     fn execute(&mut self, statement: &Self::Statement, params: &[Value]) -> Result<QueryResult>;
     fn param_types(statement: &Self::Statement) -> &[DataType];
     fn columns(statement: &Self::Statement) -> Option<&[Column]>;
@@ -44,6 +48,9 @@ impl SqlSession for Session {
     }
     fn prepare(&mut self, sql: &str, param_types: &[DataType]) -> Result<Prepared> {
         Session::prepare(self, sql, param_types)
+    }
+    fn type_by_oid(&self, oid: u32) -> Result<Option<DataType>> {
+        Session::type_by_oid(self, oid)
     }
     fn execute(&mut self, statement: &Prepared, params: &[Value]) -> Result<QueryResult> {
         Session::execute(self, statement, params)

@@ -35,6 +35,7 @@ impl RegKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CatalogFn {
     FormatType,
+    /// `pg_table_is_visible` and `pg_type_is_visible`: everything is on the search path.
     TableIsVisible,
     GetUserById,
     GetExpr,
@@ -48,6 +49,8 @@ pub enum CatalogFn {
     GetSerialSequence,
     /// `current_setting(name [, missing_ok])`
     CurrentSetting,
+    /// `set_config(name, value, is_local)`: only as a no-op (the setting already has the value).
+    SetConfig,
     CollationIsVisible,
     /// Whether a relation can be published (a table); always NULL for statistics objects,
     /// of which there are none.
@@ -75,7 +78,7 @@ impl CatalogFn {
     pub fn lookup(name: &str) -> Option<CatalogFn> {
         Some(match name {
             "format_type" => CatalogFn::FormatType,
-            "pg_table_is_visible" => CatalogFn::TableIsVisible,
+            "pg_table_is_visible" | "pg_type_is_visible" => CatalogFn::TableIsVisible,
             "pg_get_userbyid" => CatalogFn::GetUserById,
             "pg_get_expr" => CatalogFn::GetExpr,
             "col_description" => CatalogFn::ColDescription,
@@ -84,6 +87,7 @@ impl CatalogFn {
             "pg_get_constraintdef" => CatalogFn::GetConstraintDef,
             "pg_get_serial_sequence" => CatalogFn::GetSerialSequence,
             "current_setting" => CatalogFn::CurrentSetting,
+            "set_config" => CatalogFn::SetConfig,
             "pg_collation_is_visible" => CatalogFn::CollationIsVisible,
             "to_regclass" => CatalogFn::ToRegClass,
             "pg_relation_is_publishable" => CatalogFn::RelationIsPublishable,
@@ -104,6 +108,7 @@ impl CatalogFn {
             CatalogFn::GetConstraintDef => "pg_get_constraintdef",
             CatalogFn::GetSerialSequence => "pg_get_serial_sequence",
             CatalogFn::CurrentSetting => "current_setting",
+            CatalogFn::SetConfig => "set_config",
             CatalogFn::CollationIsVisible => "pg_collation_is_visible",
             CatalogFn::ToRegClass => "to_regclass",
             CatalogFn::RelationIsPublishable => "pg_relation_is_publishable",
@@ -131,6 +136,7 @@ impl CatalogFn {
             (CatalogFn::GetSerialSequence, 2) => &[DataType::Text, DataType::Text],
             (CatalogFn::CurrentSetting, 1) => TEXT,
             (CatalogFn::CurrentSetting, 2) => &[DataType::Text, DataType::Bool],
+            (CatalogFn::SetConfig, 3) => &[DataType::Text, DataType::Text, DataType::Bool],
             (CatalogFn::ToRegClass | CatalogFn::RegIn(_), 1) => TEXT,
             (CatalogFn::RegOut(_) | CatalogFn::RelationIsPublishable | CatalogFn::StatisticsObjDefColumns, 1) => OID,
             _ => return None,
@@ -153,17 +159,18 @@ impl CatalogFn {
     pub fn apply(self, args: &[Value], ctx: &EvalCtx) -> Result<Value> {
         let int = |i: usize| args.get(i).and_then(Value::as_i64).unwrap_or(-1);
         Ok(match self {
-            CatalogFn::FormatType => Value::Text(format_type(int(0), int(1))),
             CatalogFn::TableIsVisible => Value::Bool(true),
             CatalogFn::GetUserById if int(0) == 10 => Value::Text("postgres".into()),
             CatalogFn::GetUserById => Value::Text(format!("unknown (OID={})", int(0))),
             CatalogFn::GetExpr => args[0].clone(),
             CatalogFn::ColDescription | CatalogFn::ObjDescription | CatalogFn::StatisticsObjDefColumns => Value::Null,
             CatalogFn::CollationIsVisible => Value::Bool(true),
-            CatalogFn::GetIndexDef
+            CatalogFn::FormatType
+            | CatalogFn::GetIndexDef
             | CatalogFn::GetConstraintDef
             | CatalogFn::GetSerialSequence
             | CatalogFn::CurrentSetting
+            | CatalogFn::SetConfig
             | CatalogFn::RelationIsPublishable
             | CatalogFn::ToRegClass
             | CatalogFn::RegIn(_)
@@ -172,10 +179,10 @@ impl CatalogFn {
     }
 }
 
-/// `format_type(type_oid, typmod)`: the SQL name of a type with its modifier.
-fn format_type(oid: i64, typmod: i64) -> String {
-    let Some(ty) = u32::try_from(oid).ok().and_then(DataType::from_oid) else { return "???".into() };
-    with_typmod(ty, typmod).to_string()
+/// `format_type(type_oid, typmod)`: the SQL name of a type (the one the OID names, looked up by
+/// the caller) with its modifier.
+pub fn format_type(ty: Option<DataType>, typmod: i64) -> String {
+    ty.map_or_else(|| "???".into(), |ty| with_typmod(ty, typmod).to_string())
 }
 
 fn with_typmod(ty: DataType, typmod: i64) -> DataType {
@@ -196,13 +203,14 @@ mod tests {
 
     #[test]
     fn format_type_applies_modifiers() {
-        assert_eq!(format_type(23, -1), "integer");
-        assert_eq!(format_type(1043, 24), "character varying(20)");
-        assert_eq!(format_type(1700, 655366), "numeric(10,2)");
-        assert_eq!(format_type(1042, 7), "character(3)");
-        assert_eq!(format_type(1015, 14), "character varying(10)[]");
-        assert_eq!(format_type(1184, -1), "timestamp with time zone");
-        assert_eq!(format_type(424242, -1), "???");
+        let format = |oid: u32, typmod: i64| format_type(DataType::from_oid(oid), typmod);
+        assert_eq!(format(23, -1), "integer");
+        assert_eq!(format(1043, 24), "character varying(20)");
+        assert_eq!(format(1700, 655366), "numeric(10,2)");
+        assert_eq!(format(1042, 7), "character(3)");
+        assert_eq!(format(1015, 14), "character varying(10)[]");
+        assert_eq!(format(1184, -1), "timestamp with time zone");
+        assert_eq!(format(424242, -1), "???");
     }
 
     #[test]

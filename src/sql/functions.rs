@@ -212,6 +212,8 @@ impl Func {
     fn is_strict(self) -> bool {
         match self {
             Func::Concat | Func::Coalesce | Func::Greatest | Func::Least | Func::Nullif | Func::JsonBuildObject => false,
+            // format_type(oid, NULL) is the type's name without a modifier.
+            Func::Catalog(CatalogFn::FormatType) => false,
             Func::Array(f) => f.is_strict(),
             _ => true,
         }

@@ -290,6 +290,19 @@ pub enum Ddl {
     Truncate {
         names: Vec<String>,
     },
+    /// CREATE TYPE ... AS ENUM.
+    CreateType {
+        name: String,
+        def: crate::storage::EnumType,
+    },
+    /// ALTER TYPE ... ADD VALUE: the type's new definition.
+    AlterType {
+        name: String,
+        def: crate::storage::EnumType,
+    },
+    DropType {
+        names: Vec<String>,
+    },
     /// A statement that changed nothing (IF [NOT] EXISTS), with its NOTICE.
     Nothing {
         notice: String,

@@ -1,6 +1,6 @@
 //! What a commit carries: a [`WriteBatch`] of [`Change`]s applied all together or not at all.
 
-use super::Key;
+use super::{Key, TypeChange};
 use crate::catalog::TableSchema;
 use crate::types::Row;
 
@@ -17,6 +17,8 @@ pub enum Change {
         rows: Option<Vec<Row>>,
     },
     Truncate(String),
+    /// Creates or drops a user-defined type (`data/_types.json`).
+    Type(TypeChange),
     Insert {
         table: String,
         row: Row,

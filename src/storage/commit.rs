@@ -15,6 +15,7 @@ use super::load::Source;
 use super::offsets::Loc;
 use super::store::{CommitState, Store};
 use super::table::{key_of, State, Table};
+use super::user_types::TypeMap;
 use super::{Change, Key, WriteBatch};
 use crate::catalog::TableSchema;
 use crate::error::{sqlstate, Error, Result};
@@ -27,13 +28,15 @@ use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Commits `batch` (see the module doc). Called with the commit lock held.
-pub fn commit(store: &Store, cs: &mut CommitState, batch: WriteBatch) -> Result<Durable> {
+/// Commits `batch` (see the module doc), with `types` the user-defined types after it when it
+/// changes them. Called with the commit lock held.
+pub fn commit(store: &Store, cs: &mut CommitState, batch: WriteBatch, types: Option<&TypeMap>) -> Result<Durable> {
     if batch.changes.is_empty() {
         return Ok(Durable::done());
     }
     let header = (!cs.journal_started).then(|| store.table_lengths());
     let mut stage = Stage::new(store);
+    stage.ops.extend(types.map(|t| FileOp::Types(t.clone())));
     if let Err(e) = batch.changes.into_iter().try_for_each(|c| stage.apply(c)) {
         stage.rollback();
         return Err(e);
@@ -234,6 +237,8 @@ impl<'s> Stage<'s> {
             Change::DropTable(name) => self.drop_table(&name),
             Change::Truncate(name) => self.truncate(&name),
             Change::AlterTable { old_name, schema, rows } => self.alter(&old_name, schema, rows),
+            // The store checks type changes and hands their result to `commit` as one map.
+            Change::Type(_) => Ok(()),
         }
     }
 

@@ -6,6 +6,7 @@
 //! files), so replaying a batch that already reached the files changes nothing.
 
 use super::files::{self, Paths};
+use super::user_types::{self, TypeMap};
 use crate::catalog::TableSchema;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,8 @@ pub enum FileOp {
     Rename { from: String, to: String },
     /// A dropped table: file, schema file and index files removed.
     Remove { table: String },
+    /// `_types.json` replaced with these types (a commit that creates or drops types).
+    Types(TypeMap),
 }
 
 /// The open handle of a table file, when the caller has one.
@@ -59,6 +62,7 @@ impl FileOp {
                 remove_table_extras(paths, table)?;
                 files::sync_dir(&paths.root)
             }
+            FileOp::Types(types) => user_types::write(&paths.types(), types),
         }
     }
 }

@@ -32,6 +32,9 @@ impl Paths {
     pub fn sequences(&self) -> PathBuf {
         self.root.join("_sequences.json")
     }
+    pub fn types(&self) -> PathBuf {
+        self.root.join("_types.json")
+    }
     pub fn lock(&self) -> PathBuf {
         self.root.join(".lock")
     }

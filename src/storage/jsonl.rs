@@ -97,6 +97,7 @@ pub fn encode_value(value: &Value, out: &mut Vec<u8>) {
             let _ = serde_json::to_writer(&mut *out, j);
         }),
         Value::Bytea(b) => write_str(&format!("\\x{}", hex::encode(b)), out),
+        Value::Enum(pos, def) => write_str(def.label(*pos), out),
         Value::Array(items) => {
             out.push(b'[');
             for (i, item) in items.iter().enumerate() {
@@ -322,7 +323,9 @@ pub fn decode_value(j: &Json, ty: &DataType) -> Result<Value, String> {
         DataType::Float4 => j_float(j).map(|f| Value::Float4(f as f32)).ok_or_else(|| expected("a number")),
         DataType::Float8 => j_float(j).map(Value::Float8).ok_or_else(|| expected("a number")),
         DataType::Numeric(_) => decode_numeric(j).ok_or_else(|| expected("a numeric (as a string)")),
-        DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name | DataType::Unknown => text().map(|s| Value::Text(s.to_string())),
+        DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name | DataType::InternalChar | DataType::Unknown => {
+            text().map(|s| Value::Text(s.to_string()))
+        }
         DataType::Uuid => uuid::Uuid::parse_str(text()?).map(Value::Uuid).map_err(|_| expected("a uuid")),
         DataType::Date => timefmt::parse_date(text()?).map(Value::Date).ok_or_else(|| expected("a date like \"2024-01-31\"")),
         DataType::Time => timefmt::parse_time(text()?).map(Value::Time).ok_or_else(|| expected("a time like \"13:45:00\"")),
@@ -336,6 +339,7 @@ pub fn decode_value(j: &Json, ty: &DataType) -> Result<Value, String> {
         DataType::Json => Ok(Value::Json(to_serde(unwrap_json(j)).to_string())),
         DataType::Jsonb => Ok(Value::Jsonb(to_serde(unwrap_json(j)))),
         DataType::Bytea => decode_bytea(text()?).map(Value::Bytea).ok_or_else(|| expected("bytea as \"\\\\x...\" hex")),
+        DataType::Enum(def) => def.input(text()?).map_err(|_| expected(&format!("a label of enum {}", def.name))),
         DataType::Array(elem) | DataType::Vector(elem) => match j {
             Json::Array(items) => items.iter().map(|i| decode_value(i, elem)).collect::<Result<Vec<_>, _>>().map(Value::Array),
             _ => Err(expected("an array")),

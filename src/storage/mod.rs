@@ -39,6 +39,7 @@ mod store;
 mod table;
 mod timefmt;
 mod trusted;
+mod user_types;
 mod watch;
 
 pub use batch::{Change, WriteBatch};
@@ -47,3 +48,4 @@ pub use key::{Key, StoredRow};
 pub use rebuild::RebuildReport;
 pub use store::{Snapshot, Store};
 pub use table::Table;
+pub use user_types::{EnumType, TypeChange, TypeMap};

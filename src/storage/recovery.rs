@@ -45,7 +45,7 @@ fn redo(paths: &Paths, op: &FileOp, ends: &mut BTreeMap<String, u64>) -> Result<
         FileOp::Rewrite { table, lines } => ends.insert(table.clone(), lines.len() as u64),
         FileOp::Rename { from, to } => ends.remove(from).and_then(|end| ends.insert(to.clone(), end)),
         FileOp::Remove { table } => ends.remove(table),
-        FileOp::Schema(_) => None,
+        FileOp::Schema(_) | FileOp::Types(_) => None,
     };
     Ok(())
 }
@@ -85,5 +85,17 @@ mod tests {
         assert_eq!(std::fs::metadata(paths.journal()).unwrap().len(), 0);
         recover(&paths).unwrap();
         assert_eq!(std::fs::read_to_string(paths.table("a")).unwrap(), "{\"id\":1}\n{\"id\":2}\n");
+    }
+
+    #[test]
+    fn replay_redoes_a_type_change_whose_file_was_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths { root: dir.path().to_path_buf() };
+        let types = BTreeMap::from([("mood".to_string(), crate::storage::EnumType { labels: vec!["sad".into()] })]);
+        let mut j = Journal::open(&paths.journal()).unwrap();
+        j.append(&Record::Checkpoint(BTreeMap::new())).unwrap();
+        j.append(&Record::Commit(vec![FileOp::Types(types.clone())])).unwrap();
+        recover(&paths).unwrap();
+        assert_eq!(*super::super::user_types::UserTypes::open(&paths.types()).unwrap().current(), types);
     }
 }

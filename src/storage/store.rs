@@ -15,6 +15,7 @@ use super::journal::{Durable, Flusher, Journal};
 use super::recovery;
 use super::sequences::Sequences;
 use super::table::Table;
+use super::user_types::{TypeMap, UserTypes};
 use super::watch::{Changed, Watch};
 use super::WriteBatch;
 use crate::catalog::TableSchema;
@@ -31,6 +32,8 @@ pub struct Snapshot {
     pub tables: Arc<BTreeMap<String, Arc<Table>>>,
     /// Tables whose schema file cannot be read, with the error naming the file.
     pub broken: Arc<BTreeMap<String, Error>>,
+    /// User-defined types (enums) by name.
+    pub types: Arc<TypeMap>,
 }
 
 impl Snapshot {
@@ -66,6 +69,7 @@ pub struct Store {
     pub(super) commit_lock: Mutex<CommitState>,
     pub(super) flusher: Arc<Flusher>,
     sequences: Sequences,
+    types: UserTypes,
     generation: AtomicU32,
     pub(super) stopping: Arc<AtomicBool>,
     /// One compaction at a time (close and the maintainer may both try).
@@ -89,6 +93,7 @@ impl Store {
         let watch = Watch::new(&paths.root, &paths.schema_dir());
         let store = Arc::new(Store {
             sequences: Sequences::open(&paths.sequences())?,
+            types: UserTypes::open(&paths.types())?,
             paths,
             catalog: RwLock::new(Catalog::default()),
             commit_lock: Mutex::new(CommitState { journal, journal_started: false }),
@@ -117,28 +122,44 @@ impl Store {
             self.watch.checked(upto);
         }
         let catalog = self.catalog.read();
-        Ok(Snapshot { tables: catalog.tables.clone(), broken: catalog.broken.clone() })
+        Ok(Snapshot { tables: catalog.tables.clone(), broken: catalog.broken.clone(), types: self.types.current() })
     }
 
     /// Reloads every table or schema file whose fingerprint changed, when one of those
-    /// `changed` names did.
+    /// `changed` names did, and `_types.json` (with the tables that use its types) when it
+    /// changed.
     fn refresh(&self, changed: &Changed) -> Result<()> {
         if self.is_stale(changed) {
             let mut cs = self.commit_lock.lock();
             if self.is_stale(changed) {
-                let current = self.catalog.read().clone();
-                let catalog = self.load_catalog(&current)?;
-                *self.catalog.write() = catalog;
+                let types_changed = self.types.reload()?;
+                self.reload_catalog(types_changed)?;
                 self.checkpoint(&mut cs)?;
             }
         }
         Ok(())
     }
 
+    /// Rereads the schema folder and changed files; with `type_users`, also reopens every table
+    /// with columns of user-defined types, so they take the current types. Called with the
+    /// commit lock held.
+    fn reload_catalog(&self, type_users: bool) -> Result<()> {
+        let mut current = self.catalog.read().clone();
+        if type_users {
+            let unaffected = current.tables.iter().filter(|(_, t)| !t.schema().columns.iter().any(|c| c.data_type.is_user_defined()));
+            current.tables = Arc::new(unaffected.map(|(n, t)| (n.clone(), t.clone())).collect());
+        }
+        let catalog = self.load_catalog(&current)?;
+        *self.catalog.write() = catalog;
+        Ok(())
+    }
+
     /// Applies a batch atomically: re-checks primary key and unique indexes (23505) and
     /// expected row versions (40001) under the tables' write locks, makes the changes visible
     /// to readers, and queues them for the group-commit flusher. The change is durable (and
-    /// may be acknowledged to the client) once the returned [`Durable`] resolves.
+    /// may be acknowledged to the client) once the returned [`Durable`] resolves. The batch's
+    /// type changes are checked first (42710, 42704); the new `_types.json` is journaled and
+    /// written with the batch's table files, and tables using an altered type are reopened.
     pub fn commit(&self, batch: WriteBatch) -> Result<Durable> {
         // A table's sequences live and die with it, as PostgreSQL's owned sequences do.
         let renames: Vec<(String, Option<String>)> = batch
@@ -150,8 +171,18 @@ impl Store {
                 _ => None,
             })
             .collect();
+        let type_changes: Vec<_> = batch.changes.iter().filter_map(|c| if let Change::Type(t) = c { Some(t.clone()) } else { None }).collect();
         let mut cs = self.commit_lock.lock();
-        let durable = commit::commit(self, &mut cs, batch)?;
+        let types = (!type_changes.is_empty()).then(|| self.types.changed(&type_changes)).transpose()?;
+        let durable = commit::commit(self, &mut cs, batch, types.as_ref())?;
+        if let Some(types) = types {
+            // A type created under a name it already had was altered (ALTER TYPE ... ADD VALUE).
+            let altered = type_changes.iter().any(|(name, def)| def.is_some() && self.types.current().contains_key(name));
+            self.types.install(types);
+            if altered {
+                self.reload_catalog(true)?;
+            }
+        }
         for (old, new) in renames {
             self.sequences.move_table(&old, new.as_deref())?;
         }
@@ -232,6 +263,7 @@ impl Store {
         }
         let changed = |t: &Arc<Table>| Fingerprint::of(&self.paths.schema(t.name())) != t.schema_fp || file_changed(t);
         Fingerprint::of(&self.paths.schema_dir()) != catalog.dir_fp
+            || self.types.is_stale()
             || catalog.broken_fps.iter().any(|(n, fp)| Fingerprint::of(&self.paths.schema(n)) != *fp)
             || catalog.tables.values().any(changed)
     }
@@ -248,7 +280,7 @@ impl Store {
                 tables.insert(name, t.clone());
                 continue;
             }
-            match read_schema(&self.paths, &name) {
+            match read_schema(&self.paths, &name, &self.types.current()) {
                 Ok(schema) => {
                     tables.insert(name, Arc::new(Table::open(&self.paths, schema, fp, self.next_generation())));
                 }
@@ -294,12 +326,13 @@ fn schema_names(dir: &Path) -> Result<Vec<String>> {
 }
 
 /// Reads and checks `_schema/<name>.json`; errors name the file.
-fn read_schema(paths: &Paths, name: &str) -> Result<TableSchema> {
+fn read_schema(paths: &Paths, name: &str, types: &TypeMap) -> Result<TableSchema> {
     let path = paths.schema(name);
     let bad = |why: String| Error::corrupt(format!("_schema/{name}.json: {why}"));
     let text = std::fs::read_to_string(&path).map_err(|e| bad(e.to_string()))?;
-    let schema: TableSchema = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let mut schema: TableSchema = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
     schema.validate().map_err(|e| bad(e.message))?;
+    schema.resolve_types(|t| types.get(t).map(|def| def.resolved(t))).map_err(|e| bad(e.message))?;
     if schema.name != name {
         return Err(bad(format!("it describes table \"{}\"; the file must be named _schema/{}.json", schema.name, schema.name)));
     }
@@ -335,6 +368,50 @@ mod tests {
 
     fn insert(id: i32, email: &str, role: &str) -> Change {
         Change::Insert { table: "users".into(), row: row(id, email, role) }
+    }
+
+    #[test]
+    fn types_are_written_only_by_a_commit_that_succeeds_and_survive_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let mood = crate::storage::EnumType { labels: vec!["sad".into(), "ok".into()] };
+        let create = |name: &str| Change::Type((name.into(), Some(mood.clone())));
+        {
+            let store = Store::open(dir.path()).unwrap();
+            commit(&store, vec![create("mood")]).unwrap();
+            let failing = commit(&store, vec![create("other"), Change::DropTable("nope".into())]).unwrap_err();
+            assert_eq!(failing.code, sqlstate::UNDEFINED_TABLE);
+            assert_eq!(commit(&store, vec![create("mood")]).unwrap_err().code, sqlstate::DUPLICATE_OBJECT);
+            assert_eq!(store.snapshot().unwrap().types.keys().collect::<Vec<_>>(), ["mood"]);
+            store.close().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.snapshot().unwrap().types.get("mood"), Some(&mood));
+        commit(&store, vec![Change::Type(("mood".into(), None))]).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join("_types.json")).unwrap(), "{}");
+    }
+
+    #[test]
+    fn a_hand_edit_of_the_types_reaches_the_tables_that_use_them() {
+        let (dir, store) = setup();
+        let mood = crate::storage::EnumType { labels: vec!["sad".into()] };
+        let text = r#"{"name":"pets","columns":[{"name":"id","type":"integer","primary_key":true},{"name":"m","type":"mood[]"}],"indexes":[]}"#;
+        let mut pets: TableSchema = serde_json::from_str(text).unwrap();
+        pets.resolve_types(|n| Some(mood.resolved(n))).unwrap();
+        commit(&store, vec![Change::Type(("mood".into(), Some(mood.clone()))), Change::CreateTable(pets)]).unwrap();
+        let users_before = table(&store);
+        std::fs::write(dir.path().join("_types.json"), r#"{"mood": {"enum": ["sad", "ok"]}}"#).unwrap();
+        let snap = store.snapshot().unwrap();
+        let labels = |t: &crate::types::DataType| match t.element() {
+            Some(crate::types::DataType::Enum(def)) => def.labels.clone(),
+            _ => Vec::new(),
+        };
+        assert_eq!(labels(&snap.table("pets").unwrap().schema().columns[1].data_type), ["sad", "ok"]);
+        assert_eq!(snap.types.get("mood").unwrap().labels, ["sad", "ok"]);
+        assert!(Arc::ptr_eq(&users_before, &table(&store)), "a table without enum columns is kept");
+        std::fs::write(dir.path().join("_types.json"), "{}").unwrap();
+        let snap = store.snapshot().unwrap();
+        assert!(snap.table("pets").is_none());
+        assert_eq!(snap.broken.get("pets").unwrap().message, "_schema/pets.json: type \"mood\" does not exist");
     }
 
     fn setup() -> (tempfile::TempDir, Arc<Store>) {

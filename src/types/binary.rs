@@ -166,7 +166,10 @@ pub fn decode(bytes: &[u8], ty: &DataType) -> Result<Value> {
             Value::Jsonb(jsonb::parse_jsonb(&utf8(r.take(bytes.len() - 1)?)?)?)
         }
         DataType::Array(elem) | DataType::Vector(elem) => decode_array(&mut r, elem)?,
-        DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name | DataType::Unknown => Value::Text(utf8(r.take(bytes.len())?)?),
+        DataType::Enum(def) => def.input(&utf8(r.take(bytes.len())?)?)?,
+        DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name | DataType::InternalChar | DataType::Unknown => {
+            Value::Text(utf8(r.take(bytes.len())?)?)
+        }
     };
     r.done()?;
     Ok(v)

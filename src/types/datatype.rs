@@ -1,7 +1,9 @@
 //! Column and expression types, their PostgreSQL names, OIDs and wire sizes.
 
+use super::EnumDef;
 use crate::error::{sqlstate, Error, Result};
 use std::fmt;
+use std::sync::Arc;
 
 /// A SQL type as PostgreSQL knows it. Serial types are not types: they are `Int4`/`Int8`
 /// columns with an identity sequence (see `catalog::ColumnDef`).
@@ -21,6 +23,8 @@ pub enum DataType {
     /// char(n), blank-padded (bpchar). `None` is bpchar without a length.
     Char(Option<u32>),
     Name,
+    /// PostgreSQL's one-byte internal `"char"` (pg_type.typtype, pg_class.relkind, ...).
+    InternalChar,
     Uuid,
     Date,
     Time,
@@ -41,6 +45,8 @@ pub enum DataType {
     /// The catalog's `int2vector` (of Int2) and `oidvector` (of Oid): arrays whose text form is
     /// the elements separated by spaces.
     Vector(Box<DataType>),
+    /// A user-defined enum type (`CREATE TYPE ... AS ENUM`).
+    Enum(Arc<EnumDef>),
     /// The type of an untyped literal or parameter not yet resolved (PostgreSQL's `unknown`).
     Unknown,
 }
@@ -51,6 +57,7 @@ impl DataType {
         match self {
             DataType::Bool => 16,
             DataType::Bytea => 17,
+            DataType::InternalChar => 18,
             DataType::Name => 19,
             DataType::Int8 => 20,
             DataType::Int2 => 21,
@@ -75,6 +82,7 @@ impl DataType {
             DataType::Uuid => 2950,
             DataType::Jsonb => 3802,
             DataType::Array(elem) => elem.array_oid(),
+            DataType::Enum(def) => def.oid(),
             DataType::Vector(elem) if **elem == DataType::Int2 => 22,
             DataType::Vector(_) => 30,
         }
@@ -86,6 +94,7 @@ impl DataType {
             DataType::Bool => 1000,
             DataType::Bytea => 1001,
             DataType::Name => 1003,
+            DataType::InternalChar => 1002,
             DataType::Int2 => 1005,
             DataType::Int4 => 1007,
             DataType::Text => 1009,
@@ -109,13 +118,14 @@ impl DataType {
             DataType::Jsonb => 3807,
             DataType::Vector(elem) if **elem == DataType::Int2 => 1006,
             DataType::Vector(_) => 1013,
+            DataType::Enum(def) => def.array_oid(),
             DataType::Array(_) | DataType::Unknown => 0,
         }
     }
 
     /// The type whose OID this is, for parameter types sent by clients in Parse.
     pub fn from_oid(oid: u32) -> Option<DataType> {
-        const BASIC: [DataType; 25] = [
+        const BASIC: [DataType; 26] = [
             DataType::Bool,
             DataType::Int2,
             DataType::Int4,
@@ -127,6 +137,7 @@ impl DataType {
             DataType::Varchar(None),
             DataType::Char(None),
             DataType::Name,
+            DataType::InternalChar,
             DataType::Uuid,
             DataType::Date,
             DataType::Time,
@@ -155,9 +166,9 @@ impl DataType {
     /// pg_type.typlen: the fixed size in bytes, or -1 for variable length.
     pub fn typlen(&self) -> i16 {
         match self {
-            DataType::Bool => 1,
+            DataType::Bool | DataType::InternalChar => 1,
             DataType::Int2 => 2,
-            DataType::Int4 | DataType::Float4 | DataType::Date | DataType::Oid => 4,
+            DataType::Int4 | DataType::Float4 | DataType::Date | DataType::Oid | DataType::Enum(_) => 4,
             DataType::RegClass | DataType::RegType | DataType::RegNamespace => 4,
             DataType::Int8 | DataType::Float8 | DataType::Time => 8,
             DataType::Timestamp | DataType::Timestamptz => 8,
@@ -222,6 +233,7 @@ impl DataType {
             DataType::Numeric(_) => "numeric",
             DataType::Varchar(_) => "varchar",
             DataType::Char(_) => "bpchar",
+            DataType::InternalChar => "char",
             DataType::Time => "time",
             DataType::Timestamp => "timestamp",
             DataType::Timestamptz => "timestamptz",
@@ -235,6 +247,15 @@ impl DataType {
         match self {
             DataType::Array(e) | DataType::Vector(e) => Some(e),
             _ => None,
+        }
+    }
+
+    /// A user-defined (enum) type or an array of one.
+    pub fn is_user_defined(&self) -> bool {
+        match self {
+            DataType::Enum(_) => true,
+            DataType::Array(elem) => elem.is_user_defined(),
+            _ => false,
         }
     }
 
@@ -333,6 +354,7 @@ impl fmt::Display for DataType {
             DataType::Char(None) => f.write_str("bpchar"),
             DataType::Char(Some(n)) => write!(f, "character({n})"),
             DataType::Name => f.write_str("name"),
+            DataType::InternalChar => f.write_str("\"char\""),
             DataType::Uuid => f.write_str("uuid"),
             DataType::Date => f.write_str("date"),
             DataType::Time => f.write_str("time without time zone"),
@@ -347,6 +369,7 @@ impl fmt::Display for DataType {
             DataType::RegType => f.write_str("regtype"),
             DataType::RegNamespace => f.write_str("regnamespace"),
             DataType::Array(elem) => write!(f, "{elem}[]"),
+            DataType::Enum(def) => f.write_str(&def.name),
             DataType::Vector(elem) if **elem == DataType::Int2 => f.write_str("int2vector"),
             DataType::Vector(_) => f.write_str("oidvector"),
             DataType::Unknown => f.write_str("unknown"),

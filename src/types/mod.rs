@@ -13,6 +13,7 @@ pub mod cast;
 mod datatype;
 mod datetime;
 mod datetime_input;
+mod enums;
 mod float;
 mod integer;
 mod interval;
@@ -26,6 +27,7 @@ mod timezone;
 mod value;
 
 pub use datatype::DataType;
+pub use enums::{stable_oid, EnumDef};
 pub use jsonb::escape as json_escape;
 pub use text::FormatOptions;
 pub use value::{Interval, Value};

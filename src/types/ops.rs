@@ -192,6 +192,7 @@ fn value_type(v: &Value) -> DataType {
         Value::Json(_) => DataType::Json,
         Value::Jsonb(_) => DataType::Jsonb,
         Value::Bytea(_) => DataType::Bytea,
+        Value::Enum(_, def) => DataType::Enum(def.clone()),
         Value::Array(_) | Value::Null => DataType::Unknown,
     }
 }

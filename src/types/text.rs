@@ -50,6 +50,7 @@ pub fn format_value(value: &Value, ty: &DataType, opts: &FormatOptions) -> Strin
         Value::Interval(iv) => interval::format_interval(iv, &mut out),
         Value::Jsonb(j) => jsonb::format_jsonb(j, &mut out),
         Value::Bytea(b) => bytea::format_bytea(b, &mut out),
+        Value::Enum(pos, def) => out.push_str(def.label(*pos)),
         Value::Array(items) if matches!(ty, DataType::Vector(_)) => {
             out.push_str(&items.iter().map(|v| format_value(v, &DataType::Unknown, opts)).collect::<Vec<_>>().join(" "))
         }
@@ -81,6 +82,8 @@ pub fn parse_value(text: &str, ty: &DataType, opts: &FormatOptions) -> Result<Va
         DataType::Text | DataType::Varchar(_) | DataType::Char(_) | DataType::Name | DataType::Unknown => {
             Value::Text(strings::fit_length(text.to_string(), ty, false)?)
         }
+        // "char" keeps the first character (PostgreSQL keeps the first byte).
+        DataType::InternalChar => Value::Text(text.chars().take(1).collect()),
         DataType::Uuid => Value::Uuid(strings::parse_uuid(text)?),
         DataType::Date => Value::Date(datetime_input::parse_date(text, &opts.zone())?),
         DataType::Time => Value::Time(datetime_input::parse_time(text, &opts.zone())?),
@@ -94,6 +97,7 @@ pub fn parse_value(text: &str, ty: &DataType, opts: &FormatOptions) -> Result<Va
         DataType::Jsonb => Value::Jsonb(jsonb::parse_jsonb(text)?),
         DataType::Bytea => Value::Bytea(bytea::parse_bytea(text)?),
         DataType::Array(elem) => array::parse_array(text, elem, opts)?,
+        DataType::Enum(def) => def.input(text)?,
         DataType::Vector(elem) => Value::Array(text.split_whitespace().map(|t| parse_value(t, elem, opts)).collect::<Result<_>>()?),
     })
 }

@@ -6,9 +6,11 @@
 //! total (NaN equals NaN and sorts last, as in PostgreSQL) so values can key indexes; values of
 //! different variants compare by variant order, and the executor casts before it compares.
 
+use super::EnumDef;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// A PostgreSQL interval: months, days and microseconds are kept apart, as PostgreSQL does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -46,6 +48,8 @@ pub enum Value {
     Jsonb(serde_json::Value),
     Bytea(Vec<u8>),
     Array(Vec<Value>),
+    /// A label of an enum type, by its position in the type's labels (its sort order).
+    Enum(u32, Arc<EnumDef>),
 }
 
 impl Value {
@@ -72,6 +76,7 @@ impl Value {
             Value::Jsonb(_) => 13,
             Value::Bytea(_) => 14,
             Value::Array(_) => 15,
+            Value::Enum(..) => 16,
         }
     }
 
@@ -118,6 +123,7 @@ impl Ord for Value {
             (Jsonb(a), Jsonb(b)) => a.to_string().cmp(&b.to_string()),
             (Bytea(a), Bytea(b)) => a.cmp(b),
             (Array(a), Array(b)) => a.cmp(b),
+            (Enum(a, _), Enum(b, _)) => a.cmp(b),
             (Null, Null) => Ordering::Equal,
             _ => match (self.as_i64(), other.as_i64(), self.as_f64(), other.as_f64()) {
                 (Some(a), Some(b), _, _) => a.cmp(&b),
@@ -175,6 +181,7 @@ impl Hash for Value {
             Value::Jsonb(j) => j.to_string().hash(state),
             Value::Bytea(b) => b.hash(state),
             Value::Array(a) => a.hash(state),
+            Value::Enum(pos, _) => pos.hash(state),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! column order, and the small value constructors their rows are built from.
 //!
 //! Type names parse with `DataType::parse`, except PostgreSQL's internal single-byte
-//! `"char"` (written `char1` here), which SmarterBase has no type for and serves as `text`.
+//! `"char"`, written `char1` here.
 
 use crate::catalog::{ColumnDef, TableSchema};
 use crate::types::{DataType, Value};
@@ -16,7 +16,7 @@ pub fn schema(qualified: &str, spec: &str) -> TableSchema {
 fn column(spec: &str) -> ColumnDef {
     let (name, ty) = spec.split_once(':').unwrap_or((spec, "text"));
     let data_type = match ty {
-        "char1" => DataType::Text,
+        "char1" => DataType::InternalChar,
         other => DataType::parse(other).unwrap_or(DataType::Text),
     };
     ColumnDef::new(name, data_type)
@@ -61,7 +61,7 @@ mod tests {
         let s = schema("pg_catalog.x", "oid:oid relname:name relkind:char1 indkey:int2vector n:smallint");
         let types: Vec<_> = s.columns.iter().map(|c| c.data_type.clone()).collect();
         let int2s = DataType::Vector(Box::new(DataType::Int2));
-        assert_eq!(types, vec![DataType::Oid, DataType::Name, DataType::Text, int2s, DataType::Int2]);
+        assert_eq!(types, vec![DataType::Oid, DataType::Name, DataType::InternalChar, int2s, DataType::Int2]);
         assert_eq!(char1('\0'), Value::Text(String::new()));
         assert_eq!(oid(2200), Value::Int8(2200));
     }

@@ -2,20 +2,20 @@
 //! `sql::catalog_functions`): input and output of regclass, regtype and regnamespace,
 //! `to_regclass`, `pg_relation_is_publishable`, `pg_get_indexdef`,
 //! `pg_get_constraintdef` (PostgreSQL's text for keys, foreign keys and checks),
-//! `pg_get_serial_sequence` and `current_setting`. An OID that names nothing gives NULL, as
+//! `pg_get_serial_sequence`, `format_type`, `current_setting` and `set_config` (as a no-op). An OID that names nothing gives NULL, as
 //! in PostgreSQL.
 
 use super::constraints::{constraint_oid, constraints_of};
 use super::oids::relation_oid;
 use super::pg_indexes::index_def;
-use super::regclass::{reg_name, reg_oid, split_name};
+use super::regclass::{reg_name, reg_oid, split_name, type_by_oid};
 use super::registry::source;
 use super::source::{sequence_names, Source};
 use crate::catalog::{ConstraintKind, ForeignKey, TableSchema};
 use crate::error::{sqlstate, Error, Result};
 use crate::exec::executor::Ctx;
 use crate::export::quote::{ident as quote_ident, idents};
-use crate::sql::catalog_functions::{CatalogFn, RegKind};
+use crate::sql::catalog_functions::{format_type, CatalogFn, RegKind};
 use crate::sql::expr::text;
 use crate::types::Value;
 
@@ -45,6 +45,15 @@ pub fn call(ctx: &Ctx, func: CatalogFn, args: &[Value]) -> Result<Value> {
                 Err(e) => return Err(e),
             }
         }
+        CatalogFn::SetConfig => {
+            let settings = ctx.settings.ok_or_else(|| Error::unsupported("set_config() here"))?;
+            match settings.get(text(&args[0]))? {
+                current if current == text(&args[1]) => Value::Text(current.to_string()),
+                _ => return Err(Error::unsupported("set_config() changing a setting (use SET)")),
+            }
+        }
+        CatalogFn::FormatType if args[0].is_null() => Value::Null,
+        CatalogFn::FormatType => Value::Text(format_type(type_by_oid(ctx, int(0) as u32), args[1].as_i64().unwrap_or(-1))),
         other => return Err(Error::internal(format!("{}() is not a runtime function", other.name()))),
     })
 }

@@ -103,6 +103,7 @@ fn column_row(src: &Source, t: &TableSchema, pos: usize, c: &ColumnDef) -> Row {
 fn data_type(t: &DataType) -> String {
     match t {
         DataType::Array(_) => "ARRAY".into(),
+        DataType::Enum(_) => "USER-DEFINED".into(),
         DataType::Char(_) => "character".into(),
         other => other.without_modifier().to_string(),
     }

@@ -17,6 +17,7 @@ mod fixed;
 mod functions;
 mod information_schema;
 mod oids;
+mod pg_enum;
 mod pg_indexes;
 mod pg_proc;
 mod pg_settings;

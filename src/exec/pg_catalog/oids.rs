@@ -23,12 +23,9 @@ pub const C_COLLATION: u32 = 950;
 pub const NAMESPACES: [(u32, &str); 4] =
     [(PG_TOAST, "pg_toast"), (PG_CATALOG, "pg_catalog"), (PUBLIC, "public"), (INFORMATION_SCHEMA, "information_schema")];
 
-const FIRST_USER_OID: u32 = 16384;
-
 /// The OID of the user relation (table, index or sequence) called `name`.
 pub fn relation_oid(name: &str) -> u32 {
-    let hash = name.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193));
-    FIRST_USER_OID + hash % (i32::MAX as u32 - FIRST_USER_OID)
+    crate::types::stable_oid(name)
 }
 
 #[cfg(test)]
@@ -41,7 +38,7 @@ mod tests {
         assert_ne!(relation_oid("items"), relation_oid("items_pkey"));
         for n in ["a", "items", "a_very_long_table_name_with_many_characters"] {
             let oid = relation_oid(n);
-            assert!((FIRST_USER_OID..i32::MAX as u32).contains(&oid), "{n}: {oid}");
+            assert!((16384..i32::MAX as u32).contains(&oid), "{n}: {oid}");
         }
     }
 }

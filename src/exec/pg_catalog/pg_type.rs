@@ -1,6 +1,7 @@
 //! pg_type: one row per built-in type SmarterBase has (every `DataType` but arrays and
-//! unknown, and the array type of each), with PostgreSQL 15's OIDs and properties. The
-//! per-type properties are shared with pg_attribute.
+//! unknown, and the array type of each), with PostgreSQL 15's OIDs and properties, then the
+//! user-defined enum types (`pg_enum`). The per-type properties are shared with pg_attribute.
+//! No type has privileges (typacl is NULL).
 
 use super::columns::{char1, flag, int4, name, oid, schema};
 use super::oids;
@@ -14,14 +15,15 @@ pub fn table() -> TableSchema {
         "oid:oid typname:name typnamespace:oid typowner:oid typlen:smallint typbyval:boolean typtype:char1 \
          typcategory:char1 typispreferred:boolean typisdefined:boolean typdelim:char1 typrelid:oid typelem:oid \
          typarray:oid typalign:char1 typstorage:char1 typnotnull:boolean typbasetype:oid typtypmod:integer \
-         typndims:integer typcollation:oid typdefault:text",
+         typndims:integer typcollation:oid typdefault:text typacl:text[]",
     )
 }
 
 /// The base types, in OID order.
-const BASE: [DataType; 22] = [
+const BASE: [DataType; 23] = [
     DataType::Bool,
     DataType::Bytea,
+    DataType::InternalChar,
     DataType::Name,
     DataType::Int8,
     DataType::Int2,
@@ -52,8 +54,10 @@ pub fn all_types() -> Vec<DataType> {
     all
 }
 
-pub fn rows(_src: &Source) -> Vec<Row> {
-    all_types().iter().map(row).collect()
+pub fn rows(src: &Source) -> Vec<Row> {
+    let mut rows: Vec<Row> = all_types().iter().map(row).collect();
+    rows.extend(super::pg_enum::type_rows(src));
+    rows
 }
 
 fn row(t: &DataType) -> Row {
@@ -86,6 +90,7 @@ fn row(t: &DataType) -> Row {
         int4(0),
         oid(collation(t)),
         Value::Null,
+        Value::Null,
     ]
 }
 
@@ -100,6 +105,7 @@ fn category(t: &DataType) -> char {
         DataType::Date | DataType::Time | DataType::Timestamp | DataType::Timestamptz => 'D',
         DataType::Interval => 'T',
         DataType::Unknown => 'X',
+        DataType::InternalChar => 'Z',
         t if t.is_numeric() || *t == DataType::Oid => 'N',
         t if t.is_string() => 'S',
         _ => 'U',
@@ -119,7 +125,7 @@ pub fn align(t: &DataType) -> char {
                 'i'
             }
         }
-        DataType::Bool | DataType::Name | DataType::Unknown | DataType::Uuid => 'c',
+        DataType::Bool | DataType::Name | DataType::InternalChar | DataType::Unknown | DataType::Uuid => 'c',
         DataType::Int2 => 's',
         DataType::Int8 | DataType::Float8 | DataType::Time | DataType::Timestamp | DataType::Timestamptz | DataType::Interval => 'd',
         _ => 'i',
@@ -151,7 +157,7 @@ mod tests {
     #[test]
     fn type_rows_carry_postgres_properties() {
         let rows = rows(&super::super::source::tests::sample());
-        assert_eq!(rows.len(), 43);
+        assert_eq!(rows.len(), 45);
         let find = |o: i64| rows.iter().find(|r| r[0] == Value::Int8(o)).unwrap();
         let int4 = find(23);
         assert_eq!((&int4[1], &int4[4], &int4[5], &int4[13]), (&name("int4"), &Value::Int2(4), &flag(true), &oid(1007)));

@@ -50,8 +50,8 @@ pub fn reg_oid(ctx: &Ctx, kind: RegKind, input: &str) -> Option<u32> {
             _ => None,
         },
         RegKind::Type => match parts.as_slice() {
-            [t] => type_oid(t),
-            [s, t] | [_, s, t] if s == "pg_catalog" || s == "public" => type_oid(t),
+            [t] => type_oid(ctx, t),
+            [s, t] | [_, s, t] if s == "pg_catalog" || s == "public" => type_oid(ctx, t),
             _ => None,
         },
     }
@@ -63,7 +63,7 @@ pub fn reg_name(ctx: &Ctx, kind: RegKind, oid: u32) -> Option<String> {
     match kind {
         RegKind::Class => regclass_name(ctx, oid),
         RegKind::Namespace => NAMESPACES.iter().find(|(o, _)| *o == oid).map(|(_, n)| n.to_string()),
-        RegKind::Type => DataType::from_oid(oid).filter(|_| oid != 0).map(|t| match t {
+        RegKind::Type => type_by_oid(ctx, oid).filter(|_| oid != 0).map(|t| match t {
             DataType::Char(None) => "character".to_string(),
             DataType::Array(e) if *e == DataType::Char(None) => "character[]".to_string(),
             t => t.to_string(),
@@ -90,13 +90,24 @@ fn regclass_name(ctx: &Ctx, oid: u32) -> Option<String> {
     user_relations(ctx).into_iter().find(|n| relation_oid(n) == oid)
 }
 
-/// A built-in type by any of its names; `_elem` is the array of `elem`.
-fn type_oid(name: &str) -> Option<u32> {
-    let ty = match name.strip_prefix('_') {
-        Some(elem) => DataType::Array(Box::new(DataType::parse(elem).ok()?)),
-        None => DataType::parse(name).ok()?,
+/// A type by any of its names; `_elem` and `elem[]` are the array of `elem`.
+fn type_oid(ctx: &Ctx, name: &str) -> Option<u32> {
+    let named = |n: &str| DataType::parse(n).ok().or_else(|| enum_types(ctx).find(|t| t.to_string() == n));
+    let ty = match name.strip_prefix('_').or_else(|| name.strip_suffix("[]")) {
+        Some(elem) => DataType::Array(Box::new(named(elem)?)),
+        None => named(name)?,
     };
     Some(ty.oid()).filter(|oid| *oid != 0)
+}
+
+/// The type whose OID this is: a built-in type, an enum type or an array of one.
+pub fn type_by_oid(ctx: &Ctx, oid: u32) -> Option<DataType> {
+    ctx.txn.type_by_oid(ctx.snap, oid)
+}
+
+/// The enum types the statement sees.
+fn enum_types(ctx: &Ctx) -> impl Iterator<Item = DataType> {
+    ctx.txn.enum_types(ctx.snap).into_iter().map(|(name, def)| DataType::Enum(def.resolved(&name)))
 }
 
 fn user_relations(ctx: &Ctx) -> Vec<String> {

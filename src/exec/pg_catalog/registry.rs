@@ -5,7 +5,9 @@
 //! tables, so a statement sees the tables its own transaction created or dropped.
 
 use super::source::Source;
-use super::{attributes, constraint_views, constraints, fixed, information_schema, pg_indexes, pg_proc, pg_settings, pg_type, relations, sequences};
+use super::{
+    attributes, constraint_views, constraints, fixed, information_schema, pg_enum, pg_indexes, pg_proc, pg_settings, pg_type, relations, sequences,
+};
 use crate::catalog::TableSchema;
 use crate::error::Result;
 use crate::exec::executor::Ctx;
@@ -35,7 +37,7 @@ const TABLES: [(fn() -> TableSchema, RowsFn); 36] = [
     (fixed::pg_roles, fixed::roles_rows),
     (fixed::pg_description, fixed::no_rows),
     (fixed::pg_inherits, fixed::no_rows),
-    (fixed::pg_enum, fixed::no_rows),
+    (fixed::pg_enum, pg_enum::rows),
     (fixed::pg_range, fixed::no_rows),
     (fixed::pg_depend, fixed::no_rows),
     (fixed::pg_policy, fixed::no_rows),
@@ -83,7 +85,8 @@ pub fn source(ctx: &Ctx) -> Source {
     let settings = ctx.settings.map(|s| s.all()).unwrap_or_default();
     let env = ctx.eval.env;
     let system = all().iter().map(|(s, _)| s.clone()).collect();
-    Source { tables, system, database: env.database.to_string(), settings }
+    let types = ctx.txn.enum_types(ctx.snap);
+    Source { tables, types, system, database: env.database.to_string(), settings }
 }
 
 #[cfg(test)]

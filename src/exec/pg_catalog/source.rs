@@ -1,13 +1,16 @@
-//! What the virtual tables are computed from: the tables the session's transaction sees
-//! (with their indexes and sequences derived from the schemas), the session's user and
-//! database, and its settings.
+//! What the virtual tables are computed from: the tables and enum types the session's
+//! transaction sees (with indexes and sequences derived from the schemas), the session's user
+//! and database, and its settings.
 
 use crate::catalog::{ConstraintKind, Identity, TableSchema};
+use crate::storage::EnumType;
 use std::sync::Arc;
 
 pub struct Source {
     /// The visible tables, by name.
     pub tables: Vec<Arc<TableSchema>>,
+    /// The visible enum types, by name.
+    pub types: Vec<(String, EnumType)>,
     /// The virtual catalog tables themselves (qualified names), for information_schema.
     pub system: Vec<Arc<TableSchema>>,
     pub database: String,
@@ -82,7 +85,7 @@ pub mod tests {
             "constraints":[{"name":"t_p_id_fkey","kind":"foreign_key","columns":["p_id"],"ref_table":"p","ref_columns":["id"]}]}"#;
         let p = r#"{"name":"p","columns":[{"name":"id","type":"bigint","primary_key":true},{"name":"n","type":"numeric(10,2)"}],"indexes":[]}"#;
         let tables = [p, t].iter().map(|s| Arc::new(serde_json::from_str::<TableSchema>(s).unwrap())).collect();
-        Source { tables, system: Vec::new(), database: "postgres".into(), settings: vec![("timezone".into(), "UTC".into())] }
+        Source { tables, types: Vec::new(), system: Vec::new(), database: "postgres".into(), settings: vec![("timezone".into(), "UTC".into())] }
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! and index names follow PostgreSQL's rules (`t_pkey`, `t_col_key`, `t_col_check`,
 //! `t_col_fkey`, `t_col_idx`).
 
-use super::{ident, sql_type, table_name, Binder, Scope};
+use super::type_ddl::type_exists;
+use super::{ident, table_name, Binder, Scope};
 use crate::catalog::{ColumnDef, Constraint, ConstraintKind, ForeignKey, Identity, IndexDef, TableSchema};
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::expr::Expr;
@@ -23,7 +24,11 @@ impl Binder<'_> {
                 (self.bind_drop_table(names, *if_exists, *cascade)?, "DROP TABLE")
             }
             Statement::Drop { object_type: ast::ObjectType::Index, if_exists, names, .. } => (self.bind_drop_index(names, *if_exists)?, "DROP INDEX"),
-            Statement::Drop { object_type: ast::ObjectType::Type, if_exists, names, .. } => (drop_type(names, *if_exists)?, "DROP TYPE"),
+            Statement::Drop { object_type: ast::ObjectType::Type, if_exists, names, cascade, .. } => {
+                (self.bind_drop_type(names, *if_exists, *cascade)?, "DROP TYPE")
+            }
+            Statement::CreateType { name, representation } => (self.bind_create_type(name, representation.as_ref())?, "CREATE TYPE"),
+            Statement::AlterType(alter) => (self.bind_alter_type(alter)?, "ALTER TYPE"),
             Statement::Truncate(t) => {
                 let names = t.table_names.iter().map(|n| self.table(&n.name).map(|s| s.name.clone())).collect::<Result<_>>()?;
                 (Ddl::Truncate { names }, "TRUNCATE TABLE")
@@ -43,6 +48,11 @@ impl Binder<'_> {
                 return Ok(Ddl::Nothing { notice: format!("relation \"{name}\" already exists, skipping") });
             }
             return Err(Error::new(sqlstate::DUPLICATE_TABLE, format!("relation \"{name}\" already exists")));
+        }
+        if self.catalog.enum_type(&name).is_some() {
+            return Err(type_exists(&name).with_hint(
+                "A relation has an associated type of the same name, so you must use a name that doesn't conflict with any existing type.",
+            ));
         }
         crate::catalog::check_name(&name, "table")?;
         let mut schema = TableSchema::new(name.clone(), Vec::new());
@@ -71,7 +81,7 @@ impl Binder<'_> {
             "serial" | "serial4" => (DataType::Int4, true),
             "bigserial" | "serial8" => (DataType::Int8, true),
             "smallserial" | "serial2" => (DataType::Int2, true),
-            _ => (sql_type(&col.data_type)?, false),
+            _ => (self.data_type(&col.data_type)?, false),
         };
         let mut def = ColumnDef {
             name: name.clone(),
@@ -360,6 +370,9 @@ impl Binder<'_> {
                 if self.table_exists(&new) {
                     return Err(Error::new(sqlstate::DUPLICATE_TABLE, format!("relation \"{new}\" already exists")));
                 }
+                if self.catalog.enum_type(&new).is_some() {
+                    return Err(type_exists(&new));
+                }
                 crate::catalog::check_name(&new, "table")?;
                 s.name = new;
             }
@@ -397,7 +410,7 @@ impl Binder<'_> {
             }
             Acol::DropDefault => s.columns[i].default = None,
             Acol::SetDataType { data_type, using, .. } => {
-                let to = sql_type(data_type)?;
+                let to = self.data_type(data_type)?;
                 let mut r = rewrite.take().unwrap_or_else(|| identity(old));
                 let from = s.columns[i].data_type.clone();
                 let scope = Scope::of(&old.name, old.clone());
@@ -543,27 +556,4 @@ fn drop_constraint(s: &mut TableSchema, name: &str, if_exists: bool) -> Result<(
 /// The statement's kind in words, for 0A000 messages.
 pub fn statement_kind(s: &Statement) -> String {
     s.to_string().split_whitespace().take(2).collect::<Vec<_>>().join(" ").to_uppercase()
-}
-
-/// DROP TYPE: SmarterBase has no user-defined types (CREATE TYPE is refused), so a name is
-/// either a built-in type, which cannot be dropped, or does not exist.
-fn drop_type(names: &[ast::ObjectName], if_exists: bool) -> Result<Ddl> {
-    let mut missing = Vec::new();
-    for name in names {
-        let written = name.to_string();
-        match DataType::parse(written.strip_prefix("pg_catalog.").unwrap_or(&written).trim_matches('"')) {
-            Ok(ty) => {
-                return Err(Error::new(
-                    sqlstate::DEPENDENT_OBJECTS_STILL_EXIST,
-                    format!("cannot drop type {ty} because it is required by the database system"),
-                ))
-            }
-            Err(_) => missing.push(super::ident(name.0.last().and_then(|p| p.as_ident()).ok_or_else(|| Error::unsupported("this type name"))?)),
-        }
-    }
-    if let (Some(m), false) = (missing.first(), if_exists) {
-        return Err(Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{m}\" does not exist")));
-    }
-    let notices: Vec<String> = missing.iter().map(|m| format!("type \"{m}\" does not exist, skipping")).collect();
-    Ok(Ddl::Nothing { notice: notices.join("\n") })
 }

@@ -54,13 +54,13 @@ impl Binder<'_> {
             A::Like { negated, any: false, expr, pattern, escape_char } => self.bind_like(expr, pattern, escape_char, false, *negated, scope),
             A::ILike { negated, any: false, expr, pattern, escape_char } => self.bind_like(expr, pattern, escape_char, true, *negated, scope),
             A::Cast { expr, data_type, format: None, kind } => {
-                let to = super::sql_type(data_type)?;
+                let to = self.data_type(data_type)?;
                 let inner = self.bind_expr(expr, scope)?;
                 let _ = kind;
                 Ok(Typed::new(self.coerce(inner, &to, CastKind::Explicit)?, to))
             }
             A::TypedString(ts) => {
-                let to = super::sql_type(&ts.data_type)?;
+                let to = self.data_type(&ts.data_type)?;
                 let inner = self.bind_value(&ts.value.value)?;
                 Ok(Typed::new(self.coerce(inner, &to, CastKind::Explicit)?, to))
             }

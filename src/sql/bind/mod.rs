@@ -18,6 +18,7 @@ mod scope;
 mod set_ops;
 mod srf;
 mod subquery;
+mod type_ddl;
 mod utility;
 
 pub use scope::Scope;
@@ -37,6 +38,11 @@ pub trait Catalog {
     /// A virtual catalog table (`pg_catalog.x`, `information_schema.x`, or a bare
     /// pg_catalog name); none by default.
     fn system_table(&self, name: &str) -> Option<Arc<TableSchema>> {
+        let _ = name;
+        None
+    }
+    /// A user-defined enum type; none by default.
+    fn enum_type(&self, name: &str) -> Option<crate::storage::EnumType> {
         let _ = name;
         None
     }
@@ -119,9 +125,13 @@ impl Binder<'_> {
             Statement::Insert(i) => self.bind_write(|b| b.bind_insert(i)),
             Statement::Update(u) => self.bind_write(|b| b.bind_update(u)),
             Statement::Delete(d) => self.bind_write(|b| b.bind_delete(d)),
-            Statement::CreateTable(_) | Statement::CreateIndex(_) | Statement::AlterTable(_) | Statement::Drop { .. } | Statement::Truncate(_) => {
-                plain(self.bind_ddl(stmt)?)
-            }
+            Statement::CreateTable(_)
+            | Statement::CreateIndex(_)
+            | Statement::CreateType { .. }
+            | Statement::AlterType(_)
+            | Statement::AlterTable(_)
+            | Statement::Drop { .. }
+            | Statement::Truncate(_) => plain(self.bind_ddl(stmt)?),
             other => plain(self.bind_utility(other)?),
         }
     }
@@ -191,6 +201,23 @@ pub fn ident(id: &ast::Ident) -> String {
         id.value.clone()
     } else {
         id.value.to_lowercase()
+    }
+}
+
+impl Binder<'_> {
+    /// [`sql_type`], or a user-defined enum type (`mood`, `public.mood`, `mood[]`).
+    fn data_type(&self, t: &ast::DataType) -> Result<DataType> {
+        use ast::ArrayElemTypeDef as E;
+        match t {
+            ast::DataType::Custom(name, mods) if mods.is_empty() => {
+                let found = table_name(name).ok().and_then(|n| self.catalog.enum_type(&n).map(|def| def.resolved(&n)));
+                found.map(DataType::Enum).map_or_else(|| sql_type(t), Ok)
+            }
+            ast::DataType::Array(E::SquareBracket(elem, _) | E::Qualified(elem, _)) if matches!(**elem, ast::DataType::Custom(..)) => {
+                Ok(DataType::Array(Box::new(self.data_type(elem)?)))
+            }
+            _ => sql_type(t),
+        }
     }
 }
 

@@ -500,11 +500,15 @@ fn is_strong_name(e: &ast::Expr) -> bool {
     }
 }
 
-/// The internal type name PostgreSQL uses as the column name of `x::type`.
+/// The internal type name PostgreSQL uses as the column name of `x::type` (an array's is its
+/// element's; a user-defined type's is its name as written).
 fn type_output_name(t: &ast::DataType) -> String {
-    match super::sql_type(t) {
-        Ok(DataType::Array(e)) => format!("{e}[]"),
-        Ok(ty) => ty.typname(),
-        Err(_) => "?column?".into(),
+    use ast::ArrayElemTypeDef as E;
+    match (super::sql_type(t), t) {
+        (Ok(DataType::Array(e)), _) => e.typname(),
+        (Ok(ty), _) => ty.typname(),
+        (Err(_), ast::DataType::Custom(name, _)) => name.0.last().and_then(|p| p.as_ident()).map(ident).unwrap_or_default(),
+        (Err(_), ast::DataType::Array(E::SquareBracket(elem, _))) => type_output_name(elem),
+        (Err(_), _) => "?column?".into(),
     }
 }
