@@ -337,7 +337,7 @@ pub fn decode_value(j: &Json, ty: &DataType) -> Result<Value, String> {
         }
         DataType::Interval => timefmt::parse_interval(text()?).map(Value::Interval).ok_or_else(|| expected("an ISO-8601 interval like \"P1DT2H\"")),
         DataType::Json => Ok(Value::Json(to_serde(unwrap_json(j)).to_string())),
-        DataType::Jsonb => Ok(Value::Jsonb(to_serde(unwrap_json(j)))),
+        DataType::Jsonb => Ok(Value::jsonb(to_serde(unwrap_json(j)))),
         DataType::Bytea => decode_bytea(text()?).map(Value::Bytea).ok_or_else(|| expected("bytea as \"\\\\x...\" hex")),
         DataType::Enum(def) => def.input(text()?).map_err(|_| expected(&format!("a label of enum {}", def.name))),
         DataType::Array(elem) | DataType::Vector(elem) => match j {
@@ -459,7 +459,7 @@ mod tests {
             Value::Timestamptz(-1),
             Value::Interval(Interval { months: 14, days: 3, micros: 14_706_500_000 }),
             Value::Json("{\"b\":1,\"a\":[true]}".into()),
-            Value::Jsonb(serde_json::json!({"k": [1, "x", null]})),
+            Value::jsonb(serde_json::json!({"k": [1, "x", null]})),
             Value::Bytea(vec![10, 11]),
             Value::Array(vec![Value::Int4(1), Value::Null]),
             Value::Null,
@@ -483,13 +483,13 @@ mod tests {
     #[test]
     fn sql_null_and_json_null_stay_apart_in_json_columns() {
         let cols = vec![col("j", "json"), col("jb", "jsonb"), col("x", "jsonb"), col("y", "jsonb")];
-        let row = vec![Value::Json("null".into()), Value::Jsonb(serde_json::Value::Null), Value::Null, Value::Jsonb(serde_json::json!({"$json": 1}))];
+        let row = vec![Value::Json("null".into()), Value::jsonb(serde_json::Value::Null), Value::Null, Value::jsonb(serde_json::json!({"$json": 1}))];
         let mut out = Vec::new();
         encode_row(&cols, &row, &mut out);
         assert_eq!(String::from_utf8_lossy(&out), "{\"j\":{\"$json\":null},\"jb\":{\"$json\":null},\"x\":null,\"y\":{\"$json\":{\"$json\":1}}}\n");
         assert_eq!(decode_line(&out[..out.len() - 1], &cols, &[], AT).unwrap(), Line::Row(row));
         let hand = decode_line(br#"{"j":null,"jb":{"a":null}}"#, &cols, &[], AT).unwrap();
-        assert_eq!(hand, Line::Row(vec![Value::Null, Value::Jsonb(serde_json::json!({"a": null})), Value::Null, Value::Null]));
+        assert_eq!(hand, Line::Row(vec![Value::Null, Value::jsonb(serde_json::json!({"a": null})), Value::Null, Value::Null]));
     }
 
     #[test]

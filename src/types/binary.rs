@@ -163,7 +163,7 @@ pub fn decode(bytes: &[u8], ty: &DataType) -> Result<Value> {
             if version != 1 {
                 return Err(Error::new(sqlstate::INVALID_BINARY_REPRESENTATION, format!("unsupported jsonb version number {version}")));
             }
-            Value::Jsonb(jsonb::parse_jsonb(&utf8(r.take(bytes.len() - 1)?)?)?)
+            Value::jsonb(jsonb::parse_jsonb(&utf8(r.take(bytes.len() - 1)?)?)?)
         }
         DataType::Array(elem) | DataType::Vector(elem) => decode_array(&mut r, elem)?,
         DataType::Enum(def) => def.input(&utf8(r.take(bytes.len())?)?)?,

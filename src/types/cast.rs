@@ -169,6 +169,7 @@ fn numeric_to(d: &Decimal, to: &DataType) -> Result<Value> {
 /// jsonb -> bool/number casts: the scalar must be of the matching JSON kind (22023 otherwise).
 fn from_jsonb(value: Value, to: &DataType, opts: &FormatOptions) -> Result<Value> {
     let Value::Jsonb(j) = value else { return Err(no_cast(&DataType::Jsonb, to)) };
+    let j = *j;
     let kind = match &j {
         serde_json::Value::Null => "null",
         serde_json::Value::Bool(_) => "boolean",

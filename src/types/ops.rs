@@ -290,7 +290,7 @@ fn concat(left: &Value, right: &Value, opts: &FormatOptions) -> Option<Value> {
         (Value::Array(a), Value::Array(b)) => Value::Array([a.clone(), b.clone()].concat()),
         (Value::Array(a), v) => Value::Array([a.clone(), vec![v.clone()]].concat()),
         (v, Value::Array(b)) => Value::Array([vec![v.clone()], b.clone()].concat()),
-        (Value::Jsonb(a), Value::Jsonb(b)) => Value::Jsonb(jsonb_ops::concat(a, b)),
+        (Value::Jsonb(a), Value::Jsonb(b)) => Value::jsonb(jsonb_ops::concat(a, b)),
         (Value::Bytea(a), Value::Bytea(b)) => Value::Bytea([a.as_slice(), b.as_slice()].concat()),
         (Value::Text(_), _) | (_, Value::Text(_)) => Value::Text(concat_text(left, opts) + &concat_text(right, opts)),
         _ => return None,
@@ -386,7 +386,7 @@ fn json_op(op: BinaryOp, left: &Value, right: &Value) -> Option<Value> {
         Value::Array(items) => Some(items.as_slice()),
         _ => None,
     };
-    let jsonb = |found: Option<&serde_json::Value>| found.map_or(Value::Null, |v| Value::Jsonb(v.clone()));
+    let jsonb = |found: Option<&serde_json::Value>| found.map_or(Value::Null, |v| Value::jsonb(v.clone()));
     Some(match (op, right) {
         (BinaryOp::JsonGet, _) => jsonb(jsonb_ops::get(j, &step?)),
         (BinaryOp::JsonGetText, _) => jsonb_ops::as_text(jsonb_ops::get(j, &step?)),
@@ -502,7 +502,7 @@ mod tests {
         assert_eq!(eval(JsonContains, "{\"a\":[1,2,3]}", "jsonb", "{\"a\":[3]}", "jsonb").unwrap(), "t");
         assert_eq!(eval(JsonContainedBy, "{\"a\":[1,2,3]}", "jsonb", "{\"a\":[3]}", "jsonb").unwrap(), "f");
         assert_eq!(eval(JsonHasKey, "[\"a\",\"b\"]", "jsonb", "a", "text").unwrap(), "t");
-        let missing = binary(JsonGet, &Value::Jsonb(serde_json::json!({"a": 1})), &Value::Text("z".into())).unwrap();
+        let missing = binary(JsonGet, &Value::jsonb(serde_json::json!({"a": 1})), &Value::Text("z".into())).unwrap();
         assert!(missing.is_null());
     }
 

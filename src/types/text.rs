@@ -94,7 +94,7 @@ pub fn parse_value(text: &str, ty: &DataType, opts: &FormatOptions) -> Result<Va
             jsonb::validate_json(text)?;
             Value::Json(text.to_string())
         }
-        DataType::Jsonb => Value::Jsonb(jsonb::parse_jsonb(text)?),
+        DataType::Jsonb => Value::jsonb(jsonb::parse_jsonb(text)?),
         DataType::Bytea => Value::Bytea(bytea::parse_bytea(text)?),
         DataType::Array(elem) => array::parse_array(text, elem, opts)?,
         DataType::Enum(def) => def.input(text)?,

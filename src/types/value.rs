@@ -45,7 +45,7 @@ pub enum Value {
     /// json keeps the text exactly as written.
     Json(String),
     /// jsonb is parsed; its output order is PostgreSQL's (keys by length, then bytes).
-    Jsonb(serde_json::Value),
+    Jsonb(Box<serde_json::Value>),
     Bytea(Vec<u8>),
     Array(Vec<Value>),
     /// A label of an enum type, by its position in the type's labels (its sort order).
@@ -53,6 +53,11 @@ pub enum Value {
 }
 
 impl Value {
+    /// A jsonb value (boxed: the tree is large and rare, and every other value stays small).
+    pub fn jsonb(j: serde_json::Value) -> Value {
+        Value::Jsonb(Box::new(j))
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
