@@ -76,7 +76,7 @@ impl FileOrder {
             if self.size(total) > CACHE_MAX {
                 return Ok(None);
             }
-            let mut decoded: Vec<Vec<Value>> = missing.iter().map(|_| Vec::with_capacity(self.entries.len())).collect();
+            let mut decoded: Vec<Vec<Value>> = missing.iter().map(|&m| Vec::with_capacity(if m { self.entries.len() } else { 0 })).collect();
             let mut chunks = Chunks::new(self.file.clone());
             for (_, loc) in &self.entries {
                 let raw = chunks.line(table, *loc)?;
