@@ -40,11 +40,16 @@ pub struct FileOrder {
 }
 
 impl FileOrder {
-    /// The live rows of `state` in file order.
+    /// The live rows of `state`, not yet sorted (see [`Self::sorted`]): taken under the
+    /// table's read lock, which the sort need not hold.
     pub fn of(state: &State, width: usize) -> FileOrder {
-        let mut entries = state.offsets.entries();
-        entries.sort_unstable_by_key(|(_, loc)| loc.offset);
-        FileOrder { file: state.file.clone(), len: state.len, entries, columns: Mutex::new(vec![None; width]) }
+        FileOrder { file: state.file.clone(), len: state.len, entries: state.offsets.entries(), columns: Mutex::new(vec![None; width]) }
+    }
+
+    /// Puts the entries in file order.
+    fn sorted(mut self) -> FileOrder {
+        self.entries.sort_unstable_by_key(|(_, loc)| loc.offset);
+        self
     }
 
     /// Whether this is the image `state` has now.
@@ -102,9 +107,10 @@ impl Table {
             let kept = self.scan_cache.lock().clone();
             match kept {
                 Some(order) if order.describes(&state) => return Ok(order),
-                _ => Arc::new(FileOrder::of(&state, self.schema().columns.len())),
+                _ => FileOrder::of(&state, self.schema().columns.len()),
             }
         };
+        let order = Arc::new(order.sorted());
         if order.size(0) <= CACHE_MAX {
             *self.scan_cache.lock() = Some(order.clone());
         }

@@ -5,7 +5,8 @@
 //! type: the new map is one of the commit's journaled file operations, so recovery redoes it
 //! with the rest of the commit. A hand edit of the file is noticed like one of a schema file
 //! (its fingerprint changed) and reread before the next statement. The map is immutable and
-//! swapped as a whole, so a snapshot holds an `Arc` of it. Types are transactional: a transaction's CREATE/DROP TYPE reach this file only at COMMIT.
+//! swapped as a whole, so a snapshot holds an `Arc` of it. Types are transactional: a
+//! transaction's CREATE/DROP TYPE reach this file only at COMMIT.
 
 use super::files::{self, Fingerprint};
 use crate::error::{sqlstate, Error, Result};

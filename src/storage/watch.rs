@@ -158,7 +158,7 @@ impl Watch {
                     changed.tables.insert(t.to_string());
                 }
                 // Our own temp files in data/ (a compaction's copy, renamed over its table file).
-                None if wd == self.data_wd && name.starts_with(b".") && mask & (libc::IN_Q_OVERFLOW | libc::IN_IGNORED) == 0 => {}
+                None if wd == self.data_wd && name.starts_with(b".") => {}
                 _ => changed.everything = true,
             }
         }
