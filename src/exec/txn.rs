@@ -327,7 +327,7 @@ impl<'a> TableView<'a> {
     /// deleted by this transaction).
     fn not_overridden(&self) -> impl Fn(&Result<StoredRow>) -> bool + 'a {
         let overlay = self.overlay;
-        move |r| r.as_ref().map_or(true, |r| overlay.is_none_or(|o| !o.rows.contains_key(&r.key)))
+        move |r| r.as_ref().map_or(true, |r| !shadowed(overlay, &r.key))
     }
 
     /// The row with this key, if visible.
@@ -346,7 +346,7 @@ impl<'a> TableView<'a> {
         let mut out = Vec::new();
         if let Some(t) = self.committed {
             let Some(mut keys) = t.lookup(columns, values)? else { return Ok(None) };
-            keys.retain(|k| self.overlay.is_none_or(|o| !o.rows.contains_key(k)));
+            keys.retain(|k| !shadowed(self.overlay, k));
             out = t.get_many(keys)?;
         } else if !self.has_index(columns) {
             return Ok(None);
@@ -387,7 +387,7 @@ impl<'a> TableView<'a> {
             let want = n - out.len();
             let Some(page) = t.lookup_page(columns, values, desc, after.as_ref(), want)? else { return Ok(None) };
             let (full, last) = (page.len() == want, page.last().cloned());
-            let visible = page.into_iter().filter(|k| self.overlay.is_none_or(|o| !o.rows.contains_key(k))).collect();
+            let visible = page.into_iter().filter(|k| !shadowed(self.overlay, k)).collect();
             for r in t.get_many(visible)? {
                 if keep(&r.row)? {
                     out.push(r);
@@ -406,8 +406,6 @@ impl<'a> TableView<'a> {
         Ok(Some(out))
     }
 
-    /// The transaction's own live rows whose `columns` equal `values` (compared in place;
-    /// only matches are copied).
     /// The transaction's own rows whose `columns` equal `values`, in first-write order.
     fn own_matches(&self, columns: &[usize], values: &[Value]) -> Vec<StoredRow> {
         let Some(o) = self.overlay else { return Vec::new() };
@@ -469,6 +467,12 @@ impl crate::sql::bind::Catalog for TxnCatalog<'_> {
     fn enum_type(&self, name: &str) -> Option<EnumType> {
         self.state.enum_type(self.snap, name)
     }
+}
+
+/// Whether the transaction wrote (updated, deleted or replaced) the committed row `key`, whose
+/// committed version is then not visible to it.
+fn shadowed(overlay: Option<&Overlay>, key: &Key) -> bool {
+    overlay.is_some_and(|o| o.rows.contains_key(key))
 }
 
 /// 25006 for a write in a READ ONLY transaction.

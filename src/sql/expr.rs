@@ -196,7 +196,6 @@ impl Expr {
         Box::new(self)
     }
 
-    /// Evaluates against `row`.
     /// The value of an operand, borrowed when it is a column, literal or parameter (a filter
     /// compares millions of them without copying a string each time).
     fn operand<'v>(&'v self, row: &'v [Value], ctx: &'v EvalCtx) -> Result<std::borrow::Cow<'v, Value>> {
@@ -209,11 +208,10 @@ impl Expr {
         }
     }
 
+    /// Evaluates against `row`.
     pub fn eval(&self, row: &[Value], ctx: &EvalCtx) -> Result<Value> {
         match self {
-            Expr::Literal(v) => Ok(v.clone()),
-            Expr::Column(i) => Ok(row[*i].clone()),
-            Expr::Param(i) => ctx.params.get(*i).cloned().ok_or_else(|| missing_param(*i)),
+            Expr::Literal(_) | Expr::Column(_) | Expr::Param(_) => self.operand(row, ctx).map(std::borrow::Cow::into_owned),
             Expr::Subquery { index, args } => {
                 let outer = args.iter().map(|a| a.eval(row, ctx)).collect::<Result<Vec<_>>>()?;
                 ctx.runtime.subquery(*index, &outer)
