@@ -120,6 +120,13 @@ impl Slot {
         }
     }
 
+    fn writer(&self) -> Option<Arc<File>> {
+        match &self.image {
+            Image::Locked(g) => g.writer.clone(),
+            Image::Fresh(..) => None,
+        }
+    }
+
     /// `len` bytes at `offset` of the table's content before this batch.
     fn base_bytes(&self, offset: u64, len: usize) -> Result<Vec<u8>> {
         if let Image::Fresh(_, content) = &self.image {
@@ -250,7 +257,7 @@ impl<'s> Stage<'s> {
             let slot = Slot::locked(table);
             if let Image::Locked(state) = &slot.image {
                 // No file event since the last check: nothing changed on disk; else stat.
-                if !self.store.watch.quiet() && state.fp != Fingerprint::of(&table.path) {
+                if self.store.watch.pending().is_some_and(|(_, changed)| table.changed_on_disk(&state.fp, &changed)) {
                     // Edited by hand since the last snapshot: appending at our length would
                     // overwrite the edit. The retry's snapshot reloads the table.
                     return Err(conflict().with_detail(format!("{} was changed on disk.", table.file_name())));
@@ -378,7 +385,7 @@ impl<'s> Stage<'s> {
     }
 
     fn handle(&self, table: &str) -> Option<Arc<File>> {
-        self.slots.get(table).and_then(Slot::file)
+        self.slots.get(table).and_then(Slot::writer)
     }
 
     fn rollback(mut self) {
@@ -399,12 +406,24 @@ impl<'s> Stage<'s> {
                 state.last_write = Some(now);
                 state.index_files_stale = true;
             }
-            // Our handle, not the path: a hand edit that replaced the file meanwhile must
-            // still look changed.
-            state.fp = state.file.as_deref().map_or_else(|| Fingerprint::of(&path), Fingerprint::of_file);
+            // Our writes raise no file event, so with events watched the new length is all
+            // the fingerprint needs (no stat: see `Fingerprint`). Without them, our handle,
+            // not the path: a hand edit that replaced the file meanwhile must still look changed.
+            match state.file.as_deref() {
+                Some(_) if store.watch.is_active() => {
+                    let len = state.len;
+                    state.fp.written(len);
+                }
+                Some(file) => state.fp = Fingerprint::of_file(file),
+                None => {
+                    let events = store.watch.drained();
+                    state.fp = Fingerprint::of(&path).after_events(events);
+                }
+            }
             match slot.image {
                 Image::Fresh(mut state, _) => {
-                    state.file = Some(Arc::new(files::open_rw(&path)?));
+                    state.file = Some(Arc::new(files::open_read(&path)?));
+                    state.writer = Some(Arc::new(files::open_rw(&path)?));
                     fresh.push(Table::new(slot.schema, path, Fingerprint::of(&store.paths.schema(&name)), *state, None));
                 }
                 Image::Locked(guard) => guards.push(guard),

@@ -48,7 +48,7 @@ pub fn compact(store: &Store, table: &Arc<Table>) -> Result<()> {
     // (no commit can run while we hold the commit lock).
     store.checkpoint(&mut cs)?;
     let mut state = table.state.write();
-    if state.fp != Fingerprint::of(&table.path) {
+    if table.changed_on_disk(&state.fp, &store.unchecked_events()) {
         drop(state);
         return files::remove_file(&tmp); // edited behind our back: the reload wins
     }
@@ -66,13 +66,18 @@ pub fn compact(store: &Store, table: &Arc<Table>) -> Result<()> {
         return Err(Error::io(&tmp, "copy to", e));
     }
     out.flush().and_then(|_| out.sync_all()).map_err(|e| Error::io(&tmp, "fsync", e))?;
+    drop(out);
     files::rename_durably(&tmp, &table.path)?;
-    state.file = Some(Arc::new(files::open_rw(&table.path)?));
+    state.file = Some(Arc::new(files::open_read(&table.path)?));
+    state.writer = Some(Arc::new(files::open_rw(&table.path)?));
+    // The file events of the rename and of closing the old writer are drained before the
+    // stat, so they are not taken for an edit.
+    let events = store.watch.drained();
     // The scan cache describes the old file (and holds it open): drop it.
     *table.scan_cache.lock() = None;
     // A row updated while its old line was being copied leaves that copy behind as garbage:
     // counting it keeps the next compaction coming, so the file still ends up canonical.
-    (state.len, state.garbage, state.fp) = (out_len, remap.len() as u64 - still_live, Fingerprint::of(&table.path));
+    (state.len, state.garbage, state.fp) = (out_len, remap.len() as u64 - still_live, Fingerprint::of(&table.path).after_events(events));
     table::mark_checked(&store.paths, table.name(), state.fp);
     Ok(())
 }

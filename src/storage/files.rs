@@ -64,9 +64,24 @@ pub fn lock_dir(paths: &Paths, patience: std::time::Duration) -> Result<File> {
     Ok(file)
 }
 
-/// What identifies one version of a file on disk (None when the file does not exist).
+/// What identifies one version of a file on disk.
+///
+/// After our own append the new length is recorded without a `stat` ([`Fingerprint::written`]):
+/// on Linux 6.13+ reading a file's timestamps makes its next write take a fine-grained
+/// timestamp, which advances the filesystem's timestamp floor, so every other file written
+/// afterwards (the journal) has a dirty inode that its fdatasync must write too. A stat after
+/// every write cost 45 µs per durable commit on this VM (155 µs instead of 110 µs per
+/// fdatasync). Our writes raise no file event (see `watch`), so only an event naming the file
+/// means that someone else changed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Fingerprint(Option<(i64, i64, u64, u64)>);
+pub struct Fingerprint {
+    /// (mtime s, mtime ns, length, inode) at the last stat; None when the file did not exist.
+    seen: Option<(i64, i64, u64, u64)>,
+    /// Our own writes changed the file since that stat: the length is current, the mtime is not.
+    written: bool,
+    /// The file events (`watch` change count) drained before that stat: their effects are in it.
+    pub events: u64,
+}
 
 impl Fingerprint {
     pub fn of(path: &Path) -> Fingerprint {
@@ -79,15 +94,39 @@ impl Fingerprint {
     }
 
     fn from(meta: std::io::Result<std::fs::Metadata>) -> Fingerprint {
-        Fingerprint(meta.ok().map(|m| (m.mtime(), m.mtime_nsec(), m.len(), m.ino())))
+        Fingerprint { seen: meta.ok().map(|m| (m.mtime(), m.mtime_nsec(), m.len(), m.ino())), written: false, events: 0 }
     }
+
+    /// This fingerprint, its stat taken after the file events counted up to `events`.
+    pub fn after_events(self, events: u64) -> Fingerprint {
+        Fingerprint { events, ..self }
+    }
+
+    /// Our own write left the file `len` bytes long.
+    pub fn written(&mut self, len: u64) {
+        if let Some(seen) = &mut self.seen {
+            (seen.2, self.written) = (len, true);
+        }
+    }
+
+    /// Whether the file now on disk (`disk`) is not the one this fingerprint describes;
+    /// `touched`: a file event named it after [`Self::events`]. Exact when nothing was written
+    /// since the last stat; else the length and inode must match and no event may name the file.
+    pub fn differs(&self, disk: &Fingerprint, touched: bool) -> bool {
+        if !self.written {
+            return self.seen != disk.seen;
+        }
+        let shape = |f: &Fingerprint| f.seen.map(|(_, _, len, ino)| (len, ino));
+        touched || shape(self) != shape(disk)
+    }
+
     pub fn exists(&self) -> bool {
-        self.0.is_some()
+        self.seen.is_some()
     }
 
     /// A one-line text form (`mtime.nsec size inode`), empty for a missing file.
     pub fn to_text(&self) -> String {
-        self.0.map(|(s, ns, len, ino)| format!("{s}.{ns} {len} {ino}")).unwrap_or_default()
+        self.seen.map(|(s, ns, len, ino)| format!("{s}.{ns} {len} {ino}")).unwrap_or_default()
     }
 }
 
@@ -125,6 +164,10 @@ pub fn remove_file(path: &Path) -> Result<()> {
 }
 
 /// Opens a table file for reading and writing, creating it when missing.
+pub fn open_read(path: &Path) -> Result<File> {
+    File::open(path).map_err(|e| Error::io(path, "open", e))
+}
+
 pub fn open_rw(path: &Path) -> Result<File> {
     std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path).map_err(|e| Error::io(path, "open", e))
 }

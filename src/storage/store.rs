@@ -5,7 +5,8 @@
 //! `_schema` folder): a fingerprint that differs from the one recorded when we last read or
 //! wrote the file means an edit behind our back, and that table (or the table list) is
 //! reloaded under the commit lock, followed by a checkpoint so the journal never replays over
-//! a hand edit. Our own writes record their new fingerprints and never trigger a reload.
+//! a hand edit. Our own appends record the file's new length without a stat and raise no
+//! file event (see `files::Fingerprint` and `watch`), so they never trigger a reload.
 
 use super::batch::Change;
 use super::commit;
@@ -105,7 +106,7 @@ impl Store {
             watch,
             _lock: lock,
         });
-        let catalog = store.load_catalog(&Catalog::default())?;
+        let catalog = store.load_catalog(&Catalog::default(), &Changed::default())?;
         *store.catalog.write() = catalog;
         compact::spawn_maintainer(&store);
         Ok(store)
@@ -133,7 +134,7 @@ impl Store {
             let mut cs = self.commit_lock.lock();
             if self.is_stale(changed) {
                 let types_changed = self.types.reload()?;
-                self.reload_catalog(types_changed)?;
+                self.reload_catalog(types_changed, changed)?;
                 self.checkpoint(&mut cs)?;
             }
         }
@@ -143,13 +144,13 @@ impl Store {
     /// Rereads the schema folder and changed files; with `type_users`, also reopens every table
     /// with columns of user-defined types, so they take the current types. Called with the
     /// commit lock held.
-    fn reload_catalog(&self, type_users: bool) -> Result<()> {
+    fn reload_catalog(&self, type_users: bool, changed: &Changed) -> Result<()> {
         let mut current = self.catalog.read().clone();
         if type_users {
             let unaffected = current.tables.iter().filter(|(_, t)| !t.schema().columns.iter().any(|c| c.data_type.is_user_defined()));
             current.tables = Arc::new(unaffected.map(|(n, t)| (n.clone(), t.clone())).collect());
         }
-        let catalog = self.load_catalog(&current)?;
+        let catalog = self.load_catalog(&current, changed)?;
         *self.catalog.write() = catalog;
         Ok(())
     }
@@ -180,7 +181,7 @@ impl Store {
             let altered = type_changes.iter().any(|(name, def)| def.is_some() && self.types.current().contains_key(name));
             self.types.install(types);
             if altered {
-                self.reload_catalog(true)?;
+                self.reload_catalog(true, &self.unchecked_events())?;
             }
         }
         for (old, new) in renames {
@@ -195,6 +196,11 @@ impl Store {
         self.sequences.next(table, column, || self.column_max(table, column))
     }
 
+    /// The file events no check has covered yet.
+    pub(super) fn unchecked_events(&self) -> Changed {
+        self.watch.pending().map(|(_, changed)| changed).unwrap_or_default()
+    }
+
     /// Flushes everything and compacts every table file to canonical form (clean shutdown).
     pub fn close(&self) -> Result<()> {
         self.stopping.store(true, Ordering::Relaxed);
@@ -204,8 +210,9 @@ impl Store {
         for table in self.tables().values() {
             compact::compact(self, table)?;
             compact::write_index_files(self, table)?;
-            if table.check().is_ok() {
-                super::table::mark_checked(&self.paths, table.name(), table.state.read().fp);
+            let fp = table.state.read().fp;
+            if table.check().is_ok() && !table.changed_on_disk(&fp, &self.unchecked_events()) {
+                super::table::mark_checked(&self.paths, table.name(), Fingerprint::of(&table.path));
             }
         }
         let mut cs = self.commit_lock.lock();
@@ -257,9 +264,12 @@ impl Store {
         // Clone, so no table lock is taken under the catalog lock (a commit holds table
         // locks while it swaps the catalog).
         let catalog = self.catalog.read().clone();
-        let file_changed = |t: &Arc<Table>| Fingerprint::of(&t.path) != t.state.read().fp;
+        let file_changed = |t: &Arc<Table>| {
+            let fp = t.state.read().fp;
+            t.changed_on_disk(&fp, changed)
+        };
         if !changed.everything {
-            return changed.tables.iter().filter_map(|n| catalog.tables.get(n)).any(file_changed);
+            return changed.tables.keys().filter_map(|n| catalog.tables.get(n)).any(file_changed);
         }
         let changed = |t: &Arc<Table>| Fingerprint::of(&self.paths.schema(t.name())) != t.schema_fp || file_changed(t);
         Fingerprint::of(&self.paths.schema_dir()) != catalog.dir_fp
@@ -268,14 +278,15 @@ impl Store {
             || catalog.tables.values().any(changed)
     }
 
-    /// Reads the `_schema` folder, keeping the tables of `current` whose files did not change.
-    fn load_catalog(&self, current: &Catalog) -> Result<Catalog> {
+    /// Reads the `_schema` folder, keeping the tables of `current` whose files did not change
+    /// (`changed`: the file events not checked yet).
+    fn load_catalog(&self, current: &Catalog, changed: &Changed) -> Result<Catalog> {
         let dir = self.paths.schema_dir();
         let dir_fp = Fingerprint::of(&dir);
         let (mut tables, mut broken, mut broken_fps) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
         for name in schema_names(&dir)? {
             let fp = Fingerprint::of(&self.paths.schema(&name));
-            let kept = current.tables.get(&name).filter(|t| t.schema_fp == fp && Fingerprint::of(&t.path) == t.state.read().fp);
+            let kept = current.tables.get(&name).filter(|t| t.schema_fp == fp && !t.changed_on_disk(&t.state.read().fp.clone(), changed));
             if let Some(t) = kept {
                 tables.insert(name, t.clone());
                 continue;
@@ -705,6 +716,24 @@ mod tests {
         commit(&store, vec![insert(4, "d@x", "r")]).unwrap();
         assert_eq!(table(&store).len(), 4);
         assert_eq!(t.len(), 2, "the old image is unchanged");
+    }
+
+    #[test]
+    fn an_in_place_edit_of_the_same_length_after_our_writes_is_seen() {
+        let (dir, store) = setup();
+        commit(&store, vec![insert(3, "c@x", "r")]).unwrap();
+        assert_eq!(table(&store).len(), 3, "our own write is not taken for an edit");
+        let path = dir.path().join("users.jsonl");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let at = text.find("c@x").unwrap() as u64;
+        // Same length, same inode, written in place the way some editors save.
+        std::os::unix::fs::FileExt::write_all_at(&std::fs::OpenOptions::new().write(true).open(&path).unwrap(), b"z@x", at).unwrap();
+        let err = commit(&store, vec![insert(4, "d@x", "r")]).unwrap_err();
+        assert_eq!((err.code, err.detail.as_deref()), (sqlstate::SERIALIZATION_FAILURE, Some("users.jsonl was changed on disk.")));
+        let t = table(&store);
+        assert!(t.get(&key(3)).unwrap().is_some_and(|r| r.row[1] == Value::Text("z@x".into())), "the edit was loaded");
+        commit(&store, vec![insert(4, "d@x", "r")]).unwrap();
+        assert_eq!(table(&store).len(), 4);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::load::{trim_line, Source};
 use super::offsets::{Loc, Offsets};
 use super::scan::FileOrder;
 use super::secondary::SecondaryIndex;
+use super::watch::Changed;
 use super::{Key, StoredRow};
 use crate::catalog::TableSchema;
 use crate::error::{Error, Result};
@@ -42,7 +43,12 @@ pub struct Table {
 
 /// The in-memory image of a table file.
 pub struct State {
+    /// Read-only: readers clone it, and the close of a read-only handle raises no file event.
     pub file: Option<Arc<File>>,
+    /// The handle our appends go through. Closing a handle opened for writing raises a file
+    /// event (IN_CLOSE_WRITE) as a hand edit does, so only the image holds this one, and
+    /// compaction closes the old one before it takes the new file's fingerprint.
+    pub writer: Option<Arc<File>>,
     /// Bytes of the file accounted for (the next append goes here).
     pub len: u64,
     pub offsets: Offsets,
@@ -66,6 +72,7 @@ impl State {
         let types: Vec<_> = key_cols.iter().map(|&c| schema.columns[c].data_type.clone()).collect();
         State {
             file: None,
+            writer: None,
             len: 0,
             offsets: if key_cols.is_empty() { Offsets::Any(AHashMap::new()) } else { Offsets::for_key_types(&types) },
             secondary: SecondaryIndex::for_schema(schema),
@@ -112,6 +119,12 @@ pub fn key_of(row: &[Value], key_cols: &[usize]) -> Key {
 }
 
 impl Table {
+    /// Whether the file on disk is no longer the one `fp` (this table's fingerprint)
+    /// describes; `changed`: the file events no check has covered yet.
+    pub(super) fn changed_on_disk(&self, fp: &Fingerprint, changed: &Changed) -> bool {
+        fp.differs(&Fingerprint::of(&self.path), changed.touches(self.name(), fp.events))
+    }
+
     /// Opens the table `schema` describes from its file (created empty when missing). A file
     /// that cannot be read gives a broken table (see the module doc), never an error here.
     pub fn open(paths: &Paths, schema: TableSchema, schema_fp: Fingerprint, version: u32) -> Table {
@@ -270,14 +283,14 @@ impl Table {
 /// and indexed columns are decoded (reads still check the rows they return).
 fn load_file(paths: &Paths, schema: &TableSchema, version: u32) -> Result<State> {
     let path = &paths.table(&schema.name);
-    let file = Arc::new(files::open_rw(path)?);
-    let len = repair_tail(path, &file)?;
+    let writer = Arc::new(files::open_rw(path)?);
+    let len = repair_tail(path, &writer)?;
     let fp = Fingerprint::of(path);
+    let file = Arc::new(files::open_read(path)?);
     let trusted = std::fs::read_to_string(paths.checked(&schema.name)).is_ok_and(|t| t == fp.to_text());
     let name = format!("{}.jsonl", schema.name);
     let mut state = State::build(schema, Source::File { file: &file, path, len }, &name, version, trusted)?;
-    state.file = Some(file);
-    state.fp = fp;
+    (state.file, state.writer, state.fp) = (Some(file), Some(writer), fp);
     if !trusted {
         mark_checked(paths, &schema.name, fp);
     }

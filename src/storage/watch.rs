@@ -5,13 +5,18 @@
 //! event before the writing process's syscall returns, so a statement sent after an edit has
 //! completed always finds that event: draining the non-blocking descriptor (one `read`, a
 //! fraction of a microsecond) replaces stat-ing every table and schema file on every
-//! statement. Any relevant event, our own writes included, only means "look": the caller then
-//! compares file fingerprints exactly as before, but only for the table files the events name
-//! (after our own write to one table, one `stat` of that file instead of every file). Events
-//! on the journal, sequence and lock files are ignored (they are never table content); any
-//! event in `_schema/`, on a watched folder itself or a queue overflow means "look at
-//! everything". Without inotify (other systems, a watch limit reached) every call answers
-//! "look at everything".
+//! statement. An event only means "look": the caller then compares file fingerprints, but
+//! only for the table files the events name. Events on the journal, sequence and lock files
+//! are ignored (they are never table content); any event in `_schema/`, on a watched folder
+//! itself or a queue overflow means "look at everything". Without inotify (other systems, a
+//! watch limit reached) every call answers "look at everything, events may be lost".
+//!
+//! Writes are seen when the writer closes the file (IN_CLOSE_WRITE), and renames, creations,
+//! deletions and attribute changes at once; plain modifications (IN_MODIFY) are not watched.
+//! Our own appends go through handles that stay open, so they raise no event at all: no read
+//! of our own events and no `stat` after each write (see `files::Fingerprint` for why that
+//! stat was costly). Editors, shell redirections, `sed -i` and scripts all close the file when
+//! done; a process that keeps a table file open and writes to it is seen when it closes it.
 //!
 //! Concurrency: draining and counting happen under one mutex, and a caller compares the
 //! count with the count last checked; so a thread that finds the queue empty still looks when
@@ -19,7 +24,7 @@
 //! last completed check are handed to every caller until a check covers them.
 
 use parking_lot::Mutex;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -42,8 +47,19 @@ pub struct Watch {
 pub struct Changed {
     /// Every table and schema file.
     pub everything: bool,
-    /// Tables whose `<name>.jsonl` file had events.
-    pub tables: BTreeSet<String>,
+    /// Tables whose `<name>.jsonl` file had events, with the number of the latest batch of
+    /// events (the change count) that named each.
+    pub tables: BTreeMap<String, u64>,
+    /// Events may have been missed (queue overflow, a read error, no inotify).
+    pub lost: bool,
+}
+
+impl Changed {
+    /// Whether table `name`'s file may have been changed by someone else after the file
+    /// events counted up to `seen` (those a fingerprint's stat came after).
+    pub fn touches(&self, name: &str, seen: u64) -> bool {
+        self.lost || self.tables.get(name).is_some_and(|&batch| batch > seen)
+    }
 }
 
 #[derive(Default)]
@@ -71,7 +87,7 @@ impl Watch {
             fd,
             #[cfg(target_os = "linux")]
             data_wd,
-            seen: Mutex::new(Seen { count: 1, changed: Changed { everything: true, tables: BTreeSet::new() }, buf: vec![0; 8192] }),
+            seen: Mutex::new(Seen { count: 1, changed: Changed { everything: true, tables: BTreeMap::new(), lost: true }, buf: vec![0; 8192] }),
             checked: AtomicU64::new(0),
         }
     }
@@ -80,17 +96,31 @@ impl Watch {
     /// since the last check.
     pub fn pending(&self) -> Option<(u64, Changed)> {
         let mut seen = self.seen.lock();
-        let Seen { count, changed, buf } = &mut *seen;
-        if self.drain(changed, buf) {
-            *count += 1;
-        }
+        self.drain_into(&mut seen);
         (seen.count != self.checked.load(Ordering::Acquire)).then(|| (seen.count, seen.changed.clone()))
     }
 
-    /// True when no relevant event came since the last completed check (after draining the
-    /// queue): no file under data/ changed since then.
-    pub fn quiet(&self) -> bool {
-        self.pending().is_none()
+    /// The change count after draining the queue: every event it counts was queued before
+    /// this call (so a `stat` taken next sees their effects).
+    pub fn drained(&self) -> u64 {
+        let mut seen = self.seen.lock();
+        self.drain_into(&mut seen);
+        seen.count
+    }
+
+    fn drain_into(&self, seen: &mut Seen) {
+        let Seen { count, changed, buf } = seen;
+        if self.drain(changed, buf, *count + 1) {
+            *count += 1;
+        }
+    }
+
+    /// Whether file events come in (else every check looks at every file).
+    pub fn is_active(&self) -> bool {
+        #[cfg(target_os = "linux")]
+        return self.fd.is_some();
+        #[cfg(not(target_os = "linux"))]
+        false
     }
 
     /// Records that a check covering change count `upto` completed.
@@ -102,13 +132,13 @@ impl Watch {
         }
     }
 
-    /// Reads every queued event into `changed`; true if any concerns a file that may need a
-    /// reload.
+    /// Reads every queued event into `changed` as batch number `batch`; true if any concerns a
+    /// file that may need a reload.
     #[cfg(target_os = "linux")]
-    fn drain(&self, changed: &mut Changed, buf: &mut [u8]) -> bool {
+    fn drain(&self, changed: &mut Changed, buf: &mut [u8], batch: u64) -> bool {
         const MAX_EVENT: usize = std::mem::size_of::<libc::inotify_event>() + libc::NAME_MAX as usize + 1;
         let Some(fd) = &self.fd else {
-            changed.everything = true;
+            (changed.everything, changed.lost) = (true, true);
             return true;
         };
         let mut relevant = false;
@@ -119,9 +149,10 @@ impl Watch {
                 // EAGAIN: the queue is empty. Any other error: look, to be safe.
                 let empty = n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::WouldBlock;
                 changed.everything |= !empty;
+                changed.lost |= !empty;
                 return relevant || !empty;
             }
-            relevant |= self.note_events(&buf[..n as usize], changed);
+            relevant |= self.note_events(&buf[..n as usize], changed, batch);
             // The kernel stops copying events when the queue is empty or the next one does
             // not fit: with room for the largest event left, the queue was empty.
             if buf.len() - n as usize >= MAX_EVENT {
@@ -131,15 +162,15 @@ impl Watch {
     }
 
     #[cfg(not(target_os = "linux"))]
-    fn drain(&self, changed: &mut Changed, _buf: &mut [u8]) -> bool {
-        changed.everything = true;
+    fn drain(&self, changed: &mut Changed, _buf: &mut [u8], _batch: u64) -> bool {
+        (changed.everything, changed.lost) = (true, true);
         true
     }
 
     /// Walks `struct inotify_event` records into `changed`; true unless every one names an
     /// ignored file.
     #[cfg(target_os = "linux")]
-    fn note_events(&self, mut bytes: &[u8], changed: &mut Changed) -> bool {
+    fn note_events(&self, mut bytes: &[u8], changed: &mut Changed, batch: u64) -> bool {
         const HEADER: usize = std::mem::size_of::<libc::inotify_event>();
         let mut relevant = false;
         while bytes.len() >= HEADER {
@@ -152,10 +183,11 @@ impl Watch {
                 continue;
             }
             relevant = true;
+            changed.lost |= mask & libc::IN_Q_OVERFLOW != 0;
             let table = std::str::from_utf8(name).ok().and_then(|n| n.strip_suffix(".jsonl"));
             match table {
                 Some(t) if wd == self.data_wd && mask & libc::IN_ISDIR == 0 => {
-                    changed.tables.insert(t.to_string());
+                    changed.tables.insert(t.to_string(), batch);
                 }
                 // Our own temp files in data/ (a compaction's copy, renamed over its table file).
                 None if wd == self.data_wd && name.starts_with(b".") => {}
@@ -178,8 +210,7 @@ fn inotify(dirs: &[&Path]) -> Option<(std::os::fd::OwnedFd, Vec<i32>)> {
         return None;
     }
     let fd = unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) };
-    let mask = libc::IN_MODIFY
-        | libc::IN_ATTRIB
+    let mask = libc::IN_ATTRIB
         | libc::IN_CLOSE_WRITE
         | libc::IN_MOVED_FROM
         | libc::IN_MOVED_TO
@@ -221,7 +252,8 @@ mod tests {
         std::fs::write(dir.path().join(".users.jsonl.compact"), "{}\n").unwrap();
         std::fs::rename(dir.path().join(".users.jsonl.compact"), dir.path().join("users.jsonl")).unwrap();
         let (n, changed) = watch.pending().expect("a table file changed");
-        assert_eq!(changed, Changed { everything: false, tables: ["users".to_string()].into() });
+        assert_eq!(changed, Changed { everything: false, tables: [("users".to_string(), n)].into(), lost: false });
+        assert!(changed.touches("users", n - 1) && !changed.touches("users", n), "events up to a stat's count are covered by it");
         std::fs::write(dir.path().join("orders.jsonl"), "{}\n").unwrap();
         let (m, changed) = watch.pending().expect("still pending until checked");
         assert_eq!(changed.tables.len(), 2, "names accumulate until a check covers them");
@@ -230,6 +262,14 @@ mod tests {
         watch.checked(m);
         assert_eq!(watch.pending(), None);
         std::fs::write(schema.join("users.json"), "{}").unwrap();
-        assert!(watch.pending().is_some_and(|(_, c)| c.everything), "a schema file changed");
+        let (n, changed) = watch.pending().expect("a schema file changed");
+        assert!(changed.everything && !changed.touches("users", 0), "{changed:?}");
+        watch.checked(n);
+        // Writes through a handle kept open (ours) raise no event; closing one does.
+        let mut held = std::fs::OpenOptions::new().append(true).open(dir.path().join("users.jsonl")).unwrap();
+        std::io::Write::write_all(&mut held, b"{}\n").unwrap();
+        assert_eq!(watch.pending(), None, "a write through an open handle");
+        drop(held);
+        assert!(watch.pending().is_some_and(|(_, c)| c.touches("users", n) && !c.lost), "closed after writing");
     }
 }
