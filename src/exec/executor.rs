@@ -163,8 +163,11 @@ fn first_by_key<'a>(rel: &'a Rel, n: usize, ctx: &'a Ctx<'a>) -> Result<Option<R
     }
     let desc: Vec<bool> = keys.iter().map(|k| k.desc).collect();
     let keep = |row: &Row| predicate.map_or(Ok(true), |p| Ok(truth(&p.eval(row, ctx.eval)?)));
-    let Some(stored) = view.lookup_first(columns, &values, &desc, n, keep)? else { return Ok(None) };
+    let Some((stored, ordered)) = view.lookup_first(columns, &values, &desc, n, keep)? else { return Ok(None) };
     let projected = stored.into_iter().map(move |s| project(s.row, exprs, ctx));
+    if ordered {
+        return Ok(Some(Box::new(projected)));
+    }
     Ok(Some(Box::new(sort(Box::new(projected), keys, ctx)?.into_iter().map(Ok))))
 }
 

@@ -358,8 +358,9 @@ impl<'a> TableView<'a> {
     /// The first `n` rows, in primary key order (`desc` per key column), among those whose
     /// `columns` equal `values` and that `keep` accepts: the index hands out its keys in key
     /// order a page at a time, so only about `n` rows are read (plus the transaction's own
-    /// matching rows). Rows come back unordered; None as for [`Self::lookup`], or when the key
-    /// columns are sorted in mixed directions.
+    /// matching rows). The flag says whether the rows are in that order (they are unless the
+    /// transaction has matching rows of its own); None as for [`Self::lookup`], or when the
+    /// key columns are sorted in mixed directions.
     pub fn lookup_first(
         &self,
         columns: &[usize],
@@ -367,7 +368,7 @@ impl<'a> TableView<'a> {
         desc: &[bool],
         n: usize,
         keep: impl Fn(&Row) -> Result<bool>,
-    ) -> Result<Option<Vec<StoredRow>>> {
+    ) -> Result<Option<(Vec<StoredRow>, bool)>> {
         let mut out = Vec::new();
         let Some(t) = self.committed else {
             let Some(rows) = self.lookup(columns, values)? else { return Ok(None) };
@@ -376,7 +377,7 @@ impl<'a> TableView<'a> {
                     out.push(r);
                 }
             }
-            return Ok(Some(out));
+            return Ok(Some((out, false)));
         };
         let desc = match desc {
             [first, rest @ ..] if rest.iter().all(|d| d == first) => *first,
@@ -398,12 +399,14 @@ impl<'a> TableView<'a> {
             }
             after = last;
         }
+        let ordered = out.len();
         for r in self.own_matches(columns, values) {
             if keep(&r.row)? {
                 out.push(r);
             }
         }
-        Ok(Some(out))
+        let ordered = out.len() == ordered;
+        Ok(Some((out, ordered)))
     }
 
     /// The transaction's own rows whose `columns` equal `values`, in first-write order.
