@@ -68,7 +68,7 @@ pub fn encode_index_value(value: Option<&str>) -> String {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(value.as_bytes());
         let mut cut = 100;
-        while !out.is_char_boundary(cut) || out[..cut].ends_with('%') || out[..cut].as_bytes()[cut - 2] == b'%' {
+        while !out.is_char_boundary(cut) || out[..cut].ends_with('%') || out.as_bytes()[cut - 2] == b'%' {
             cut -= 1;
         }
         out.truncate(cut);

@@ -222,9 +222,9 @@ fn duration_ms(v: &str) -> Option<String> {
     let (ms, unit) = millis(v)?;
     Some(if ms == 0 {
         "0".into()
-    } else if ms % 60_000 == 0 && unit != "ms" && unit != "" {
+    } else if ms % 60_000 == 0 && unit != "ms" && !unit.is_empty() {
         format!("{}min", ms / 60_000)
-    } else if ms % 1000 == 0 && unit != "ms" && unit != "" {
+    } else if ms % 1000 == 0 && unit != "ms" && !unit.is_empty() {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")

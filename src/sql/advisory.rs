@@ -128,7 +128,7 @@ mod tests {
         let waiter = std::thread::spawn(move || lock(key, 12).map(|_| try_lock(key, 11)));
         std::thread::sleep(Duration::from_millis(50));
         unlock_all(11);
-        assert_eq!(waiter.join().unwrap().unwrap(), false);
+        assert!(!waiter.join().unwrap().unwrap());
         unlock_all(12);
     }
 }

@@ -125,7 +125,7 @@ impl Fingerprint {
     }
 
     /// A one-line text form (`mtime.nsec size inode`), empty for a missing file.
-    pub fn to_text(&self) -> String {
+    pub fn to_text(self) -> String {
         self.seen.map(|(s, ns, len, ino)| format!("{s}.{ns} {len} {ino}")).unwrap_or_default()
     }
 }

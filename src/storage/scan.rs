@@ -30,6 +30,9 @@ pub type Keep<'a> = Box<dyn FnMut(&Row) -> Result<bool> + 'a>;
 const CACHE_MAX: usize = 128 << 20;
 const SCAN_CHUNK: usize = 1 << 20;
 
+/// Cached columns a filter reads: (schema column, its value in each row in file order).
+type CachedColumns = Vec<(usize, Arc<[Value]>)>;
+
 /// The live rows of one file image in file order, and the columns decoded so far.
 pub struct FileOrder {
     file: Option<Arc<File>>,
@@ -73,7 +76,7 @@ impl FileOrder {
 
     /// The values of the `needed` columns, decoding those not cached yet in one pass over the
     /// file; None when caching them would pass [`CACHE_MAX`].
-    fn columns(&self, table: &Table, needed: &[bool]) -> Result<Option<Vec<(usize, Arc<[Value]>)>>> {
+    fn columns(&self, table: &Table, needed: &[bool]) -> Result<Option<CachedColumns>> {
         let mut cached = self.columns.lock();
         let missing: Vec<bool> = needed.iter().zip(cached.iter()).map(|(n, c)| *n && c.is_none()).collect();
         if missing.contains(&true) {
@@ -156,7 +159,7 @@ struct Filter<'a> {
     needed: Vec<bool>,
     keep: Keep<'a>,
     /// Their cached values, and a row to set them in.
-    cached: Option<(Vec<(usize, Arc<[Value]>)>, Row)>,
+    cached: Option<(CachedColumns, Row)>,
 }
 
 impl Iterator for Scan<'_> {

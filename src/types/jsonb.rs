@@ -47,7 +47,7 @@ fn exact_numbers(s: &str) -> Result<()> {
             let len = bytes[i..].iter().take_while(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E')).count();
             let token = &s[i..i + len];
             if !exact(token) {
-                return Err(Error::unsupported(&format!("JSON number {token} (more digits than a 64-bit integer or a double holds exactly)")));
+                return Err(Error::unsupported(format!("JSON number {token} (more digits than a 64-bit integer or a double holds exactly)")));
             }
             i += len;
             continue;

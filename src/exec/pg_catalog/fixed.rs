@@ -196,7 +196,8 @@ mod tests {
     #[test]
     fn fixed_rows_match_their_columns() {
         let src = sample();
-        let tables: [(fn() -> TableSchema, fn(&Source) -> Vec<Row>); 5] =
+        type Fixed = (fn() -> TableSchema, fn(&Source) -> Vec<Row>);
+        let tables: [Fixed; 5] =
             [(pg_am, am_rows), (pg_collation, collation_rows), (pg_tablespace, tablespace_rows), (pg_roles, roles_rows), (pg_enum, no_rows)];
         for (schema, rows) in tables {
             let width = schema().columns.len();

@@ -118,13 +118,7 @@ fn preferred(t: &DataType) -> bool {
 
 pub fn align(t: &DataType) -> char {
     match t {
-        DataType::Array(e) => {
-            if align(e) == 'd' {
-                'd'
-            } else {
-                'i'
-            }
-        }
+        DataType::Array(e) if align(e) == 'd' => 'd',
         DataType::Bool | DataType::Name | DataType::InternalChar | DataType::Unknown | DataType::Uuid => 'c',
         DataType::Int2 => 's',
         DataType::Int8 | DataType::Float8 | DataType::Time | DataType::Timestamp | DataType::Timestamptz | DataType::Interval => 'd',

@@ -126,7 +126,7 @@ impl Binder<'_> {
             }
         }
         if def.identity.is_some() && !def.data_type.is_integer() {
-            return Err(Error::new(sqlstate::DATATYPE_MISMATCH, format!("identity column type must be smallint, integer, or bigint")));
+            return Err(Error::new(sqlstate::DATATYPE_MISMATCH, "identity column type must be smallint, integer, or bigint".to_string()));
         }
         Ok((def, constraints))
     }
