@@ -52,6 +52,21 @@ async fn running_server_sees_hand_edits_and_reports_broken_lines() {
     let fixed = client.query_one("SELECT body FROM notes WHERE id = 1", &[]).await.unwrap();
     assert_eq!(fixed.get::<_, String>(0), "fixed");
 
+    // Right after the server's own write, an in-place rewrite of the same length (same inode,
+    // same size, as some editors save) and an append with `>>` are both seen. The rewrite
+    // changes a key, which only a reload can know.
+    client.execute("INSERT INTO notes VALUES (4, 'four')", &[]).await.unwrap();
+    let text = fs::read_to_string(&table).unwrap();
+    let at = text.find("{\"id\":4,").unwrap() as u64;
+    std::os::unix::fs::FileExt::write_all_at(&fs::OpenOptions::new().write(true).open(&table).unwrap(), b"{\"id\":7,", at).unwrap();
+    let moved = client.query_one("SELECT body FROM notes WHERE id = 7", &[]).await.unwrap();
+    assert_eq!(moved.get::<_, String>(0), "four");
+    assert!(client.query_opt("SELECT body FROM notes WHERE id = 4", &[]).await.unwrap().is_none());
+    client.execute("INSERT INTO notes VALUES (5, 'five')", &[]).await.unwrap();
+    std::io::Write::write_all(&mut fs::OpenOptions::new().append(true).open(&table).unwrap(), b"{\"id\":6,\"body\":\"appended\"}\n").unwrap();
+    let ids: Vec<i32> = client.query("SELECT id FROM notes ORDER BY id", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(ids, vec![1, 5, 6, 7]);
+
     // A column added to the schema file by hand reads as NULL for existing rows.
     let schema_path = data.join("_schema").join("notes.json");
     let mut schema: serde_json::Value = serde_json::from_str(&fs::read_to_string(&schema_path).unwrap()).unwrap();
