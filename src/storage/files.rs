@@ -163,11 +163,12 @@ pub fn remove_file(path: &Path) -> Result<()> {
     }
 }
 
-/// Opens a table file for reading and writing, creating it when missing.
+/// Opens a table file for reading only (its close raises no file event).
 pub fn open_read(path: &Path) -> Result<File> {
     File::open(path).map_err(|e| Error::io(path, "open", e))
 }
 
+/// Opens a table file for reading and writing, creating it when missing.
 pub fn open_rw(path: &Path) -> Result<File> {
     std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path).map_err(|e| Error::io(path, "open", e))
 }

@@ -286,7 +286,11 @@ impl Store {
         let (mut tables, mut broken, mut broken_fps) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
         for name in schema_names(&dir)? {
             let fp = Fingerprint::of(&self.paths.schema(&name));
-            let kept = current.tables.get(&name).filter(|t| t.schema_fp == fp && !t.changed_on_disk(&t.state.read().fp.clone(), changed));
+            let unchanged = |t: &&Arc<Table>| {
+                let file_fp = t.state.read().fp;
+                t.schema_fp == fp && !t.changed_on_disk(&file_fp, changed)
+            };
+            let kept = current.tables.get(&name).filter(unchanged);
             if let Some(t) = kept {
                 tables.insert(name, t.clone());
                 continue;

@@ -2,8 +2,8 @@
 //! [`super::Store::snapshot`].
 //!
 //! On Linux an inotify instance watches `data/` and `data/_schema/`. The kernel queues an
-//! event before the writing process's syscall returns, so a statement sent after an edit has
-//! completed always finds that event: draining the non-blocking descriptor (one `read`, a
+//! event before the editing process's `close` (or rename) returns, so a statement sent after
+//! an edit has completed always finds that event: draining the non-blocking descriptor (one `read`, a
 //! fraction of a microsecond) replaces stat-ing every table and schema file on every
 //! statement. An event only means "look": the caller then compares file fingerprints, but
 //! only for the table files the events name. Events on the journal, sequence and lock files
