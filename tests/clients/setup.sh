@@ -5,7 +5,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
-if [ ! -x "$target/client-venv/bin/python" ]; then
+# A venv holds absolute paths: one copied or moved with target/ is made anew.
+if ! "$target/client-venv/bin/pip" --version >/dev/null 2>&1; then
+  rm -rf "$target/client-venv"
   python3 -m venv "$target/client-venv"
 fi
 "$target/client-venv/bin/pip" install --quiet 'psycopg[binary]==3.3.9'
