@@ -171,10 +171,14 @@ impl Slot {
         if self.state().secondary.is_empty() {
             return Ok((loc, Row::new())); // no index to maintain: the old row is not needed
         }
-        Ok((loc, self.read(loc)?))
+        Ok((loc, self.read_indexed(loc)?))
     }
 
-    fn read(&mut self, loc: Loc) -> Result<Row> {
+    /// The row at `loc` with only the columns of secondary indexes decoded (the old row of
+    /// an update or delete is needed only to take its index entries out; the byte scan of
+    /// `trusted` then skips the rest; callgrind, the storage bench's update by key: 34.4k -> 32.5k
+    /// instructions per update).
+    fn read_indexed(&mut self, loc: Loc) -> Result<Row> {
         let raw = if loc.offset >= self.base_len {
             let start = (loc.offset - self.base_len) as usize;
             self.pending[start..start + loc.len as usize].to_vec()
@@ -183,7 +187,9 @@ impl Slot {
         };
         let key_cols = self.state().key_cols.clone();
         let name = format!("{}.jsonl", self.schema.name);
-        match jsonl::decode_line(raw.trim_ascii_end(), &self.schema.columns, &key_cols, Origin { file: &name, line: 0 })? {
+        let mut needed = vec![false; self.schema.columns.len()];
+        self.state().secondary.iter().flat_map(|ix| &ix.columns).for_each(|&c| needed[c] = true);
+        match jsonl::decode_columns(raw.trim_ascii_end(), &self.schema.columns, &key_cols, Origin { file: &name, line: 0 }, Some(&needed))? {
             Line::Row(row) => Ok(row),
             _ => Err(Error::corrupt(format!("{name}: expected a row at byte {}", loc.offset))),
         }
