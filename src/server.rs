@@ -15,6 +15,23 @@ use crate::storage::Store;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
 
+/// Raises the soft limit on open files to the hard limit: every table holds two descriptors
+/// (a read-only one for readers, one for our appends) besides one per connection, and the
+/// usual soft limit of 1024 would cap a data directory at a few hundred tables.
+fn raise_file_limit() {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: plain syscalls on a struct we own.
+    let raised = unsafe {
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max && {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0
+        }
+    };
+    if raised {
+        tracing::debug!("open files limit raised to {}", limit.rlim_cur);
+    }
+}
+
 /// Which backend runs, and why (for the startup log line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Backend {
@@ -26,6 +43,7 @@ enum Backend {
 pub fn serve(config: Config) -> Result<()> {
     let (backend, why) = choose_backend(config.io)?;
     let addr = resolve(&config)?;
+    raise_file_limit();
     let store = Store::open(&config.data)?;
     let engine = Arc::new(Engine { store: store.clone() });
     let credentials = config.password.as_deref().map(|p| Credentials::new(config.auth, p));

@@ -16,6 +16,14 @@ use std::io;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
+/// Stack of a worker thread, where statements are parsed, bound and run. Deeply nested SQL
+/// (a UNION ALL of hundreds of SELECTs, long chains of operators) recurses once per level; the
+/// default 2 MiB overflowed at 200 UNION arms in a debug build, and an overflow aborts the
+/// whole server. Binding stops at a quarter of it (`sql::stack`, 54001), so running what was
+/// bound fits in the rest. The memory is reserved, not committed: only the pages a statement
+/// touches are used.
+const WORKER_STACK: usize = 256 << 20;
+
 /// A client that has not sent its startup packet by then is dropped (PostgreSQL's
 /// authentication_timeout default).
 const STARTUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
@@ -84,7 +92,11 @@ where
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let (shared, worker) = (shared.clone(), worker.clone());
         senders.push(tx);
-        handles.push(std::thread::Builder::new().name(format!("sb-worker-{i}")).spawn(move || worker(rx, shared))?);
+        let thread = std::thread::Builder::new().name(format!("sb-worker-{i}")).stack_size(WORKER_STACK);
+        handles.push(thread.spawn(move || {
+            crate::sql::stack::mark_base();
+            worker(rx, shared)
+        })?);
     }
     let accepted = accept_loop(listener, shared, senders);
     for handle in handles {

@@ -13,3 +13,4 @@ pub mod like;
 pub mod parse;
 pub mod plan;
 pub mod regex;
+pub mod stack;

@@ -26,6 +26,7 @@ impl Binder<'_> {
     }
 
     pub fn bind_expr(&mut self, e: &A, scope: &Scope) -> Result<Typed> {
+        crate::sql::stack::check()?;
         match e {
             A::Identifier(id) => self.column(scope, None, &super::ident(id)),
             A::CompoundIdentifier(ids) => self.bind_compound(ids, scope),

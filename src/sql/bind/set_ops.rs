@@ -17,6 +17,7 @@ use sqlparser::ast::{self, SetExpr};
 impl Binder<'_> {
     /// A set operation, or a parenthesized query, as one row source.
     pub fn bind_set_expr(&mut self, body: &SetExpr) -> Result<(Rel, Vec<OutCol>)> {
+        crate::sql::stack::check()?;
         let SetExpr::SetOperation { left, op, set_quantifier, right } = body else {
             return match body {
                 SetExpr::Select(s) => self.bind_select(s, &[]),
