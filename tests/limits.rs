@@ -39,6 +39,11 @@ async fn a_statement_nested_too_deeply_gets_54001_and_the_server_keeps_serving()
     let err = client.simple_query(&deep).await.unwrap_err();
     let db = err.as_db_error().expect("an error from the server");
     assert_eq!((db.code().code(), db.message()), ("54001", "stack depth limit exceeded"));
+    // A 4 MB chain: refused before sqlparser builds a million-level tree (cloning or dropping
+    // one overflowed even a release build's worker stack).
+    let huge = format!("SELECT {}", vec!["1"; 1_000_000].join("+"));
+    let err = client.simple_query(&huge).await.unwrap_err();
+    assert_eq!(err.as_db_error().map(|e| e.code().code()), Some("54001"));
     let unions = vec!["SELECT 1"; 300].join(" UNION ALL ");
     assert_eq!(client.query(&unions, &[]).await.unwrap().len(), 300, "ordinary nesting still works");
     let row = client.query_one("SELECT 1 + 1", &[]).await.unwrap();

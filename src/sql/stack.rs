@@ -30,10 +30,15 @@ pub fn mark_base() {
 pub fn check() -> Result<()> {
     let base = BASE.get();
     if base != 0 && base.abs_diff(here()) > MAX_DEPTH {
-        return Err(Error::new(sqlstate::STATEMENT_TOO_COMPLEX, "stack depth limit exceeded")
-            .with_hint(format!("The statement nests too deeply; this server binds up to {} MB of stack.", MAX_DEPTH >> 20)));
+        return Err(too_deep());
     }
     Ok(())
+}
+
+/// PostgreSQL's 54001 for a statement nested too deeply.
+pub fn too_deep() -> Error {
+    Error::new(sqlstate::STATEMENT_TOO_COMPLEX, "stack depth limit exceeded")
+        .with_hint(format!("The statement nests too deeply; this server binds up to {} MB of stack.", MAX_DEPTH >> 20))
 }
 
 #[cfg(test)]
