@@ -28,9 +28,15 @@ pub struct Clauses<'a> {
 pub fn bind(b: &mut Binder, rel: Rel, scope: Scope, q: &Clauses) -> Result<(Rel, Scope)> {
     let (items, order) = (q.items, q.order);
     let mut calls = Calls::default();
-    let _ = items.to_vec().visit(&mut calls);
-    let _ = order.to_vec().visit(&mut calls);
-    let _ = q.having.cloned().visit(&mut calls);
+    for item in items {
+        let _ = item.visit(&mut calls);
+    }
+    for o in order {
+        let _ = o.visit(&mut calls);
+    }
+    if let Some(having) = q.having {
+        let _ = having.visit(&mut calls);
+    }
     let calls = calls.found;
     if calls.is_empty() && q.group_by.is_empty() && q.having.is_none() {
         return Ok((rel, scope));
