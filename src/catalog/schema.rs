@@ -176,8 +176,7 @@ impl TableSchema {
             match t {
                 DataType::Array(elem) => resolve(elem, lookup),
                 DataType::Enum(def) => {
-                    *def =
-                        lookup(&def.name).ok_or_else(|| Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{}\" does not exist", def.name)))?;
+                    *def = lookup(&def.name).ok_or_else(|| crate::types::undefined_type(&def.name))?;
                     Ok(())
                 }
                 _ => Ok(()),

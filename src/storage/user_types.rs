@@ -9,8 +9,8 @@
 //! transaction's CREATE/DROP TYPE reach this file only at COMMIT.
 
 use super::files::{self, Fingerprint};
-use crate::error::{sqlstate, Error, Result};
-use crate::types::EnumDef;
+use crate::error::{Error, Result};
+use crate::types::{duplicate_type, undefined_type, EnumDef};
 use parking_lot::RwLock;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -76,10 +76,8 @@ impl UserTypes {
         let mut map = (*self.current()).clone();
         for (name, change) in changes {
             match change {
-                Some(def) if map.insert(name.clone(), def.clone()).is_some() => {
-                    return Err(Error::new(sqlstate::DUPLICATE_OBJECT, format!("type \"{name}\" already exists")))
-                }
-                None if map.remove(name).is_none() => return Err(Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{name}\" does not exist"))),
+                Some(def) if map.insert(name.clone(), def.clone()).is_some() => return Err(duplicate_type(name)),
+                None if map.remove(name).is_none() => return Err(undefined_type(name)),
                 _ => {}
             }
         }
@@ -111,6 +109,7 @@ pub fn write(path: &Path, map: &TypeMap) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::sqlstate;
 
     fn mood() -> EnumType {
         EnumType { labels: vec!["sad".into(), "ok".into()] }

@@ -281,14 +281,14 @@ impl DataType {
             _ => (lower.as_str(), None),
         };
         let nums = |args: Option<&str>| -> Result<Vec<u32>> {
-            args.map(|a| a.split(',').map(|n| n.trim().parse::<u32>().map_err(|_| bad_type(name))).collect()).unwrap_or(Ok(Vec::new()))
+            args.map(|a| a.split(',').map(|n| n.trim().parse::<u32>().map_err(|_| undefined_type(name))).collect()).unwrap_or(Ok(Vec::new()))
         };
         let n = nums(args)?;
         let one = |n: &[u32]| -> Result<Option<u32>> {
             match n {
                 [] => Ok(None),
                 [x] => Ok(Some(*x)),
-                _ => Err(bad_type(name)),
+                _ => Err(undefined_type(name)),
             }
         };
         Ok(match base {
@@ -302,7 +302,7 @@ impl DataType {
                 [] => DataType::Numeric(None),
                 [p] => DataType::Numeric(Some((*p, 0))),
                 [p, s] => DataType::Numeric(Some((*p, *s))),
-                _ => return Err(bad_type(name)),
+                _ => return Err(undefined_type(name)),
             },
             "text" => DataType::Text,
             "varchar" | "character varying" => DataType::Varchar(one(&n)?),
@@ -323,7 +323,7 @@ impl DataType {
             "regnamespace" => DataType::RegNamespace,
             "int2vector" => DataType::Vector(Box::new(DataType::Int2)),
             "oidvector" => DataType::Vector(Box::new(DataType::Oid)),
-            _ => return Err(bad_type(name)),
+            _ => return Err(undefined_type(name)),
         })
     }
 
@@ -333,8 +333,14 @@ impl DataType {
     }
 }
 
-fn bad_type(name: &str) -> Error {
+/// 42704 for a type name that names no type.
+pub fn undefined_type(name: &str) -> Error {
     Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{name}\" does not exist"))
+}
+
+/// 42710 for a type name already taken (by a type, or a table's row type).
+pub fn duplicate_type(name: &str) -> Error {
+    Error::new(sqlstate::DUPLICATE_OBJECT, format!("type \"{name}\" already exists"))
 }
 
 impl fmt::Display for DataType {

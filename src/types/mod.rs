@@ -26,7 +26,7 @@ pub mod text;
 mod timezone;
 mod value;
 
-pub use datatype::DataType;
+pub use datatype::{duplicate_type, undefined_type, DataType};
 pub use enums::{stable_oid, EnumDef};
 pub use jsonb::escape as json_escape;
 pub use text::FormatOptions;

@@ -62,7 +62,7 @@ pub fn call(ctx: &Ctx, func: CatalogFn, args: &[Value]) -> Result<Value> {
 fn undefined(kind: RegKind, name: &str) -> Error {
     match kind {
         RegKind::Class => crate::sql::bind::undefined_table(name),
-        RegKind::Type => Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{name}\" does not exist")),
+        RegKind::Type => crate::types::undefined_type(name),
         RegKind::Namespace => Error::new(sqlstate::UNDEFINED_SCHEMA, format!("schema \"{name}\" does not exist")),
     }
 }

@@ -3,14 +3,13 @@
 //! and index names follow PostgreSQL's rules (`t_pkey`, `t_col_key`, `t_col_check`,
 //! `t_col_fkey`, `t_col_idx`).
 
-use super::type_ddl::type_exists;
 use super::{ident, table_name, Binder, Scope};
 use crate::catalog::{ColumnDef, Constraint, ConstraintKind, ForeignKey, Identity, IndexDef, TableSchema};
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::expr::Expr;
 use crate::sql::plan::{Ddl, Plan};
 use crate::types::cast::CastKind;
-use crate::types::DataType;
+use crate::types::{duplicate_type, DataType};
 use sqlparser::ast::{self, AlterColumnOperation as Acol, AlterTableOperation as Op, ColumnOption, Statement, TableConstraint};
 use std::sync::Arc;
 
@@ -50,7 +49,7 @@ impl Binder<'_> {
             return Err(Error::new(sqlstate::DUPLICATE_TABLE, format!("relation \"{name}\" already exists")));
         }
         if self.catalog.enum_type(&name).is_some() {
-            return Err(type_exists(&name).with_hint(
+            return Err(duplicate_type(&name).with_hint(
                 "A relation has an associated type of the same name, so you must use a name that doesn't conflict with any existing type.",
             ));
         }
@@ -371,7 +370,7 @@ impl Binder<'_> {
                     return Err(Error::new(sqlstate::DUPLICATE_TABLE, format!("relation \"{new}\" already exists")));
                 }
                 if self.catalog.enum_type(&new).is_some() {
-                    return Err(type_exists(&new));
+                    return Err(duplicate_type(&new));
                 }
                 crate::catalog::check_name(&new, "table")?;
                 s.name = new;

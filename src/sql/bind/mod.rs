@@ -225,5 +225,5 @@ impl Binder<'_> {
 pub fn sql_type(t: &ast::DataType) -> Result<DataType> {
     let written = t.to_string();
     let text = written.strip_prefix("pg_catalog.").unwrap_or(&written).replace('"', "");
-    DataType::parse(&text).map_err(|_| Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{}\" does not exist", text.to_lowercase())))
+    DataType::parse(&text).map_err(|_| crate::types::undefined_type(&text.to_lowercase()))
 }

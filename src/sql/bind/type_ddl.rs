@@ -5,13 +5,8 @@ use super::{table_name, Binder};
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::plan::Ddl;
 use crate::storage::EnumType;
-use crate::types::DataType;
+use crate::types::{duplicate_type, undefined_type, DataType};
 use sqlparser::ast;
-
-/// 42710: a table's or enum's name is taken by a type (every table has a row type).
-pub(super) fn type_exists(name: &str) -> Error {
-    Error::new(sqlstate::DUPLICATE_OBJECT, format!("type \"{name}\" already exists"))
-}
 
 /// Longest enum label PostgreSQL accepts, in bytes (NAMEDATALEN - 1).
 const MAX_LABEL: usize = 63;
@@ -33,7 +28,7 @@ impl Binder<'_> {
         };
         let name = table_name(name)?;
         if self.catalog.enum_type(&name).is_some() || self.table_exists(&name) {
-            return Err(type_exists(&name));
+            return Err(duplicate_type(&name));
         }
         if DataType::parse(&name).is_ok() {
             return Err(Error::unsupported(format!("a user-defined type named like the built-in type {name}")));
@@ -55,8 +50,7 @@ impl Binder<'_> {
     /// RENAME TO and RENAME VALUE would change stored names and are 0A000.
     pub(super) fn bind_alter_type(&self, alter: &ast::AlterType) -> Result<Ddl> {
         let name = table_name(&alter.name)?;
-        let mut def =
-            self.catalog.enum_type(&name).ok_or_else(|| Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{name}\" does not exist")))?;
+        let mut def = self.catalog.enum_type(&name).ok_or_else(|| undefined_type(&name))?;
         let ast::AlterTypeOperation::AddValue(add) = &alter.operation else {
             return Err(Error::unsupported("ALTER TYPE other than ADD VALUE"));
         };
@@ -112,7 +106,7 @@ impl Binder<'_> {
             }
         }
         if let (Some(m), false) = (missing.first(), if_exists) {
-            return Err(Error::new(sqlstate::UNDEFINED_OBJECT, format!("type \"{m}\" does not exist")));
+            return Err(undefined_type(m));
         }
         if found.is_empty() {
             let notices: Vec<String> = missing.iter().map(|m| format!("type \"{m}\" does not exist, skipping")).collect();
