@@ -128,13 +128,16 @@ impl TxnState {
         all.into_iter().collect()
     }
 
+    /// Every enum type this transaction sees, as a column type.
+    pub fn enum_data_types(&self, snap: &Snapshot) -> impl Iterator<Item = DataType> {
+        self.enum_types(snap).into_iter().map(|(name, def)| DataType::Enum(def.resolved(&name)))
+    }
+
     /// The type with this OID: a built-in type, or an enum type this transaction sees or an
     /// array of one.
     pub fn type_by_oid(&self, snap: &Snapshot, oid: u32) -> Option<DataType> {
-        DataType::from_oid(oid).or_else(|| {
-            let enums = self.enum_types(snap).into_iter().map(|(name, def)| DataType::Enum(def.resolved(&name)));
-            enums.flat_map(|t| [DataType::Array(Box::new(t.clone())), t]).find(|t| t.oid() == oid)
-        })
+        DataType::from_oid(oid)
+            .or_else(|| self.enum_data_types(snap).flat_map(|t| [DataType::Array(Box::new(t.clone())), t]).find(|t| t.oid() == oid))
     }
 
     pub fn view<'a>(&'a self, snap: &'a Snapshot, name: &str) -> Result<TableView<'a>> {

@@ -24,12 +24,17 @@ impl EnumDef {
 
     /// The OID of its array type `_name`.
     pub fn array_oid(&self) -> u32 {
-        Self::oid_of(&format!("_{}", self.name))
+        Self::array_oid_of(&self.name)
     }
 
     /// The OID of the user-defined type called `name`.
     pub fn oid_of(name: &str) -> u32 {
         stable_oid(&format!("type {name}"))
+    }
+
+    /// The OID of the array type of the user-defined type called `name`.
+    pub fn array_oid_of(name: &str) -> u32 {
+        Self::oid_of(&format!("_{name}"))
     }
 
     /// The value of `label`: 22P02 when the type has no such label.

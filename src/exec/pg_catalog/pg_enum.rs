@@ -8,20 +8,12 @@ use super::oids;
 use super::source::Source;
 use crate::types::{EnumDef, Row, Value};
 
-fn type_oid(type_name: &str) -> u32 {
-    EnumDef::oid_of(type_name)
-}
-
-fn array_oid(type_name: &str) -> u32 {
-    EnumDef::oid_of(&format!("_{type_name}"))
-}
-
 /// pg_enum: every label of every enum type.
 pub fn rows(src: &Source) -> Vec<Row> {
     let labels = src.types.iter().flat_map(|(t, def)| def.labels.iter().enumerate().map(move |(i, l)| (t, i, l)));
     labels
         .map(|(t, i, label)| {
-            vec![oid(oids::relation_oid(&format!("label {t} {label}"))), oid(type_oid(t)), Value::Float4((i + 1) as f32), name(label)]
+            vec![oid(oids::relation_oid(&format!("label {t} {label}"))), oid(EnumDef::oid_of(t)), Value::Float4((i + 1) as f32), name(label)]
         })
         .collect()
 }
@@ -29,7 +21,12 @@ pub fn rows(src: &Source) -> Vec<Row> {
 /// pg_type rows of the enum types and their array types.
 pub fn type_rows(src: &Source) -> Vec<Row> {
     let types = src.types.iter().map(|(t, _)| t);
-    types.flat_map(|t| [type_row(type_oid(t), t, 0, array_oid(t)), type_row(array_oid(t), &format!("_{t}"), type_oid(t), 0)]).collect()
+    types
+        .flat_map(|t| {
+            let (ty, array) = (EnumDef::oid_of(t), EnumDef::array_oid_of(t));
+            [type_row(ty, t, 0, array), type_row(array, &format!("_{t}"), ty, 0)]
+        })
+        .collect()
 }
 
 /// The enum type's row (`elem` 0) or its array type's (`elem` the enum type).
@@ -74,7 +71,7 @@ mod tests {
         let labels = rows(&src);
         assert_eq!(
             labels.iter().map(|r| (r[1].clone(), r[2].clone(), r[3].clone())).collect::<Vec<_>>(),
-            [(oid(type_oid("mood")), Value::Float4(1.0), name("sad")), (oid(type_oid("mood")), Value::Float4(2.0), name("ok"))]
+            [(oid(EnumDef::oid_of("mood")), Value::Float4(1.0), name("sad")), (oid(EnumDef::oid_of("mood")), Value::Float4(2.0), name("ok"))]
         );
         let types = type_rows(&src);
         assert_eq!((&types[0][1], &types[0][6], &types[0][13]), (&name("mood"), &char1('e'), &types[1][0]));

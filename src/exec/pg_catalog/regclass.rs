@@ -92,7 +92,7 @@ fn regclass_name(ctx: &Ctx, oid: u32) -> Option<String> {
 
 /// A type by any of its names; `_elem` and `elem[]` are the array of `elem`.
 fn type_oid(ctx: &Ctx, name: &str) -> Option<u32> {
-    let named = |n: &str| DataType::parse(n).ok().or_else(|| enum_types(ctx).find(|t| t.to_string() == n));
+    let named = |n: &str| DataType::parse(n).ok().or_else(|| ctx.txn.enum_data_types(ctx.snap).find(|t| t.to_string() == n));
     let ty = match name.strip_prefix('_').or_else(|| name.strip_suffix("[]")) {
         Some(elem) => DataType::Array(Box::new(named(elem)?)),
         None => named(name)?,
@@ -103,11 +103,6 @@ fn type_oid(ctx: &Ctx, name: &str) -> Option<u32> {
 /// The type whose OID this is: a built-in type, an enum type or an array of one.
 pub fn type_by_oid(ctx: &Ctx, oid: u32) -> Option<DataType> {
     ctx.txn.type_by_oid(ctx.snap, oid)
-}
-
-/// The enum types the statement sees.
-fn enum_types(ctx: &Ctx) -> impl Iterator<Item = DataType> {
-    ctx.txn.enum_types(ctx.snap).into_iter().map(|(name, def)| DataType::Enum(def.resolved(&name)))
 }
 
 fn user_relations(ctx: &Ctx) -> Vec<String> {
