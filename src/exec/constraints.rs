@@ -68,10 +68,12 @@ impl Checker {
         Ok(())
     }
 
-    /// The first existing row (other than `own`) that `row` collides with on `keys`.
-    pub fn conflict(&self, view: &TableView, row: &Row, own: Option<&Key>, only: Option<&[usize]>) -> Result<Option<(usize, StoredRow)>> {
+    /// The first existing row (other than `own`, the row `row` is a new version of) that `row`
+    /// collides with on `keys`. A key whose values `own` already had is not looked up: no other
+    /// row can hold them (an update of other columns reads no row for its unique keys).
+    pub fn conflict(&self, view: &TableView, row: &Row, own: Option<&StoredRow>, only: Option<&[usize]>) -> Result<Option<(usize, StoredRow)>> {
         for (i, (_, cols)) in self.keys.iter().enumerate() {
-            if only.is_some_and(|o| !same_set(o, cols)) {
+            if only.is_some_and(|o| !same_set(o, cols)) || own.is_some_and(|o| cols.iter().all(|c| o.row[*c] == row[*c])) {
                 continue;
             }
             let values: Vec<Value> = cols.iter().map(|c| row[*c].clone()).collect();
@@ -85,7 +87,7 @@ impl Checker {
                     .filter(|r| r.as_ref().map_or(true, |r| cols.iter().zip(&values).all(|(c, v)| r.row[*c] == *v)))
                     .collect::<Result<_>>()?,
             };
-            if let Some(hit) = found.into_iter().find(|r| own != Some(&r.key)) {
+            if let Some(hit) = found.into_iter().find(|r| own.is_none_or(|o| o.key != r.key)) {
                 return Ok(Some((i, hit)));
             }
         }

@@ -150,7 +150,7 @@ impl Exec<'_> {
     fn write_update(&mut self, checker: &Checker, old: &StoredRow, new: Row) -> Result<Row> {
         checker.check_row(&new, self.eval)?;
         checker.check_parents(&new, self.txn, self.snap, self.eval.opts)?;
-        if let Some((k, _)) = self.read(|c| checker.conflict(&c.view(&checker.schema.name)?, &new, Some(&old.key), None))? {
+        if let Some((k, _)) = self.read(|c| checker.conflict(&c.view(&checker.schema.name)?, &new, Some(old), None))? {
             return Err(checker.unique_error(k, &new, self.eval.opts));
         }
         self.enforce_children(&checker.schema, &old.row, Some(&new))?;
