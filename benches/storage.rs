@@ -138,7 +138,7 @@ fn update_by_key(c: &mut Criterion) {
                 let stored = store.snapshot().unwrap().table("users").unwrap().get(&key).unwrap().unwrap();
                 let mut row = stored.row;
                 row[3] = Value::Int4(row[3].as_i64().unwrap() as i32 + 1);
-                let change = Change::Update { table: "users".into(), key, expected_version: stored.version, row };
+                let change = Change::Update { table: "users".into(), key, expected_version: stored.version, row, old: None };
                 store.commit(WriteBatch { changes: vec![change] }).unwrap()
             })
         });

@@ -65,7 +65,7 @@ fn writer(store: &Store, base: i64) {
             let snap = store.snapshot().unwrap();
             for t in ["a", "b"] {
                 let version = snap.table(t).unwrap().get(&key(old)).unwrap().unwrap().version;
-                changes.push(Change::Delete { table: t.into(), key: key(old), expected_version: version });
+                changes.push(Change::Delete { table: t.into(), key: key(old), expected_version: version, old: None });
             }
         }
         store.commit(WriteBatch { changes }).unwrap().wait_blocking().unwrap();

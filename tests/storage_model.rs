@@ -63,7 +63,8 @@ fn email_taken(model: &Model, id: i32, email: &Option<String>) -> bool {
 
 /// Applies `op` to the store and the model, checking the store's answer.
 fn step(dir: &Path, store: &Store, model: &mut Model, op: &Op) {
-    let update = |id, email: &Option<String>, n, v| Change::Update { table: "t".into(), key: key(id), expected_version: v, row: row(id, email, n) };
+    let update =
+        |id, email: &Option<String>, n, v| Change::Update { table: "t".into(), key: key(id), expected_version: v, row: row(id, email, n), old: None };
     match op {
         Op::Insert(id, email, n) => {
             let result = commit(store, Change::Insert { table: "t".into(), row: row(*id, email, *n) });
@@ -86,7 +87,7 @@ fn step(dir: &Path, store: &Store, model: &mut Model, op: &Op) {
         }
         Op::Delete(id) => {
             let Some(v) = version(store, *id) else { return };
-            commit(store, Change::Delete { table: "t".into(), key: key(*id), expected_version: v }).unwrap();
+            commit(store, Change::Delete { table: "t".into(), key: key(*id), expected_version: v, old: None }).unwrap();
             model.remove(id);
         }
         Op::StaleUpdate(id) => {

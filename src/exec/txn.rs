@@ -16,13 +16,16 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub enum Pending {
     Inserted(Row),
-    /// A committed row replaced; `version` is the one read (checked at commit: 40001).
+    /// A committed row replaced; `version` is the one read (checked at commit: 40001) and
+    /// `old` its row (the commit takes that row's index entries out without reading it again).
     Updated {
         version: u64,
         row: Row,
+        old: Row,
     },
     Deleted {
         version: u64,
+        old: Row,
     },
 }
 
@@ -172,7 +175,7 @@ impl TxnState {
     fn put(&mut self, table: &str, key: Key, row: Row) {
         let o = self.overlay(table);
         let pending = match o.rows.get(&key) {
-            Some(Pending::Deleted { version }) => Pending::Updated { version: *version, row },
+            Some(Pending::Deleted { version, old }) => Pending::Updated { version: *version, row, old: old.clone() },
             Some(_) => Pending::Inserted(row),
             None => {
                 o.order.push(key.clone());
@@ -193,8 +196,8 @@ impl TxnState {
         let o = self.overlay(&schema.name);
         let pending = match o.rows.get(&old.key) {
             Some(Pending::Inserted(_)) => Pending::Inserted(row),
-            Some(Pending::Updated { version, .. }) => Pending::Updated { version: *version, row },
-            _ => Pending::Updated { version: old.version, row },
+            Some(Pending::Updated { version, old, .. }) => Pending::Updated { version: *version, row, old: old.clone() },
+            _ => Pending::Updated { version: old.version, row, old: old.row.clone() },
         };
         if !o.rows.contains_key(&old.key) {
             o.order.push(old.key.clone());
@@ -209,13 +212,13 @@ impl TxnState {
                 o.remove(&old.key);
                 o.order.retain(|k| *k != old.key);
             }
-            Some(Pending::Updated { version, .. }) => {
-                let version = *version;
-                o.set(old.key.clone(), Pending::Deleted { version });
+            Some(Pending::Updated { version, old: committed, .. }) => {
+                let deleted = Pending::Deleted { version: *version, old: committed.clone() };
+                o.set(old.key.clone(), deleted);
             }
             _ => {
                 o.order.push(old.key.clone());
-                o.set(old.key.clone(), Pending::Deleted { version: old.version });
+                o.set(old.key.clone(), Pending::Deleted { version: old.version, old: old.row.clone() });
             }
         }
     }
@@ -265,9 +268,11 @@ impl TxnState {
         for (table, mut o) in self.tables {
             for key in o.order {
                 match o.rows.remove(&key) {
-                    Some(Pending::Deleted { version }) => changes.push(Change::Delete { table: table.clone(), key, expected_version: version }),
-                    Some(Pending::Updated { version, row }) => {
-                        updates.push(Change::Update { table: table.clone(), key, expected_version: version, row })
+                    Some(Pending::Deleted { version, old }) => {
+                        changes.push(Change::Delete { table: table.clone(), key, expected_version: version, old: Some(old) })
+                    }
+                    Some(Pending::Updated { version, row, old }) => {
+                        updates.push(Change::Update { table: table.clone(), key, expected_version: version, row, old: Some(old) })
                     }
                     Some(Pending::Inserted(row)) => inserts.push(Change::Insert { table: table.clone(), row }),
                     None => {}
@@ -444,7 +449,7 @@ fn own_values(p: &Pending) -> Option<&Row> {
 fn own_row(key: &Key, p: &Pending) -> Option<StoredRow> {
     match p {
         Pending::Inserted(row) => Some(StoredRow { key: key.clone(), version: 0, row: row.clone() }),
-        Pending::Updated { version, row } => Some(StoredRow { key: key.clone(), version: *version, row: row.clone() }),
+        Pending::Updated { version, row, .. } => Some(StoredRow { key: key.clone(), version: *version, row: row.clone() }),
         Pending::Deleted { .. } => None,
     }
 }

@@ -23,16 +23,22 @@ pub enum Change {
         table: String,
         row: Row,
     },
+    /// Replaces the row of `key`, which must still be at `expected_version` (else 40001).
+    /// `old` is that version's row when the caller has it: the commit needs it to take the
+    /// row's secondary-index entries out, and reads it from the file when it is not given.
     Update {
         table: String,
         key: Key,
         expected_version: u64,
         row: Row,
+        old: Option<Row>,
     },
+    /// Deletes the row of `key` at `expected_version`; `old` as for [`Change::Update`].
     Delete {
         table: String,
         key: Key,
         expected_version: u64,
+        old: Option<Row>,
     },
 }
 

@@ -165,13 +165,18 @@ impl Slot {
         self.undo.push(Undo { key: key.clone(), prev: Some((loc, old)), now: None });
     }
 
-    /// The row of `key` at its current location, checked against the expected version.
-    fn current(&mut self, key: &Key, expected_version: u64) -> Result<(Loc, Row)> {
+    /// The row of `key` at its current location, checked against the expected version:
+    /// `known` when the caller gave it (the version names one line, so it is that line's row),
+    /// else read from the file.
+    fn current(&mut self, key: &Key, expected_version: u64, known: Option<Row>) -> Result<(Loc, Row)> {
         let loc = self.state().offsets.get(key).filter(|l| l.version as u64 == expected_version).ok_or_else(conflict)?;
         if self.state().secondary.is_empty() {
             return Ok((loc, Row::new())); // no index to maintain: the old row is not needed
         }
-        Ok((loc, self.read_indexed(loc)?))
+        match known {
+            Some(row) => Ok((loc, row)),
+            None => Ok((loc, self.read_indexed(loc)?)),
+        }
     }
 
     /// The row at `loc` with only the columns of secondary indexes decoded (the old row of
@@ -239,10 +244,10 @@ impl<'s> Stage<'s> {
     fn apply(&mut self, change: Change) -> Result<()> {
         match change {
             Change::Insert { table, row } => self.insert(&table, row),
-            Change::Update { table, key, expected_version, row } => self.update(&table, &key, expected_version, row),
-            Change::Delete { table, key, expected_version } => {
+            Change::Update { table, key, expected_version, row, old } => self.update(&table, &key, expected_version, row, old),
+            Change::Delete { table, key, expected_version, old } => {
                 let slot = self.slot(&table)?;
-                let (loc, old) = slot.current(&key, expected_version)?;
+                let (loc, old) = slot.current(&key, expected_version, old)?;
                 slot.delete_row(&key, loc, old);
                 Ok(())
             }
@@ -283,9 +288,9 @@ impl<'s> Stage<'s> {
         Ok(())
     }
 
-    fn update(&mut self, table: &str, key: &Key, expected_version: u64, row: Row) -> Result<()> {
+    fn update(&mut self, table: &str, key: &Key, expected_version: u64, row: Row, known: Option<Row>) -> Result<()> {
         let slot = self.slot(table)?;
-        let (loc, old) = slot.current(key, expected_version)?;
+        let (loc, old) = slot.current(key, expected_version, known)?;
         let key_cols = slot.state().key_cols.clone();
         let new_key = if key_cols.is_empty() { key.clone() } else { key_of(&row, &key_cols) };
         if new_key != *key || key_cols.is_empty() {

@@ -478,19 +478,41 @@ mod tests {
     }
 
     #[test]
+    fn an_update_or_delete_given_its_old_row_takes_that_rows_index_entries_out() {
+        let (_dir, store) = setup();
+        let t = table(&store);
+        let old = t.get(&key(1)).unwrap().unwrap();
+        let update =
+            Change::Update { table: "users".into(), key: key(1), expected_version: old.version, row: row(1, "new@x", "admin"), old: Some(old.row) };
+        commit(&store, vec![update]).unwrap();
+        assert_eq!(t.lookup(&[1], &[Value::Text("a@x".into())]).unwrap(), Some(vec![]));
+        assert_eq!(t.lookup(&[1], &[Value::Text("new@x".into())]).unwrap(), Some(vec![key(1)]));
+        let old = t.get(&key(2)).unwrap().unwrap();
+        let email = old.row[1].clone();
+        commit(&store, vec![Change::Delete { table: "users".into(), key: key(2), expected_version: old.version, old: Some(old.row) }]).unwrap();
+        assert_eq!(t.lookup(&[1], &[email]).unwrap(), Some(vec![]));
+        assert!(t.get(&key(2)).unwrap().is_none());
+    }
+
+    #[test]
     fn updates_and_deletes_check_versions_then_compact_to_canonical() {
         let (dir, store) = setup();
         let t = table(&store);
         let v = t.get(&key(1)).unwrap().unwrap().version;
-        let update =
-            |version, email: &str| Change::Update { table: "users".into(), key: key(1), expected_version: version, row: row(1, email, "admin") };
+        let update = |version, email: &str| Change::Update {
+            table: "users".into(),
+            key: key(1),
+            expected_version: version,
+            row: row(1, email, "admin"),
+            old: None,
+        };
         commit(&store, vec![update(v, "new@x")]).unwrap();
         let err = commit(&store, vec![update(v, "other@x")]).unwrap_err();
         assert_eq!((err.code, err.message.as_str()), (sqlstate::SERIALIZATION_FAILURE, "could not serialize access due to concurrent update"));
         assert_eq!(t.lookup(&[1], &[Value::Text("a@x".into())]).unwrap(), Some(vec![]));
         assert_eq!(t.lookup(&[1], &[Value::Text("new@x".into())]).unwrap(), Some(vec![key(1)]));
         let v2 = t.get(&key(2)).unwrap().unwrap().version;
-        commit(&store, vec![Change::Delete { table: "users".into(), key: key(2), expected_version: v2 }]).unwrap();
+        commit(&store, vec![Change::Delete { table: "users".into(), key: key(2), expected_version: v2, old: None }]).unwrap();
         assert!(file(&dir).contains("{\"$deleted\":{\"id\":2}}"));
         assert_eq!(file(&dir).lines().count(), 4);
         crate::storage::compact::compact(&store, &t).unwrap();
@@ -514,17 +536,19 @@ mod tests {
         commit(&store, vec![insert(3, "c@x", "admin")]).unwrap();
         assert_eq!(admins(&t), [1, 3]);
         let v = t.get(&key(2)).unwrap().unwrap().version;
-        commit(&store, vec![Change::Update { table: "users".into(), key: key(2), expected_version: v, row: row(2, "b@x", "admin") }]).unwrap();
+        commit(&store, vec![Change::Update { table: "users".into(), key: key(2), expected_version: v, row: row(2, "b@x", "admin"), old: None }])
+            .unwrap();
         assert_eq!(admins(&t), [1, 3, 2], "file order: the updated row's line is last");
         assert!(commit(&store, vec![insert(4, "d@x", "admin"), insert(5, "c@x", "admin")]).is_err());
         assert_eq!(admins(&t), [1, 3, 2]);
         let v = t.get(&key(1)).unwrap().unwrap().version;
-        commit(&store, vec![Change::Delete { table: "users".into(), key: key(1), expected_version: v }]).unwrap();
+        commit(&store, vec![Change::Delete { table: "users".into(), key: key(1), expected_version: v, old: None }]).unwrap();
         assert_eq!(admins(&t), [3, 2]);
         crate::storage::compact::compact(&store, &t).unwrap();
         assert_eq!(admins(&t), [3, 2]);
         let v = t.get(&key(3)).unwrap().unwrap().version;
-        commit(&store, vec![Change::Update { table: "users".into(), key: key(3), expected_version: v, row: row(3, "c@x", "user") }]).unwrap();
+        commit(&store, vec![Change::Update { table: "users".into(), key: key(3), expected_version: v, row: row(3, "c@x", "user"), old: None }])
+            .unwrap();
         assert_eq!(admins(&t), [2]);
     }
 
@@ -580,7 +604,7 @@ mod tests {
     fn close_compacts_writes_index_files_and_empties_the_journal() {
         let (dir, store) = setup();
         let v = table(&store).get(&key(2)).unwrap().unwrap().version;
-        commit(&store, vec![Change::Delete { table: "users".into(), key: key(2), expected_version: v }]).unwrap();
+        commit(&store, vec![Change::Delete { table: "users".into(), key: key(2), expected_version: v, old: None }]).unwrap();
         store.close().unwrap();
         assert_eq!(file(&dir).lines().count(), 1);
         assert_eq!(std::fs::metadata(dir.path().join("_journal.jsonl")).unwrap().len(), 0);
@@ -605,10 +629,16 @@ mod tests {
         let (first, second) = (&found[0], &found[1]);
         commit(
             &store,
-            vec![Change::Update { table: "log".into(), key: first.key.clone(), expected_version: first.version, row: row(9, "same", "r") }],
+            vec![Change::Update {
+                table: "log".into(),
+                key: first.key.clone(),
+                expected_version: first.version,
+                row: row(9, "same", "r"),
+                old: None,
+            }],
         )
         .unwrap();
-        commit(&store, vec![Change::Delete { table: "log".into(), key: second.key.clone(), expected_version: second.version }]).unwrap();
+        commit(&store, vec![Change::Delete { table: "log".into(), key: second.key.clone(), expected_version: second.version, old: None }]).unwrap();
         let ids = |t: &Table| -> Vec<i64> { t.scan().unwrap().map(|r| r.unwrap().row[0].as_i64().unwrap()).collect() };
         assert_eq!(ids(&t), vec![2, 9]);
         drop((t, store));
@@ -654,7 +684,13 @@ mod tests {
                     let v = store.snapshot().unwrap().table("users").unwrap().get(&key(i)).unwrap().unwrap().version;
                     commit(
                         &store,
-                        vec![Change::Update { table: "users".into(), key: key(i), expected_version: v, row: row(i, &format!("{i}@y"), "w") }],
+                        vec![Change::Update {
+                            table: "users".into(),
+                            key: key(i),
+                            expected_version: v,
+                            row: row(i, &format!("{i}@y"), "w"),
+                            old: None,
+                        }],
                     )
                     .unwrap();
                 }
