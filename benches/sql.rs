@@ -13,7 +13,7 @@ use std::sync::Arc;
 const ROWS: i32 = 100_000;
 
 fn session(dir: &std::path::Path) -> Session {
-    let engine = Arc::new(Engine { store: Store::open(dir).unwrap() });
+    let engine = Arc::new(Engine::new(Store::open(dir).unwrap()));
     let mut s = Session::new(engine, &[]);
     let ok = |r: Vec<smarterbase::Result<smarterbase::exec::QueryResult>>| {
         for r in r {

@@ -45,7 +45,7 @@ pub fn serve(config: Config) -> Result<()> {
     let addr = resolve(&config)?;
     raise_file_limit();
     let store = Store::open(&config.data)?;
-    let engine = Arc::new(Engine { store: store.clone() });
+    let engine = Arc::new(Engine::new(store.clone()));
     let credentials = config.password.as_deref().map(|p| Credentials::new(config.auth, p));
     let shared = Arc::new(Shared::new(engine, credentials, config.max_connections));
     let signals = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(io_error)?;

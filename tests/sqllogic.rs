@@ -81,7 +81,7 @@ impl sqllogictest::DB for Db {
 
 fn run_file(path: &Path) {
     let dir = tempfile::tempdir().unwrap();
-    let engine = Arc::new(Engine { store: Store::open(dir.path()).unwrap() });
+    let engine = Arc::new(Engine::new(Store::open(dir.path()).unwrap()));
     let params = vec![("user".to_string(), "postgres".to_string()), ("database".to_string(), "postgres".to_string())];
     let mut runner = Runner::new(move || {
         let session = Session::new(engine.clone(), &params);

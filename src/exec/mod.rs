@@ -30,6 +30,15 @@ use std::sync::Arc;
 /// What every session shares: the store and server-wide settings.
 pub struct Engine {
     pub store: Arc<Store>,
+    /// Sessions open now. The commit of a lone session syncs the journal on its own thread
+    /// (see `storage::journal`): there is no other client's commit to group it with.
+    sessions: std::sync::atomic::AtomicUsize,
+}
+
+impl Engine {
+    pub fn new(store: Arc<Store>) -> Engine {
+        Engine { store, sessions: Default::default() }
+    }
 }
 
 /// A result column as RowDescription describes it.

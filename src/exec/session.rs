@@ -59,6 +59,7 @@ impl Session {
         }
         let pid = std::process::id() as i32 % 100_000 * 10 + NEXT_PID.fetch_add(1, Ordering::Relaxed);
         let env = Env { now: 0, user: user.into(), database: database.into(), schema: "public".into(), pid };
+        engine.sessions.fetch_add(1, Ordering::Relaxed);
         Session { engine, settings, env, txn: None, interrupt: Interrupt::new() }
     }
 
@@ -306,7 +307,9 @@ impl Session {
         if state.is_empty() {
             return Ok(None);
         }
-        self.engine.store.commit(state.into_batch()).map(Some)
+        let durable = self.engine.store.commit(state.into_batch())?;
+        let alone = self.engine.sessions.load(Ordering::Relaxed) == 1;
+        Ok(Some(if alone { durable.on_waiting_thread() } else { durable }))
     }
 
     fn env_now(&self) -> Env {
@@ -407,6 +410,7 @@ impl Session {
 impl Drop for Session {
     /// A session's advisory locks end with it.
     fn drop(&mut self) {
+        self.engine.sessions.fetch_sub(1, Ordering::Relaxed);
         crate::sql::advisory::unlock_all(self.env.pid);
     }
 }
@@ -465,7 +469,7 @@ mod tests {
 
     fn session() -> (tempfile::TempDir, Session) {
         let dir = tempfile::tempdir().unwrap();
-        let engine = Arc::new(Engine { store: Store::open(dir.path()).unwrap() });
+        let engine = Arc::new(Engine::new(Store::open(dir.path()).unwrap()));
         let mut s = Session::new(engine, &[("user".into(), "alice".into())]);
         run(&mut s, "CREATE TABLE t (id integer PRIMARY KEY, name text NOT NULL, score bigint)");
         run(&mut s, "INSERT INTO t VALUES (1, 'a', 10), (2, 'b', NULL)");
@@ -554,6 +558,17 @@ mod tests {
         let r = s.execute_simple("INSERT INTO t VALUES (3, 'c', 1)").pop().unwrap().unwrap();
         r.durable.expect("a commit").wait_blocking().unwrap();
         assert_eq!(run(&mut other, "SELECT count(*) FROM t").rows, vec![vec![Value::Int8(3)]]);
+    }
+
+    #[test]
+    fn the_engine_counts_open_sessions_for_lone_commits() {
+        let (_d, s) = session();
+        let count = || s.engine.sessions.load(Ordering::Relaxed);
+        assert_eq!(count(), 1);
+        let other = Session::new(s.engine.clone(), &[]);
+        assert_eq!(count(), 2);
+        drop(other);
+        assert_eq!(count(), 1);
     }
 
     #[test]

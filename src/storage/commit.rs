@@ -55,7 +55,7 @@ pub fn commit(store: &Store, cs: &mut CommitState, batch: WriteBatch, types: Opt
     let handles = |t: &str| stage.handle(t);
     ops.iter().try_for_each(|op| op.execute(&store.paths, &handles))?;
     stage.publish(store)?;
-    Ok(store.flusher.enqueue())
+    Ok(Durable::after(store.flusher.clone()))
 }
 
 fn journal(cs: &mut CommitState, header: Option<BTreeMap<String, u64>>, ops: &[FileOp]) -> Result<()> {
