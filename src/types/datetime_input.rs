@@ -46,8 +46,14 @@ enum Bad {
 /// The first day PostgreSQL accepts: 4714-11-24 BC (Julian day 0).
 const MIN_DAYS: i64 = -2_451_545;
 /// The day after the last timestamp (294276-12-31) and the last date (5874897-12-31).
-const TS_END_DAYS: i64 = 106_741_034;
+const TS_END_DAYS: i64 = 106_751_983;
 const DATE_END_DAYS: i64 = 2_145_031_948;
+
+/// Whether a finite timestamp (µs since 2000-01-01) lies in PostgreSQL's range, 4714-11-24 BC
+/// to 294276-12-31 (IS_VALID_TIMESTAMP).
+pub fn timestamp_in_range(micros: i64) -> bool {
+    (MIN_DAYS * USECS_PER_DAY..TS_END_DAYS * USECS_PER_DAY).contains(&micros)
+}
 
 pub fn parse_date(s: &str, tz: &TimeZone) -> Result<i32> {
     let f = scan(s).map_err(|e| error(e, "date", s))?;

@@ -8,6 +8,7 @@
 
 use super::calendar::{add_months, USECS_PER_DAY, USECS_PER_SEC};
 use super::datetime::{TS_INFINITY, TS_NEG_INFINITY};
+use super::datetime_input::timestamp_in_range;
 use super::jsonb_ops::{self, Step};
 use super::text::format_value;
 use super::{float, integer, interval, numeric, timezone, DataType, FormatOptions, Interval, Value};
@@ -345,7 +346,8 @@ fn ts_plus(t: i64, iv: &Interval) -> Result<i64> {
     }
     let (day, time) = (t.div_euclid(USECS_PER_DAY), t.rem_euclid(USECS_PER_DAY));
     let day = add_months(day, iv.months as i64) + iv.days as i64;
-    day.checked_mul(USECS_PER_DAY).and_then(|v| v.checked_add(time)).and_then(|v| v.checked_add(iv.micros)).ok_or_else(ts_range)
+    let sum = day.checked_mul(USECS_PER_DAY).and_then(|v| v.checked_add(time)).and_then(|v| v.checked_add(iv.micros));
+    sum.filter(|&v| timestamp_in_range(v)).ok_or_else(ts_range)
 }
 
 /// timestamptz + interval: months and days move the local wall clock in the session zone,
@@ -358,7 +360,7 @@ fn tstz_plus(t: i64, iv: &Interval, opts: &FormatOptions) -> Result<i64> {
     let local = t + timezone::utc_offset(&tz, t) as i64 * USECS_PER_SEC;
     let moved = ts_plus(local, &Interval { micros: 0, ..*iv })?;
     let utc = moved - timezone::local_offset(&tz, moved) as i64 * USECS_PER_SEC;
-    utc.checked_add(iv.micros).ok_or_else(ts_range)
+    utc.checked_add(iv.micros).filter(|&v| timestamp_in_range(v)).ok_or_else(ts_range)
 }
 
 /// timestamp - timestamp: an interval of days and time (justify_hours), no months.
