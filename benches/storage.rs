@@ -136,9 +136,9 @@ fn update_by_key(c: &mut Criterion) {
                 i = (i * 7919 + 1) % rows;
                 let key = Key(smallvec![Value::Uuid(uuid(i))]);
                 let stored = store.snapshot().unwrap().table("users").unwrap().get(&key).unwrap().unwrap();
-                let mut row = stored.row;
+                let mut row = stored.row.clone();
                 row[3] = Value::Int4(row[3].as_i64().unwrap() as i32 + 1);
-                let change = Change::Update { table: "users".into(), key, expected_version: stored.version, row, old: None };
+                let change = Change::Update { table: "users".into(), key, expected_version: stored.version, row, old: stored.row };
                 store.commit(WriteBatch { changes: vec![change] }).unwrap()
             })
         });

@@ -64,8 +64,8 @@ fn writer(store: &Store, base: i64) {
         if deleting {
             let snap = store.snapshot().unwrap();
             for t in ["a", "b"] {
-                let version = snap.table(t).unwrap().get(&key(old)).unwrap().unwrap().version;
-                changes.push(Change::Delete { table: t.into(), key: key(old), expected_version: version, old: None });
+                let stored = snap.table(t).unwrap().get(&key(old)).unwrap().unwrap();
+                changes.push(Change::Delete { table: t.into(), key: key(old), expected_version: stored.version, old: stored.row });
             }
         }
         store.commit(WriteBatch { changes }).unwrap().wait_blocking().unwrap();

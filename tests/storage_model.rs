@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use smallvec::smallvec;
 use smarterbase::catalog::TableSchema;
 use smarterbase::error::sqlstate;
-use smarterbase::storage::{Change, Key, Store, WriteBatch};
+use smarterbase::storage::{Change, Key, Store, StoredRow, WriteBatch};
 use smarterbase::types::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -53,8 +53,8 @@ fn commit(store: &Store, change: Change) -> Result<(), smarterbase::Error> {
     store.commit(WriteBatch { changes: vec![change] })?.wait_blocking()
 }
 
-fn version(store: &Store, id: i32) -> Option<u64> {
-    store.snapshot().unwrap().table("t").unwrap().get(&key(id)).unwrap().map(|r| r.version)
+fn stored(store: &Store, id: i32) -> Option<StoredRow> {
+    store.snapshot().unwrap().table("t").unwrap().get(&key(id)).unwrap()
 }
 
 fn email_taken(model: &Model, id: i32, email: &Option<String>) -> bool {
@@ -63,8 +63,13 @@ fn email_taken(model: &Model, id: i32, email: &Option<String>) -> bool {
 
 /// Applies `op` to the store and the model, checking the store's answer.
 fn step(dir: &Path, store: &Store, model: &mut Model, op: &Op) {
-    let update =
-        |id, email: &Option<String>, n, v| Change::Update { table: "t".into(), key: key(id), expected_version: v, row: row(id, email, n), old: None };
+    let update = |id, email: &Option<String>, n, old: &StoredRow| Change::Update {
+        table: "t".into(),
+        key: key(id),
+        expected_version: old.version,
+        row: row(id, email, n),
+        old: old.row.clone(),
+    };
     match op {
         Op::Insert(id, email, n) => {
             let result = commit(store, Change::Insert { table: "t".into(), row: row(*id, email, *n) });
@@ -76,8 +81,8 @@ fn step(dir: &Path, store: &Store, model: &mut Model, op: &Op) {
             }
         }
         Op::Update(id, email, n) => {
-            let Some(v) = version(store, *id) else { return };
-            let result = commit(store, update(*id, email, *n, v));
+            let Some(old) = stored(store, *id) else { return };
+            let result = commit(store, update(*id, email, *n, &old));
             if email_taken(model, *id, email) {
                 assert_eq!(result.unwrap_err().code, sqlstate::UNIQUE_VIOLATION);
             } else {
@@ -86,16 +91,16 @@ fn step(dir: &Path, store: &Store, model: &mut Model, op: &Op) {
             }
         }
         Op::Delete(id) => {
-            let Some(v) = version(store, *id) else { return };
-            commit(store, Change::Delete { table: "t".into(), key: key(*id), expected_version: v, old: None }).unwrap();
+            let Some(old) = stored(store, *id) else { return };
+            commit(store, Change::Delete { table: "t".into(), key: key(*id), expected_version: old.version, old: old.row }).unwrap();
             model.remove(id);
         }
         Op::StaleUpdate(id) => {
-            let Some(v) = version(store, *id) else { return };
+            let Some(old) = stored(store, *id) else { return };
             let (email, n) = model[id].clone();
-            commit(store, update(*id, &email, n + 1, v)).unwrap();
+            commit(store, update(*id, &email, n + 1, &old)).unwrap();
             model.insert(*id, (email.clone(), n + 1));
-            let err = commit(store, update(*id, &email, n + 2, v)).unwrap_err();
+            let err = commit(store, update(*id, &email, n + 2, &old)).unwrap_err();
             assert_eq!(err.code, sqlstate::SERIALIZATION_FAILURE);
         }
         Op::HandEdit(id, n) => hand_edit(dir, model, *id, *n),

@@ -269,10 +269,10 @@ impl TxnState {
             for key in o.order {
                 match o.rows.remove(&key) {
                     Some(Pending::Deleted { version, old }) => {
-                        changes.push(Change::Delete { table: table.clone(), key, expected_version: version, old: Some(old) })
+                        changes.push(Change::Delete { table: table.clone(), key, expected_version: version, old })
                     }
                     Some(Pending::Updated { version, row, old }) => {
-                        updates.push(Change::Update { table: table.clone(), key, expected_version: version, row, old: Some(old) })
+                        updates.push(Change::Update { table: table.clone(), key, expected_version: version, row, old })
                     }
                     Some(Pending::Inserted(row)) => inserts.push(Change::Insert { table: table.clone(), row }),
                     None => {}

@@ -24,21 +24,21 @@ pub enum Change {
         row: Row,
     },
     /// Replaces the row of `key`, which must still be at `expected_version` (else 40001).
-    /// `old` is that version's row when the caller has it: the commit needs it to take the
-    /// row's secondary-index entries out, and reads it from the file when it is not given.
+    /// `old` is the row the caller read at that version: the commit takes its secondary-index
+    /// entries out (a version names one line, so it is that line's row).
     Update {
         table: String,
         key: Key,
         expected_version: u64,
         row: Row,
-        old: Option<Row>,
+        old: Row,
     },
     /// Deletes the row of `key` at `expected_version`; `old` as for [`Change::Update`].
     Delete {
         table: String,
         key: Key,
         expected_version: u64,
-        old: Option<Row>,
+        old: Row,
     },
 }
 

@@ -10,7 +10,7 @@
 use super::fileops::FileOp;
 use super::files::{self, Fingerprint};
 use super::journal::{Durable, Record};
-use super::jsonl::{self, Line, Origin};
+use super::jsonl;
 use super::load::Source;
 use super::offsets::Loc;
 use super::store::{CommitState, Store};
@@ -165,39 +165,10 @@ impl Slot {
         self.undo.push(Undo { key: key.clone(), prev: Some((loc, old)), now: None });
     }
 
-    /// The row of `key` at its current location, checked against the expected version:
-    /// `known` when the caller gave it (the version names one line, so it is that line's row),
-    /// else read from the file.
-    fn current(&mut self, key: &Key, expected_version: u64, known: Option<Row>) -> Result<(Loc, Row)> {
-        let loc = self.state().offsets.get(key).filter(|l| l.version as u64 == expected_version).ok_or_else(conflict)?;
-        if self.state().secondary.is_empty() {
-            return Ok((loc, Row::new())); // no index to maintain: the old row is not needed
-        }
-        match known {
-            Some(row) => Ok((loc, row)),
-            None => Ok((loc, self.read_indexed(loc)?)),
-        }
-    }
-
-    /// The row at `loc` with only the columns of secondary indexes decoded (the old row of
-    /// an update or delete is needed only to take its index entries out; the byte scan of
-    /// `trusted` then skips the rest; callgrind, the storage bench's update by key: 34.4k -> 32.5k
-    /// instructions per update).
-    fn read_indexed(&mut self, loc: Loc) -> Result<Row> {
-        let raw = if loc.offset >= self.base_len {
-            let start = (loc.offset - self.base_len) as usize;
-            self.pending[start..start + loc.len as usize].to_vec()
-        } else {
-            self.base_bytes(loc.offset, loc.len as usize)?
-        };
-        let key_cols = self.state().key_cols.clone();
-        let name = format!("{}.jsonl", self.schema.name);
-        let mut needed = vec![false; self.schema.columns.len()];
-        self.state().secondary.iter().flat_map(|ix| &ix.columns).for_each(|&c| needed[c] = true);
-        match jsonl::decode_columns(raw.trim_ascii_end(), &self.schema.columns, &key_cols, Origin { file: &name, line: 0 }, Some(&needed))? {
-            Line::Row(row) => Ok(row),
-            _ => Err(Error::corrupt(format!("{name}: expected a row at byte {}", loc.offset))),
-        }
+    /// Where the row of `key` is, checked against the version the caller read (40001 when
+    /// another commit replaced it since).
+    fn current(&mut self, key: &Key, expected_version: u64) -> Result<Loc> {
+        self.state().offsets.get(key).filter(|l| l.version as u64 == expected_version).ok_or_else(conflict)
     }
 
     /// The table's whole content as of now (file prefix plus pending lines).
@@ -247,7 +218,7 @@ impl<'s> Stage<'s> {
             Change::Update { table, key, expected_version, row, old } => self.update(&table, &key, expected_version, row, old),
             Change::Delete { table, key, expected_version, old } => {
                 let slot = self.slot(&table)?;
-                let (loc, old) = slot.current(&key, expected_version, old)?;
+                let loc = slot.current(&key, expected_version)?;
                 slot.delete_row(&key, loc, old);
                 Ok(())
             }
@@ -288,9 +259,9 @@ impl<'s> Stage<'s> {
         Ok(())
     }
 
-    fn update(&mut self, table: &str, key: &Key, expected_version: u64, row: Row, known: Option<Row>) -> Result<()> {
+    fn update(&mut self, table: &str, key: &Key, expected_version: u64, row: Row, old: Row) -> Result<()> {
         let slot = self.slot(table)?;
-        let (loc, old) = slot.current(key, expected_version, known)?;
+        let loc = slot.current(key, expected_version)?;
         let key_cols = slot.state().key_cols.clone();
         let new_key = if key_cols.is_empty() { key.clone() } else { key_of(&row, &key_cols) };
         if new_key != *key || key_cols.is_empty() {

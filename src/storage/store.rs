@@ -385,6 +385,18 @@ mod tests {
         Change::Insert { table: "users".into(), row: row(id, email, role) }
     }
 
+    /// An update of users row `id` as it reads now (its version and its row).
+    fn update(store: &Store, id: i32, email: &str, role: &str) -> Change {
+        let old = table(store).get(&key(id)).unwrap().unwrap();
+        Change::Update { table: "users".into(), key: key(id), expected_version: old.version, row: row(id, email, role), old: old.row }
+    }
+
+    /// A delete of users row `id` as it reads now.
+    fn delete(store: &Store, id: i32) -> Change {
+        let old = table(store).get(&key(id)).unwrap().unwrap();
+        Change::Delete { table: "users".into(), key: key(id), expected_version: old.version, old: old.row }
+    }
+
     #[test]
     fn types_are_written_only_by_a_commit_that_succeeds_and_survive_reopen() {
         let dir = tempfile::tempdir().unwrap();
@@ -478,48 +490,23 @@ mod tests {
     }
 
     #[test]
-    fn an_update_or_delete_given_its_old_row_takes_that_rows_index_entries_out() {
-        let (_dir, store) = setup();
-        let t = table(&store);
-        let old = t.get(&key(1)).unwrap().unwrap();
-        let update =
-            Change::Update { table: "users".into(), key: key(1), expected_version: old.version, row: row(1, "new@x", "admin"), old: Some(old.row) };
-        commit(&store, vec![update]).unwrap();
-        assert_eq!(t.lookup(&[1], &[Value::Text("a@x".into())]).unwrap(), Some(vec![]));
-        assert_eq!(t.lookup(&[1], &[Value::Text("new@x".into())]).unwrap(), Some(vec![key(1)]));
-        let old = t.get(&key(2)).unwrap().unwrap();
-        let email = old.row[1].clone();
-        commit(&store, vec![Change::Delete { table: "users".into(), key: key(2), expected_version: old.version, old: Some(old.row) }]).unwrap();
-        assert_eq!(t.lookup(&[1], &[email]).unwrap(), Some(vec![]));
-        assert!(t.get(&key(2)).unwrap().is_none());
-    }
-
-    #[test]
     fn updates_and_deletes_check_versions_then_compact_to_canonical() {
         let (dir, store) = setup();
         let t = table(&store);
-        let v = t.get(&key(1)).unwrap().unwrap().version;
-        let update = |version, email: &str| Change::Update {
-            table: "users".into(),
-            key: key(1),
-            expected_version: version,
-            row: row(1, email, "admin"),
-            old: None,
-        };
-        commit(&store, vec![update(v, "new@x")]).unwrap();
-        let err = commit(&store, vec![update(v, "other@x")]).unwrap_err();
+        let (first, stale) = (update(&store, 1, "new@x", "admin"), update(&store, 1, "other@x", "admin"));
+        commit(&store, vec![first]).unwrap();
+        let err = commit(&store, vec![stale]).unwrap_err();
         assert_eq!((err.code, err.message.as_str()), (sqlstate::SERIALIZATION_FAILURE, "could not serialize access due to concurrent update"));
         assert_eq!(t.lookup(&[1], &[Value::Text("a@x".into())]).unwrap(), Some(vec![]));
         assert_eq!(t.lookup(&[1], &[Value::Text("new@x".into())]).unwrap(), Some(vec![key(1)]));
-        let v2 = t.get(&key(2)).unwrap().unwrap().version;
-        commit(&store, vec![Change::Delete { table: "users".into(), key: key(2), expected_version: v2, old: None }]).unwrap();
+        commit(&store, vec![delete(&store, 2)]).unwrap();
+        assert_eq!(t.lookup(&[1], &[Value::Text("b@x".into())]).unwrap(), Some(vec![]));
         assert!(file(&dir).contains("{\"$deleted\":{\"id\":2}}"));
         assert_eq!(file(&dir).lines().count(), 4);
         crate::storage::compact::compact(&store, &t).unwrap();
         assert_eq!(file(&dir), "{\"id\":1,\"email\":\"new@x\",\"role\":\"admin\"}\n");
         assert_eq!(t.get(&key(1)).unwrap().unwrap().row, row(1, "new@x", "admin"));
-        let v = t.get(&key(1)).unwrap().unwrap().version;
-        commit(&store, vec![update(v, "after@x")]).unwrap();
+        commit(&store, vec![update(&store, 1, "after@x", "admin")]).unwrap();
         assert_eq!(t.scan().unwrap().count(), 1);
     }
 
@@ -535,20 +522,15 @@ mod tests {
         assert_eq!(admins(&t), [1], "again, from the cached columns");
         commit(&store, vec![insert(3, "c@x", "admin")]).unwrap();
         assert_eq!(admins(&t), [1, 3]);
-        let v = t.get(&key(2)).unwrap().unwrap().version;
-        commit(&store, vec![Change::Update { table: "users".into(), key: key(2), expected_version: v, row: row(2, "b@x", "admin"), old: None }])
-            .unwrap();
+        commit(&store, vec![update(&store, 2, "b@x", "admin")]).unwrap();
         assert_eq!(admins(&t), [1, 3, 2], "file order: the updated row's line is last");
         assert!(commit(&store, vec![insert(4, "d@x", "admin"), insert(5, "c@x", "admin")]).is_err());
         assert_eq!(admins(&t), [1, 3, 2]);
-        let v = t.get(&key(1)).unwrap().unwrap().version;
-        commit(&store, vec![Change::Delete { table: "users".into(), key: key(1), expected_version: v, old: None }]).unwrap();
+        commit(&store, vec![delete(&store, 1)]).unwrap();
         assert_eq!(admins(&t), [3, 2]);
         crate::storage::compact::compact(&store, &t).unwrap();
         assert_eq!(admins(&t), [3, 2]);
-        let v = t.get(&key(3)).unwrap().unwrap().version;
-        commit(&store, vec![Change::Update { table: "users".into(), key: key(3), expected_version: v, row: row(3, "c@x", "user"), old: None }])
-            .unwrap();
+        commit(&store, vec![update(&store, 3, "c@x", "user")]).unwrap();
         assert_eq!(admins(&t), [2]);
     }
 
@@ -603,8 +585,7 @@ mod tests {
     #[test]
     fn close_compacts_writes_index_files_and_empties_the_journal() {
         let (dir, store) = setup();
-        let v = table(&store).get(&key(2)).unwrap().unwrap().version;
-        commit(&store, vec![Change::Delete { table: "users".into(), key: key(2), expected_version: v, old: None }]).unwrap();
+        commit(&store, vec![delete(&store, 2)]).unwrap();
         store.close().unwrap();
         assert_eq!(file(&dir).lines().count(), 1);
         assert_eq!(std::fs::metadata(dir.path().join("_journal.jsonl")).unwrap().len(), 0);
@@ -634,11 +615,15 @@ mod tests {
                 key: first.key.clone(),
                 expected_version: first.version,
                 row: row(9, "same", "r"),
-                old: None,
+                old: first.row.clone(),
             }],
         )
         .unwrap();
-        commit(&store, vec![Change::Delete { table: "log".into(), key: second.key.clone(), expected_version: second.version, old: None }]).unwrap();
+        commit(
+            &store,
+            vec![Change::Delete { table: "log".into(), key: second.key.clone(), expected_version: second.version, old: second.row.clone() }],
+        )
+        .unwrap();
         let ids = |t: &Table| -> Vec<i64> { t.scan().unwrap().map(|r| r.unwrap().row[0].as_i64().unwrap()).collect() };
         assert_eq!(ids(&t), vec![2, 9]);
         drop((t, store));
@@ -681,18 +666,7 @@ mod tests {
             std::thread::spawn(move || {
                 for i in 10..300 {
                     commit(&store, vec![insert(i, &format!("{i}@x"), "w")]).unwrap();
-                    let v = store.snapshot().unwrap().table("users").unwrap().get(&key(i)).unwrap().unwrap().version;
-                    commit(
-                        &store,
-                        vec![Change::Update {
-                            table: "users".into(),
-                            key: key(i),
-                            expected_version: v,
-                            row: row(i, &format!("{i}@y"), "w"),
-                            old: None,
-                        }],
-                    )
-                    .unwrap();
+                    commit(&store, vec![update(&store, i, &format!("{i}@y"), "w")]).unwrap();
                 }
             })
         };
