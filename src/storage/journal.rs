@@ -123,7 +123,7 @@ struct Queue {
 pub struct Flusher {
     queue: Mutex<Queue>,
     wake: Condvar,
-    /// A handle on the journal, for fdatasyncs run on a committing thread.
+    /// The journal, synced by the flusher thread or by a committing one.
     journal: File,
     path: PathBuf,
     /// fdatasyncs run so far.
@@ -132,18 +132,17 @@ pub struct Flusher {
 
 impl Flusher {
     /// Starts the thread syncing `journal` (a handle on the journal file).
-    pub fn start(journal: File, path: PathBuf) -> Result<Arc<Flusher>> {
-        let own = journal.try_clone().map_err(|e| Error::io(&path, "reopen", e))?;
+    pub fn start(journal: File, path: PathBuf) -> Arc<Flusher> {
         let flusher = Arc::new(Flusher { queue: Mutex::new(Queue::default()), wake: Condvar::new(), journal, path, syncs: Default::default() });
         let me = flusher.clone();
-        let spawned = std::thread::Builder::new().name("sb-flusher".into()).spawn(move || me.run(&own));
+        let spawned = std::thread::Builder::new().name("sb-flusher".into()).spawn(move || me.run());
         if let Err(e) = spawned {
             tracing::error!("could not start the journal flusher thread: {e}");
         }
-        Ok(flusher)
+        flusher
     }
 
-    fn run(&self, journal: &File) {
+    fn run(&self) {
         loop {
             let group = {
                 let mut q = self.queue.lock();
@@ -155,16 +154,16 @@ impl Flusher {
                 }
                 std::mem::take(&mut q.waiters)
             };
-            let synced = self.sync(journal);
+            let synced = self.sync();
             for w in group {
                 let _ = w.send(synced.clone());
             }
         }
     }
 
-    fn sync(&self, journal: &File) -> Result<()> {
+    fn sync(&self) -> Result<()> {
         self.syncs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        journal.sync_data().map_err(|e| Error::io(&self.path, "fdatasync", e))
+        self.journal.sync_data().map_err(|e| Error::io(&self.path, "fdatasync", e))
     }
 
     /// Queues a waiter for the next fdatasync of the flusher thread (once the thread is told to
@@ -174,7 +173,7 @@ impl Flusher {
         let mut q = self.queue.lock();
         if q.stop {
             drop(q);
-            let _ = tx.send(self.sync(&self.journal));
+            let _ = tx.send(self.sync());
         } else {
             q.waiters.push(tx);
             self.wake.notify_one();
@@ -218,21 +217,34 @@ impl Durable {
     }
 
     pub async fn wait(mut self) -> Result<()> {
-        match self.pending.take() {
-            None => Ok(()),
-            Some(flusher) if self.on_waiting_thread => flusher.sync(&flusher.journal),
-            Some(flusher) => flusher.enqueue().await.unwrap_or_else(|_| Err(lost())),
+        match self.start() {
+            Waiting::Over(result) => result,
+            Waiting::Queued(rx) => rx.await.unwrap_or_else(|_| Err(lost())),
         }
     }
 
     /// Blocks the calling thread (not for use inside an async task).
     pub fn wait_blocking(mut self) -> Result<()> {
-        match self.pending.take() {
-            None => Ok(()),
-            Some(flusher) if self.on_waiting_thread => flusher.sync(&flusher.journal),
-            Some(flusher) => flusher.enqueue().blocking_recv().unwrap_or_else(|_| Err(lost())),
+        match self.start() {
+            Waiting::Over(result) => result,
+            Waiting::Queued(rx) => rx.blocking_recv().unwrap_or_else(|_| Err(lost())),
         }
     }
+
+    /// Makes the commit durable here, or asks the flusher to.
+    fn start(&mut self) -> Waiting {
+        match self.pending.take() {
+            None => Waiting::Over(Ok(())),
+            Some(flusher) if self.on_waiting_thread => Waiting::Over(flusher.sync()),
+            Some(flusher) => Waiting::Queued(flusher.enqueue()),
+        }
+    }
+}
+
+/// Where a wait for a [`Durable`] stands once started.
+enum Waiting {
+    Over(Result<()>),
+    Queued(oneshot::Receiver<Result<()>>),
 }
 
 impl Drop for Durable {
@@ -297,7 +309,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("j");
         let j = Journal::open(&path).unwrap();
-        let flusher = Flusher::start(j.sync_handle().unwrap(), path).unwrap();
+        let flusher = Flusher::start(j.sync_handle().unwrap(), path);
         let syncs = || flusher.syncs.load(std::sync::atomic::Ordering::Relaxed);
         let waits: Vec<_> = (0..8).map(|_| Durable::after(flusher.clone())).collect();
         let threads: Vec<_> = waits.into_iter().map(|d| std::thread::spawn(move || d.wait_blocking())).collect();

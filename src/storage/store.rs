@@ -90,7 +90,7 @@ impl Store {
         let lock = files::lock_dir(&paths, std::time::Duration::from_secs(3))?;
         recovery::recover(&paths)?;
         let journal = Journal::open(&paths.journal())?;
-        let flusher = Flusher::start(journal.sync_handle()?, paths.journal())?;
+        let flusher = Flusher::start(journal.sync_handle()?, paths.journal());
         let watch = Watch::new(&paths.root, &paths.schema_dir());
         let store = Arc::new(Store {
             sequences: Sequences::open(&paths.sequences())?,
