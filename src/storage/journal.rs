@@ -324,7 +324,9 @@ mod tests {
         // One dropped unwaited is still synced by the flusher.
         let before = syncs();
         drop(Durable::after(flusher.clone()));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while syncs() == before {
+            assert!(std::time::Instant::now() < deadline, "a dropped commit was never synced");
             std::thread::yield_now();
         }
         flusher.stop();
