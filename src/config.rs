@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 pub enum IoBackend {
     /// io_uring where the kernel allows it, else tokio.
     Auto,
-    /// io_uring (tokio-uring); fails to start where it is unavailable.
+    /// io_uring (Linux 6.1+); fails to start where it is unavailable.
     Uring,
     /// Portable tokio runtime.
     Tokio,

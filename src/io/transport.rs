@@ -1,8 +1,8 @@
 //! The byte stream a connection runs on, with owned buffers so io_uring fits.
 //!
 //! io_uring needs the kernel to own a buffer while a read or write is in flight, so the calls
-//! take the buffer and hand it back (tokio-uring's style); the tokio backend simply borrows it.
-//! The futures need not be `Send`: tokio-uring runs each connection on one thread.
+//! take the buffer and hand it back; the tokio backend simply borrows it. The futures need not
+//! be `Send`: each backend runs a connection on one thread.
 
 use std::io;
 
@@ -16,9 +16,9 @@ pub trait Transport {
     /// Writes all of `buf` and returns it for reuse.
     async fn write_all(&mut self, buf: Vec<u8>) -> (io::Result<()>, Vec<u8>);
 
-    /// [`Self::write_all`] of `out`, then [`Self::read`] into `buf`. A backend may start the
-    /// read before the write completes: io_uring submits both in one system call, which saves
-    /// a wake-up per request-response round.
+    /// [`Self::write_all`] of `out`, then [`Self::read`] into `buf`. A backend may submit both
+    /// at once: io_uring links them in one system call, which saves a wake-up per
+    /// request-response round.
     async fn write_then_read(&mut self, out: Vec<u8>, buf: Vec<u8>) -> Written {
         let written = self.write_all(out).await;
         if written.0.is_err() {

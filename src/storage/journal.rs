@@ -191,7 +191,7 @@ impl Flusher {
 /// A commit written to the journal, durable once an fdatasync that started after it ends: the
 /// flusher's next one (shared by every commit in its group), or one on the waiting thread.
 /// Nothing is asked of the flusher until the commit is waited for; one dropped unwaited is
-/// queued all the same. Works from any runtime (tokio, tokio-uring) or from a plain thread.
+/// queued all the same. Works from any executor (tokio, the io_uring workers') or from a plain thread.
 pub struct Durable {
     /// None once durable (or when nothing was written).
     pending: Option<Arc<Flusher>>,
