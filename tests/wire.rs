@@ -1,9 +1,11 @@
 //! End-to-end wire protocol tests: the real binary on a free port, for each IO backend, driven
 //! by tokio-postgres (simple + extended, text + binary), raw bytes, and psql.
 
+mod pg_cluster;
 mod support;
 
 use bytes::BytesMut;
+use pg_cluster::PgCluster;
 use postgres_types::{to_sql_checked, FromSql, IsNull, ToSql, Type};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -428,6 +430,47 @@ async fn graceful_shutdown(io: &str) {
     // The idle client was told why.
     let e = client.simple_query("SELECT 1").await.unwrap_err();
     assert!(e.is_closed() || code(&e) == Some(&SqlState::ADMIN_SHUTDOWN), "{e}");
+}
+
+/// RowDescription names the stored table and column an output shows unchanged, as
+/// PostgreSQL's does (through joins, subqueries, GROUP BY and RETURNING; computed outputs and
+/// UNIONs name none), and the table OID is the one pg_class lists.
+#[tokio::test]
+async fn row_description_names_source_columns_as_postgresql_does() {
+    let pg = PgCluster::start();
+    let server = Server::start("tokio", &[]);
+    let queries = [
+        "SELECT * FROM ro_a",
+        "SELECT name, id, n + 1 AS m, 'x' AS lit, id AS again FROM ro_a WHERE id = $1",
+        "SELECT a.name, b.note, b.a_id FROM ro_a a LEFT JOIN ro_b b ON b.a_id = a.id",
+        "SELECT x, y FROM (SELECT id AS x, n * 2 AS y FROM ro_a) s",
+        "WITH c AS (SELECT note, a_id FROM ro_b) SELECT a_id, note FROM c",
+        "SELECT name, count(*) FROM ro_a GROUP BY name",
+        "SELECT id FROM ro_a UNION SELECT a_id FROM ro_b",
+        "INSERT INTO ro_b VALUES (1, 'z') RETURNING note, a_id + 0 AS k, a_id",
+        "UPDATE ro_a SET n = 0 WHERE id = 7 RETURNING *",
+    ];
+    let mut seen = Vec::new();
+    for conn_str in [pg.conn_str("postgres"), server.conn_str()] {
+        let client = connect(&conn_str).await.unwrap();
+        client.batch_execute("CREATE TABLE ro_a (id int PRIMARY KEY, name text, n int); CREATE TABLE ro_b (a_id int, note text)").await.unwrap();
+        let mut described = Vec::new();
+        for sql in queries {
+            let statement = client.prepare(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+            let mut columns = Vec::new();
+            for c in statement.columns() {
+                let table = match c.table_oid() {
+                    Some(oid) => client.query_one("SELECT relname::text FROM pg_class WHERE oid = $1", &[&oid]).await.unwrap().get::<_, String>(0),
+                    None => String::new(),
+                };
+                columns.push(format!("{}={table}.{}", c.name(), c.column_id().unwrap_or(0)));
+            }
+            described.push((sql, columns));
+        }
+        seen.push(described);
+    }
+    assert_eq!(seen[1], seen[0], "SmarterBase (left) against PostgreSQL (right)");
+    assert_eq!(seen[0][1].1, ["name=ro_a.2", "id=ro_a.1", "m=.0", "lit=.0", "again=ro_a.1"], "the test sees real origins");
 }
 
 macro_rules! backend_tests {

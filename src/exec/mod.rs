@@ -51,6 +51,13 @@ pub struct Column {
     pub column_id: i16,
 }
 
+impl Column {
+    fn of(c: &crate::sql::plan::OutCol) -> Column {
+        let (table_oid, column_id) = c.origin.as_ref().map_or((0, 0), |o| (pg_catalog::relation_oid(&o.table), o.attnum));
+        Column { name: c.name.clone(), data_type: c.data_type.clone(), table_oid, column_id }
+    }
+}
+
 /// A parsed, bound statement ready to execute many times.
 #[derive(Debug, Clone)]
 pub struct Prepared {
@@ -84,8 +91,5 @@ pub struct QueryResult {
 pub use crate::types::FormatOptions;
 
 fn columns_of(bound: &Bound) -> Option<Vec<Column>> {
-    bound
-        .columns
-        .as_ref()
-        .map(|cols| cols.iter().map(|c| Column { name: c.name.clone(), data_type: c.data_type.clone(), table_oid: 0, column_id: 0 }).collect())
+    bound.columns.as_ref().map(|cols| cols.iter().map(Column::of).collect())
 }

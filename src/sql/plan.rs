@@ -18,6 +18,22 @@ use std::sync::Arc;
 pub struct OutCol {
     pub name: String,
     pub data_type: DataType,
+    /// The stored table column it shows unchanged, if any (RowDescription names it).
+    pub origin: Option<Origin>,
+}
+
+/// A stored table's column: the table's name and the column's attribute number (from 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    pub table: String,
+    pub attnum: i16,
+}
+
+impl OutCol {
+    /// A column computed by the statement, shown from no table.
+    pub fn computed(name: String, data_type: DataType) -> OutCol {
+        OutCol { name, data_type, origin: None }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -366,7 +382,7 @@ impl Plan {
     pub fn columns(&self, returning: &[OutCol]) -> Option<Vec<OutCol>> {
         match self {
             Plan::Query { columns, .. } => Some(columns.clone()),
-            Plan::Session(SessionCmd::Show { name }) => Some(vec![OutCol { name: name.clone(), data_type: DataType::Text }]),
+            Plan::Session(SessionCmd::Show { name }) => Some(vec![OutCol::computed(name.clone(), DataType::Text)]),
             Plan::Insert(InsertPlan { returning: Some(_), .. })
             | Plan::Update(UpdatePlan { returning: Some(_), .. })
             | Plan::Delete(DeletePlan { returning: Some(_), .. }) => Some(returning.to_vec()),

@@ -1,6 +1,7 @@
 //! INSERT, UPDATE and DELETE binding: target columns, assignment casts, column defaults,
 //! ON CONFLICT, RETURNING, and the access path to the rows an UPDATE/DELETE touches.
 
+use super::scope::Source;
 use super::{access, ident, srf, Binder, Scope};
 use crate::catalog::TableSchema;
 use crate::error::{sqlstate, Error, Result};
@@ -22,7 +23,7 @@ impl Binder<'_> {
             None => InsertSource::Values(vec![vec![None; schema.columns.len()]]),
             Some(q) => self.insert_source(&schema, &columns, q)?,
         };
-        let scope = Scope::of(&alias, schema.clone());
+        let scope = Scope::from_source(&alias, schema.clone(), Source::Stored);
         let on_conflict = self.bind_on_conflict(&schema, &scope, i.on.as_ref())?;
         let (returning, out) = self.bind_returning(i.returning.as_deref(), &scope)?;
         let plan = InsertPlan { table: schema.name.clone(), source, defaults, on_conflict, returning };
@@ -198,7 +199,7 @@ impl Binder<'_> {
         }
         let schema = self.table(name)?;
         let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| schema.name.clone());
-        let scope = Scope::of(&alias, schema.clone());
+        let scope = Scope::from_source(&alias, schema.clone(), Source::Stored);
         Ok((schema, scope))
     }
 

@@ -2,6 +2,7 @@
 //! the select list with PostgreSQL's output names, DISTINCT, ORDER BY (by output name,
 //! position or any input expression), LIMIT/OFFSET/FETCH.
 
+use super::scope::{ScopeTable, Source};
 use super::{access, aggregate, ident, Binder, Scope, Typed};
 use crate::catalog::{ColumnDef, TableSchema};
 use crate::error::{sqlstate, Error, Result};
@@ -168,7 +169,8 @@ impl Binder<'_> {
             if scope.tables.iter().any(|x| x.name == t.name) {
                 return Err(Error::new("42712", format!("table name \"{}\" specified more than once", t.name)));
             }
-            scope = scope.with(&t.name, t.schema);
+            let offset = scope.width();
+            scope.tables.push(ScopeTable { offset, ..t });
         }
         let on = on.map(|e| self.bind_predicate(e, &scope, "JOIN/ON")).transpose()?;
         Ok((Rel::Join { left: Box::new(left), right: Box::new(right), on, left_outer, right_width }, scope))
@@ -193,7 +195,9 @@ impl Binder<'_> {
         }
         let (rel, schema) = self.relation(name)?;
         let alias = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_else(|| super::relation::scope_name(&schema.name));
-        Ok((rel, Scope::of(&alias, schema)))
+        let source = if matches!(rel, Rel::Scan { .. }) { Source::Stored } else { Source::Computed };
+        let scope = Scope::from_source(&alias, schema, source);
+        Ok((rel, scope))
     }
 
     /// `unnest(a, b, ...) [alias [(columns)]]`: the arrays side by side as rows.
@@ -238,7 +242,8 @@ impl Binder<'_> {
             })
             .collect();
         let schema = TableSchema::new(name.to_string(), columns);
-        (rel, Scope::of(name, Arc::new(schema)))
+        let origins = out.iter().map(|c| c.origin.clone()).collect();
+        (rel, Scope::from_source(name, Arc::new(schema), Source::Query(origins)))
     }
 
     /// A function in FROM (optionally `pg_catalog.`-qualified): `generate_series`, `unnest`, or
@@ -309,11 +314,11 @@ impl Binder<'_> {
             match item {
                 SelectItem::UnnamedExpr(e) => {
                     let t = self.bind_output(e, scope)?;
-                    p.push(t, output_name(e), e.to_string());
+                    p.push(t, output_name(e), e.to_string(), scope);
                 }
                 SelectItem::ExprWithAlias { expr, alias } => {
                     let t = self.bind_output(expr, scope)?;
-                    p.push(t, ident(alias), expr.to_string());
+                    p.push(t, ident(alias), expr.to_string(), scope);
                 }
                 SelectItem::Wildcard(_) => self.expand(&mut p, scope, None)?,
                 SelectItem::QualifiedWildcard(ast::SelectItemQualifiedWildcardKind::ObjectName(n), _) => {
@@ -355,7 +360,7 @@ impl Binder<'_> {
                     Some(_) => scope.column(Some(&t.name), &c.name)?,
                     None => Typed::new(Expr::Column(t.offset + i), c.data_type.clone()),
                 };
-                p.push(typed, c.name.clone(), format!("{}.{}", t.name, c.name));
+                p.push(typed, c.name.clone(), format!("{}.{}", t.name, c.name), scope);
             }
         }
         Ok(())
@@ -406,7 +411,7 @@ impl Binder<'_> {
         if distinct {
             return Err(Error::new(sqlstate::INVALID_COLUMN_REFERENCE, "for SELECT DISTINCT, ORDER BY expressions must appear in select list"));
         }
-        proj.push(t, String::new(), String::new());
+        proj.push(t, String::new(), String::new(), scope);
         Ok(proj.exprs.len() - 1)
     }
 
@@ -428,7 +433,7 @@ impl Binder<'_> {
         let mut by_col = Vec::with_capacity(width);
         for (i, c) in cols.into_iter().enumerate() {
             let (exprs, ty) = self.unify_all(c, "VALUES")?;
-            columns.push(OutCol { name: format!("column{}", i + 1), data_type: ty });
+            columns.push(OutCol::computed(format!("column{}", i + 1), ty));
             by_col.push(exprs);
         }
         let rows = (0..v.rows.len()).map(|r| by_col.iter().map(|c| c[r].clone()).collect()).collect();
@@ -437,9 +442,14 @@ impl Binder<'_> {
 }
 
 impl Projection {
-    fn push(&mut self, t: Typed, name: String, source: String) {
+    /// Adds an output; one that shows a stored table's column unchanged keeps its origin.
+    fn push(&mut self, t: Typed, name: String, source: String, scope: &Scope) {
+        let origin = match t.expr {
+            Expr::Column(i) => scope.origin(i),
+            _ => None,
+        };
         self.exprs.push(t.expr);
-        self.columns.push(OutCol { name, data_type: t.ty });
+        self.columns.push(OutCol { name, data_type: t.ty, origin });
         self.sources.push(source);
     }
 }

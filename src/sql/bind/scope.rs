@@ -6,16 +6,30 @@ use super::Typed;
 use crate::catalog::TableSchema;
 use crate::error::{sqlstate, Error, Result};
 use crate::sql::expr::Expr;
+use crate::sql::plan::Origin;
 use crate::types::DataType;
 use sqlparser::ast;
 use std::sync::Arc;
 
-/// One visible table: its name (or alias), schema and first column's position in the row.
+/// One visible table: its name (or alias), schema, first column's position in the row, and
+/// where its columns come from.
 #[derive(Debug, Clone)]
 pub struct ScopeTable {
     pub name: String,
     pub schema: Arc<TableSchema>,
     pub offset: usize,
+    pub source: Source,
+}
+
+/// What a visible table is, for the stored columns its columns show (RowDescription).
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A stored table: column i is its attribute i + 1.
+    Stored,
+    /// A subquery or CTE: each output's origin, if it shows a stored column unchanged.
+    Query(Vec<Option<Origin>>),
+    /// A function, VALUES list or system view.
+    Computed,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -34,13 +48,29 @@ impl Scope {
     }
 
     pub fn of(name: &str, schema: Arc<TableSchema>) -> Scope {
-        Scope { tables: vec![ScopeTable { name: name.to_string(), schema, offset: 0 }], aggregates: None, groups: Vec::new() }
+        Scope::from_source(name, schema, Source::Computed)
+    }
+
+    pub fn from_source(name: &str, schema: Arc<TableSchema>, source: Source) -> Scope {
+        Scope { tables: vec![ScopeTable { name: name.to_string(), schema, offset: 0, source }], aggregates: None, groups: Vec::new() }
+    }
+
+    /// The stored table column input position `i` shows unchanged, if any. Past an aggregate,
+    /// only the GROUP BY columns (the first outputs) are still input columns.
+    pub fn origin(&self, i: usize) -> Option<Origin> {
+        let i = if self.aggregates.is_some() { *self.groups.get(i)? } else { i };
+        let t = self.tables.iter().find(|t| (t.offset..t.offset + t.schema.columns.len()).contains(&i))?;
+        match &t.source {
+            Source::Stored => Some(Origin { table: t.schema.name.clone(), attnum: (i - t.offset + 1) as i16 }),
+            Source::Query(origins) => origins[i - t.offset].clone(),
+            Source::Computed => None,
+        }
     }
 
     /// Adds a table after the existing ones (EXCLUDED in ON CONFLICT).
     pub fn with(mut self, name: &str, schema: Arc<TableSchema>) -> Scope {
         let offset = self.width();
-        self.tables.push(ScopeTable { name: name.to_string(), schema, offset });
+        self.tables.push(ScopeTable { name: name.to_string(), schema, offset, source: Source::Computed });
         self
     }
 

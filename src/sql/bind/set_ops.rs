@@ -49,7 +49,7 @@ impl Binder<'_> {
                 Error::new(sqlstate::DATATYPE_MISMATCH, format!("{name} types {} and {} cannot be matched", a.data_type, b.data_type))
             })?;
             let ty = if ty == crate::types::DataType::Unknown { crate::types::DataType::Text } else { ty };
-            columns.push(OutCol { name: a.name.clone(), data_type: ty });
+            columns.push(OutCol::computed(a.name.clone(), ty));
         }
         let (left, right) = (self.cast_side(l, &lcols, &columns)?, self.cast_side(r, &rcols, &columns)?);
         Ok((Rel::SetOp { op, all, left: Box::new(left), right: Box::new(right) }, columns))
