@@ -13,6 +13,7 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -107,10 +108,13 @@ fn run<F: Future>(queue: &Arc<Queue>, main: F) -> io::Result<F::Output> {
 }
 
 /// Polls task `id` if it still exists (a stale wake-up of a finished task is ignored; one that
-/// reaches a newer task in the same slot only polls it once more than needed).
+/// reaches a newer task in the same slot only polls it once more than needed). A task that
+/// panics ends there, as a tokio task would: its connection closes, the worker and its other
+/// connections go on (the panic hook has already reported it).
 fn poll_task(id: usize) {
     let Some((mut task, waker)) = TASKS.with_borrow_mut(|tasks| tasks.get_mut(id).and_then(Option::take)) else { return };
-    let done = task.as_mut().poll(&mut Context::from_waker(&waker)).is_ready();
+    let polled = std::panic::catch_unwind(AssertUnwindSafe(|| task.as_mut().poll(&mut Context::from_waker(&waker))));
+    let done = polled.map_or(true, |poll| poll.is_ready());
     TASKS.with_borrow_mut(|tasks| {
         if done {
             tasks.remove(id);

@@ -200,6 +200,17 @@ mod tests {
     }
 
     #[test]
+    fn a_panicking_task_ends_alone() {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let done = run(async move {
+            executor::spawn(async { panic!("a bug in one connection") });
+            executor::spawn(async move { tx.send(7).unwrap() });
+            rx.await.unwrap()
+        });
+        assert_eq!(done, 7);
+    }
+
+    #[test]
     fn spawned_tasks_run_to_completion_and_wake_each_other() {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let done = run(async move {
