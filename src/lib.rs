@@ -30,3 +30,10 @@ pub mod storage;
 pub mod types;
 
 pub use error::{Error, Result};
+
+/// mimalloc instead of glibc's malloc: a statement allocates and frees many small values
+/// (decoded rows, plans), and glibc's malloc and free were ~25% of a 10-row index read
+/// (docs/performance.md). Set here rather than in `main.rs`, so that benchmarks and tests run
+/// with the allocator the server ships with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
