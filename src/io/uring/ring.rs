@@ -46,6 +46,13 @@ struct Slot {
     ahead_of: Option<usize>,
 }
 
+impl Slot {
+    /// A just-submitted operation, not linked to another.
+    fn pending() -> Slot {
+        Slot { state: State::Pending(None), behind: None, ahead_of: None }
+    }
+}
+
 enum State {
     /// In flight; the waker of the task awaiting it, once polled.
     Pending(Option<Waker>),
@@ -214,8 +221,8 @@ impl Op {
         let recv = recv_entry(fd, &mut buf);
         let sent = out.len() as i32;
         let (send_id, recv_id) = with_ring(|ring| {
-            let send_id = ring.slots.insert(Slot { state: State::Pending(None), behind: None, ahead_of: None });
-            let recv_id = ring.slots.insert(Slot { state: State::Pending(None), behind: Some((send_id, sent)), ahead_of: None });
+            let send_id = ring.slots.insert(Slot::pending());
+            let recv_id = ring.slots.insert(Slot { behind: Some((send_id, sent)), ..Slot::pending() });
             ring.slots[send_id].ahead_of = Some(recv_id);
             ring.push(send.user_data(send_id as u64));
             ring.push(recv.user_data(recv_id as u64));
@@ -226,7 +233,7 @@ impl Op {
 
     fn submit(entry: squeue::Entry, buf: Vec<u8>) -> Op {
         let id = with_ring(|ring| {
-            let id = ring.slots.insert(Slot { state: State::Pending(None), behind: None, ahead_of: None });
+            let id = ring.slots.insert(Slot::pending());
             ring.push(entry.user_data(id as u64));
             id
         });

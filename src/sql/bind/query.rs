@@ -2,7 +2,7 @@
 //! the select list with PostgreSQL's output names, DISTINCT, ORDER BY (by output name,
 //! position or any input expression), LIMIT/OFFSET/FETCH.
 
-use super::scope::{ScopeTable, Source};
+use super::scope::Source;
 use super::{access, aggregate, ident, Binder, Scope, Typed};
 use crate::catalog::{ColumnDef, TableSchema};
 use crate::error::{sqlstate, Error, Result};
@@ -169,8 +169,7 @@ impl Binder<'_> {
             if scope.tables.iter().any(|x| x.name == t.name) {
                 return Err(Error::new("42712", format!("table name \"{}\" specified more than once", t.name)));
             }
-            let offset = scope.width();
-            scope.tables.push(ScopeTable { offset, ..t });
+            scope.push(t);
         }
         let on = on.map(|e| self.bind_predicate(e, &scope, "JOIN/ON")).transpose()?;
         Ok((Rel::Join { left: Box::new(left), right: Box::new(right), on, left_outer, right_width }, scope))

@@ -69,9 +69,14 @@ impl Scope {
 
     /// Adds a table after the existing ones (EXCLUDED in ON CONFLICT).
     pub fn with(mut self, name: &str, schema: Arc<TableSchema>) -> Scope {
-        let offset = self.width();
-        self.tables.push(ScopeTable { name: name.to_string(), schema, offset, source: Source::Computed });
+        self.push(ScopeTable { name: name.to_string(), schema, offset: 0, source: Source::Computed });
         self
+    }
+
+    /// Appends `table` after the existing tables (its columns follow theirs in the row).
+    pub fn push(&mut self, table: ScopeTable) {
+        let offset = self.width();
+        self.tables.push(ScopeTable { offset, ..table });
     }
 
     pub fn width(&self) -> usize {
